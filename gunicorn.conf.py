@@ -1,0 +1,24 @@
+"""Gunicorn settings, derived from the environment by jobhub.config."""
+
+from jobhub.config import server_settings
+
+_settings = server_settings()
+
+bind = _settings.bind
+workers = _settings.workers
+worker_class = _settings.worker_class
+# Every open socket.io connection holds one of these (STACK-NOTES trap 13).
+worker_connections = _settings.worker_connections
+timeout = _settings.timeout
+graceful_timeout = 20
+keepalive = 5
+# Our app writes one JSON line per request; gunicorn's own access log would double it.
+accesslog = None
+errorlog = "-"
+
+
+def post_worker_init(worker):
+    """Drop any pooled connection inherited from the master (only possible with preload)."""
+    from jobhub.db import dispose_connections
+
+    dispose_connections(worker.wsgi)

@@ -1,0 +1,69 @@
+"""JobHub: a job board and applicant tracking backend."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from jobhub.config import Config, load_config
+
+
+def create_app(config_class: type[Config] | Config | None = None) -> Flask:
+    """Build the app: config → logging → extensions → blueprints → errors → cli."""
+    from jobhub import errors, extensions, logs, security, web
+    from jobhub.admin import init_admin
+    from jobhub.cli import register_commands
+
+    if config_class is None:
+        config = load_config()
+    elif isinstance(config_class, type):
+        config = config_class()
+    else:
+        config = config_class
+
+    app = Flask(__name__)
+    app.config.from_object(config)
+    logs.configure_logging(app.config["LOG_LEVEL"], json_lines=app.config["JSON_LOGS"])
+
+    import jobhub.models  # the complete metadata, for migrations
+    import jobhub.tasks  # noqa: F401  (every task registered, in web and worker alike)
+
+    blueprints = _import_blueprints()  # before socket.io binds its handlers
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, render_as_batch=True, compare_type=True)
+    extensions.redis_store.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        expose_headers=[
+            "X-Request-ID",
+            "X-Pagination",
+            "Retry-After",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ],
+    )
+    security.init_jwt(app)
+    extensions.celery_init_app(app)
+    extensions.api.init_app(app)
+    extensions.api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    for blueprint, url_prefix in blueprints:
+        extensions.api.register_blueprint(blueprint, url_prefix=url_prefix)
+    extensions.socketio_init_app(app)
+    init_admin(app)
+
+    web.init_request_cycle(app)
+    errors.register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def _import_blueprints() -> list:
+    """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
+    from jobhub.health.views import blp as health
+
+    return [(health, "/")]

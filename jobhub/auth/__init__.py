@@ -1,0 +1,1 @@
+"""Auth: login sessions, JWT issue and revocation, password flows."""

@@ -1,0 +1,15 @@
+"""The Celery beat schedule: every periodic task of the project, in one place.
+
+Entries name tasks by their registered name, so this module imports no domain.
+"""
+
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict[str, dict] = {
+    "purge-expired-revocations": {
+        "task": "auth.purge_expired_revocations",
+        "schedule": crontab(minute=17, hour=3),
+    },
+}

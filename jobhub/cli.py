@@ -1,0 +1,57 @@
+"""Flask CLI commands: create-admin, seed and maintenance."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from jobhub.db import transaction
+from jobhub.errors import JobHubError
+from jobhub.seed import seed
+from jobhub.users import services as users
+from jobhub.users.models import Role
+
+
+@click.command("create-admin")
+@click.option("--email", required=True, help="The admin's email address.")
+@click.option("--password", help="Prompted for (hidden, twice) when not given.")
+@click.option("--name", "full_name", default="Administrator", show_default=True)
+@with_appcontext
+def create_admin_command(email: str, password: str | None, full_name: str) -> None:
+    """Create an admin account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with transaction():
+            user = users.create_user(
+                email=email, password=password, full_name=full_name, role=Role.ADMIN
+            )
+            user.email_verified = True
+    except JobHubError as exc:
+        raise click.ClickException(_describe(exc)) from exc
+    click.echo(f"Created admin {user.email} (id {user.id}).")
+
+
+@click.command("seed")
+@click.option("--candidates", default=5, show_default=True, type=click.IntRange(0))
+@click.option("--employers", default=3, show_default=True, type=click.IntRange(0))
+@with_appcontext
+def seed_command(candidates: int, employers: int) -> None:
+    """Create demo data that is missing (idempotent)."""
+    with transaction():
+        report = seed(candidates=candidates, employers=employers)
+    created = ", ".join(f"{count} {kind}" for kind, count in report.created.items() if count)
+    click.echo(f"Seeded: {created}." if created else "Seed data already present.")
+
+
+def _describe(exc: JobHubError) -> str:
+    details = "; ".join(
+        f"{field}: {' '.join(messages)}" for field, messages in (exc.errors or {}).items()
+    )
+    return f"{exc.message} {details}".strip()
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_admin_command, seed_command):
+        app.cli.add_command(command)

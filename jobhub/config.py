@@ -1,0 +1,313 @@
+"""Configuration: the only module that reads the process environment.
+
+A config object is built from a mapping (``os.environ`` by default), so tests can
+hand in exactly the environment they mean. ``create_app`` accepts a config class
+or an instance.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from jobhub.beat import BEAT_SCHEDULE
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+ASYNC_MODES = ("eventlet", "gevent")
+# Placeholders that must never reach production (they appear in docs and compose files).
+KNOWN_DEFAULT_SECRETS = {"", "change-me", "changeme", "secret", "dev", "development"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment cannot run the app; the message names the variable."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _instance_secret(name: str) -> str:
+    """A random secret generated once per instance folder, so restarts and workers agree."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / f".{name.lower()}"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment; subclasses change defaults and checks."""
+
+    NAME = "base"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        env = dict(os.environ if environ is None else environ)
+        self.environ = env
+        self.JOBHUB_CONFIG = self.NAME
+
+        self.SECRET_KEY = env.get("SECRET_KEY") or self.default_secret("SECRET_KEY")
+        self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY") or self.default_secret("JWT_SECRET_KEY")
+
+        # Database
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or self.default_database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = self.engine_options(env)
+        self.SQLALCHEMY_RECORD_QUERIES = False
+
+        # Redis: one URL for every shared store; unset means in-process equivalents.
+        self.REDIS_URL = env.get("REDIS_URL") or None
+
+        # Async server: one switch for gunicorn's worker class and socket.io's mode.
+        self.JOBHUB_ASYNC_MODE = (env.get("JOBHUB_ASYNC_MODE") or "eventlet").lower()
+        if self.JOBHUB_ASYNC_MODE not in ASYNC_MODES:
+            raise ConfigError(
+                f"JOBHUB_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
+                f"got {self.JOBHUB_ASYNC_MODE!r}"
+            )
+        self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
+        self.SOCKETIO_PING_INTERVAL = _int(env, "SOCKETIO_PING_INTERVAL", 25)
+        self.SOCKETIO_PING_TIMEOUT = _int(env, "SOCKETIO_PING_TIMEOUT", 20)
+
+        # HTTP
+        self.CORS_ORIGINS = _list(env.get("CORS_ORIGINS"))
+        self.PROXY_FIX_X_FOR = _int(env, "PROXY_FIX_X_FOR", 0)
+        self.FORCE_HTTPS = _bool(env.get("FORCE_HTTPS"))
+        self.MAX_CONTENT_LENGTH = _int(env, "MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
+        self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
+        self.JSON_LOGS = _bool(env.get("JSON_LOGS"), default=True)
+
+        # Rate limits (Flask-Limiter reads the RATELIMIT_* keys)
+        self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), default=True)
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_DEFAULT = env.get("RATELIMIT_DEFAULT") or "300 per minute"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = "jobhub-rl"
+        self.RATELIMIT_STRATEGY = "fixed-window"
+
+        # JWT
+        self.JWT_ALGORITHM = "HS256"
+        self.JWT_DECODE_ALGORITHMS = ["HS256"]
+        self.JWT_TOKEN_LOCATION = ["headers"]
+        self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=_int(env, "JWT_ACCESS_TOKEN_MINUTES", 15))
+        self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=_int(env, "JWT_REFRESH_TOKEN_DAYS", 14))
+        self.JWT_ENCODE_ISSUER = self.JWT_DECODE_ISSUER = env.get("JWT_ISSUER") or "jobhub"
+        self.JWT_ENCODE_AUDIENCE = self.JWT_DECODE_AUDIENCE = (
+            env.get("JWT_AUDIENCE") or "jobhub-api"
+        )
+        # Argon2id, OWASP's minimum: 19 MiB, 2 iterations, 1 lane.
+        self.PASSWORD_HASH_MEMORY_KIB = 19 * 1024
+        self.PASSWORD_HASH_TIME_COST = 2
+
+        # Mail
+        self.MAIL_BACKEND = (env.get("MAIL_BACKEND") or "console").lower()
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or "localhost"
+        self.MAIL_PORT = _int(env, "MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = (
+            env.get("MAIL_DEFAULT_SENDER") or "JobHub <no-reply@jobhub.local>"
+        )
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+
+        # File storage
+        self.STORAGE_BACKEND = (env.get("STORAGE_BACKEND") or "local").lower()
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+        self.S3_BUCKET = env.get("S3_BUCKET") or None
+        self.S3_ENDPOINT_URL = env.get("S3_ENDPOINT_URL") or None
+
+        # API docs (flask-smorest)
+        self.API_TITLE = "JobHub API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "docs"
+        self.OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+        self.OPENAPI_REDOC_PATH = "redoc"
+        self.OPENAPI_REDOC_URL = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
+        self.API_SPEC_OPTIONS = {
+            "info": {
+                "description": (
+                    "Job board and applicant tracking API. Errors share one envelope: "
+                    "`code`, `status`, `error`, `message`, `errors`, `request_id`."
+                )
+            },
+        }
+
+        self.CELERY = self.celery_settings(env)
+
+    # -- defaults that subclasses override ------------------------------------------
+
+    def default_secret(self, name: str) -> str:
+        return _instance_secret(name)
+
+    def default_database_url(self) -> str:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE_DIR / 'jobhub.db'}"
+
+    def engine_options(self, env: Mapping[str, str]) -> dict:
+        url = env.get("DATABASE_URL") or ""
+        if not url or url.startswith("sqlite"):
+            return {}
+        return {
+            "pool_size": _int(env, "DB_POOL_SIZE", 5),
+            "max_overflow": _int(env, "DB_MAX_OVERFLOW", 10),
+            "pool_pre_ping": True,
+            "pool_recycle": 1800,
+        }
+
+    def celery_settings(self, env: Mapping[str, str]) -> dict:
+        eager = self.REDIS_URL is None
+        hard_limit = _int(env, "CELERY_TASK_TIME_LIMIT", 600)
+        return {
+            "broker_url": self.REDIS_URL or "memory://",
+            "result_backend": self.REDIS_URL,
+            "task_always_eager": eager,
+            "task_eager_propagates": self.TESTING,
+            "task_serializer": "json",
+            "result_serializer": "json",
+            "accept_content": ["json"],
+            "task_ignore_result": True,
+            "result_expires": 3600,
+            # Lose no work: acknowledge after the task ran, requeue if the worker dies.
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_soft_time_limit": hard_limit - 30,
+            "task_time_limit": hard_limit,
+            # Above the hard limit, or Redis redelivers a task that is still running.
+            "broker_transport_options": {"visibility_timeout": hard_limit * 3},
+            "broker_connection_retry_on_startup": True,
+            "worker_hijack_root_logger": False,
+            "timezone": "UTC",
+            "beat_schedule": BEAT_SCHEDULE,
+        }
+
+
+class DevelopmentConfig(Config):
+    NAME = "development"
+
+
+class TestingConfig(Config):
+    """Tests hand in their own mapping, so nothing leaks in from the developer's shell."""
+
+    NAME = "testing"
+    TESTING = True
+    __test__ = False  # not a pytest test class, despite its name
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__({} if environ is None else environ)
+        # Hashing at OWASP cost in every test would dominate the suite's run time.
+        self.PASSWORD_HASH_MEMORY_KIB = 1024
+        self.PASSWORD_HASH_TIME_COST = 1
+        self.MAIL_BACKEND = self.environ.get("MAIL_BACKEND") or "memory"
+        self.JSON_LOGS = False
+
+    def default_secret(self, name: str) -> str:
+        return f"testing-{name.lower()}-not-a-secret-0123456789abcdef"
+
+    def default_database_url(self) -> str:
+        return "sqlite://"
+
+
+class ProductionConfig(Config):
+    NAME = "production"
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(environ)
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            value = self.environ.get(name, "")
+            if value.strip().lower() in KNOWN_DEFAULT_SECRETS:
+                raise ConfigError(f"{name} must be set to a random secret in production")
+            if len(value) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"{name} must be at least {MIN_SECRET_LENGTH} characters in production"
+                )
+        if not self.environ.get("DATABASE_URL"):
+            raise ConfigError("DATABASE_URL must be set in production")
+        if not self.REDIS_URL:
+            raise ConfigError("REDIS_URL must be set in production")
+
+    def default_secret(self, name: str) -> str:
+        return ""
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Build the config named by ``JOBHUB_CONFIG``, reading ``.env`` outside production."""
+    env = dict(os.environ if environ is None else environ)
+    name = (env.get("JOBHUB_CONFIG") or "development").lower()
+    if name not in CONFIGS:
+        raise ConfigError(f"JOBHUB_CONFIG must be one of {', '.join(CONFIGS)}, got {name!r}")
+    if name == "development" and environ is None:
+        dotenv_file = PROJECT_ROOT / ".env"
+        if dotenv_file.exists():
+            env = {**{k: v for k, v in dotenv_values(dotenv_file).items() if v}, **env}
+    return CONFIGS[name](env)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What gunicorn.conf.py needs, derived from the same environment."""
+
+    bind: str
+    workers: int
+    worker_class: str
+    worker_connections: int
+    timeout: int
+    async_mode: str
+
+
+def server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
+    """Gunicorn settings; also prepares the process for the chosen async worker."""
+    env = os.environ if environ is None else environ
+    mode = (env.get("JOBHUB_ASYNC_MODE") or "eventlet").lower()
+    if mode not in ASYNC_MODES:
+        raise ConfigError(f"JOBHUB_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+    if mode == "eventlet" and environ is None:
+        # psycopg 3 detects gevent's patching but not eventlet's; without this it blocks
+        # the whole worker on every query (STACK-NOTES trap 2). Read when psycopg imports.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+    host = env.get("HOST") or "127.0.0.1"
+    return ServerSettings(
+        bind=f"{host}:{_int(env, 'PORT', 5000)}",
+        workers=_int(env, "WEB_CONCURRENCY", 1),
+        worker_class=mode,
+        worker_connections=_int(env, "WORKER_CONNECTIONS", 4000),
+        timeout=_int(env, "GUNICORN_TIMEOUT", 60),
+        async_mode=mode,
+    )

@@ -1,0 +1,119 @@
+"""Database core: the SQLAlchemy object, model mixins, transactions and on_commit hooks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    registry,
+)
+
+log = logging.getLogger(__name__)
+
+# Stable constraint names, so Alembic can alter them (and SQLite batch mode can rebuild).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        # A bare Mapped[datetime] would be a timestamp without time zone (STACK-NOTES trap 7).
+        type_annotation_map={datetime: DateTime(timezone=True), dict[str, Any]: JSON},
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SoftDeleteMixin:
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+# -- transactions ------------------------------------------------------------------
+
+_ON_COMMIT = "jobhub_on_commit"
+
+
+def on_commit(callback: Callable[[], Any]) -> None:
+    """Run ``callback`` once the current transaction commits; drop it if it rolls back.
+
+    Side effects that leave the process (Celery tasks, socket.io emits, mail) go through
+    here, so a rolled-back request never announces what it did not do.
+    """
+    session = db.session()
+    if not session.in_transaction():
+        # Tie the callback to a transaction, so that its end (commit or not) settles it.
+        session.begin()
+    session.info.setdefault(_ON_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_on_commit_callbacks(session: Session) -> None:
+    for callback in session.info.pop(_ON_COMMIT, []):
+        try:
+            callback()
+        except Exception:
+            # The data is committed: a failed side effect must not turn it into an error.
+            log.exception("on_commit callback failed")
+            if current_app and current_app.testing:
+                raise
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _discard_on_commit_callbacks(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_ON_COMMIT, None)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Commit once at the end of the block (tasks, CLI), roll back on any exception."""
+    session = db.session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def dispose_connections(app: Flask) -> None:
+    """Forget pooled connections inherited across a fork (gunicorn and Celery workers)."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

@@ -1,0 +1,59 @@
+"""Demo data for `flask seed`: idempotent, sized by options, grown by each domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jobhub.users import services as users
+from jobhub.users.models import Role
+
+# Documented in the README: demo accounts for the embedded default, never for production.
+DEMO_PASSWORD = "Orbit-Lantern-42-Demo"
+DEMO_ADMIN = ("admin@jobhub.local", "Ada Admin")
+DEMO_CANDIDATE_NAMES = ["Alice Moreau", "Bilal Haddad", "Chen Wei", "Dana Kowalski", "Emeka Obi"]
+DEMO_EMPLOYER_NAMES = ["Erin Walsh", "Farid Nasser", "Grace Lindqvist"]
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, count: int) -> None:
+        self.created[kind] = self.created.get(kind, 0) + count
+
+
+def _email_for(name: str, role: Role) -> str:
+    return f"{name.split()[0].lower()}.{role.value}@jobhub.local"
+
+
+def _ensure_user(email: str, full_name: str, role: Role) -> bool:
+    if users.get_user_by_email(email=email) is not None:
+        return False
+    user = users.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name, role=role)
+    user.email_verified = True
+    return True
+
+
+def seed_users(*, candidates: int, employers: int, report: SeedReport) -> None:
+    """The demo admin plus the first N demo candidates and employers."""
+    report.add("admins", int(_ensure_user(DEMO_ADMIN[0], DEMO_ADMIN[1], Role.ADMIN)))
+    for index in range(candidates):
+        name = _demo_name(DEMO_CANDIDATE_NAMES, index)
+        report.add("candidates", int(_ensure_user(_email_for(name, Role.CANDIDATE), name,
+                                                  Role.CANDIDATE)))
+    for index in range(employers):
+        name = _demo_name(DEMO_EMPLOYER_NAMES, index)
+        report.add("employers", int(_ensure_user(_email_for(name, Role.EMPLOYER), name,
+                                                 Role.EMPLOYER)))
+
+
+def _demo_name(names: list[str], index: int) -> str:
+    base = names[index % len(names)]
+    return base if index < len(names) else f"{base.split()[0]}{index} {base.split()[1]}"
+
+
+def seed(*, candidates: int = 5, employers: int = 3) -> SeedReport:
+    """Create whatever demo data is missing; running it again creates nothing new."""
+    report = SeedReport()
+    seed_users(candidates=candidates, employers=employers, report=report)
+    return report

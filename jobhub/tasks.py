@@ -1,0 +1,8 @@
+"""Every Celery task module, imported so that web and worker processes register them.
+
+A new domain with tasks adds its module here; the beat schedule is in jobhub/beat.py.
+"""
+
+from jobhub.auth import tasks as auth_tasks
+
+__all__ = ["auth_tasks"]

@@ -1,0 +1,47 @@
+"""The user account and its candidate profile."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jobhub.db import IdMixin, TimestampMixin, db
+
+
+class Role(enum.StrEnum):
+    CANDIDATE = "candidate"
+    EMPLOYER = "employer"
+    ADMIN = "admin"
+
+
+class User(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (Index("ix_users_role_is_active", "role", "is_active"),)
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e])
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+    email_verified: Mapped[bool] = mapped_column(default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    # Candidate profile
+    headline: Mapped[str | None] = mapped_column(String(200), default=None)
+    location: Mapped[str | None] = mapped_column(String(200), default=None)
+    bio: Mapped[str | None] = mapped_column(Text, default=None)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    years_experience: Mapped[int | None] = mapped_column(default=None)
+    desired_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    open_to_work: Mapped[bool] = mapped_column(default=False)
+    links: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"

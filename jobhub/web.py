@@ -1,0 +1,112 @@
+"""The request cycle: request ids, one commit per request, security headers, access log."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, g, redirect, request
+from sqlalchemy.exc import IntegrityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from jobhub.db import db
+from jobhub.errors import error_response
+
+access_log = logging.getLogger("jobhub.access")
+log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Health checks come from load balancers over plain HTTP inside the network.
+_HTTPS_EXEMPT = ("/health", "/ready")
+HSTS = "max-age=31536000; includeSubDomains"
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The docs pages load Swagger UI and ReDoc from a CDN; the admin panel uses inline scripts.
+HTML_CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src 'self' data: https://fonts.gstatic.com; "
+    "img-src 'self' data: https://cdn.jsdelivr.net; "
+    "worker-src 'self' blob:; "
+    "connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def _start_request() -> Response | None:
+    g.started_at = time.perf_counter()
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    if _must_redirect_to_https():
+        return redirect(request.url.replace("http://", "https://", 1), code=308)
+    return None
+
+
+def _must_redirect_to_https() -> bool:
+    from flask import current_app
+
+    return (
+        current_app.config["FORCE_HTTPS"]
+        and not request.is_secure
+        and not request.path.startswith(_HTTPS_EXEMPT)
+    )
+
+
+def _commit(response: Response) -> Response:
+    """The request's one commit: only for a successful response, else roll back."""
+    if response.status_code >= 400:
+        db.session.rollback()
+        return response
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        log.info("commit refused by a database constraint", exc_info=True)
+        return error_response(
+            409, "conflict", "The change conflicts with data that changed meanwhile."
+        )
+    return response
+
+
+def _secure_headers(response: Response) -> None:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    is_html = (response.mimetype or "").startswith("text/html")
+    headers.setdefault("Content-Security-Policy", HTML_CSP if is_html else JSON_CSP)
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+
+
+def _finish_request(response: Response) -> Response:
+    response = _commit(response)
+    _secure_headers(response)
+    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    started = g.get("started_at")
+    access_log.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            "user_id": g.get("user_id"),
+            "remote_addr": request.remote_addr,
+        },
+    )
+    return response
+
+
+def init_request_cycle(app: Flask) -> None:
+    if app.config["PROXY_FIX_X_FOR"]:
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(_start_request)
+    app.after_request(_finish_request)

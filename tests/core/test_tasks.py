@@ -1,0 +1,71 @@
+"""Celery wiring: work is enqueued only after commit, and a real worker runs it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from jobhub.auth.models import RevokedToken
+from jobhub.auth.tasks import purge_expired_revocations
+from jobhub.db import db, on_commit, transaction, utcnow
+from tests.support.servers import celery_worker, wait_for
+
+
+def test_on_commit_runs_after_commit_only(app_ctx):
+    ran: list[str] = []
+    with transaction():
+        on_commit(lambda: ran.append("committed"))
+        assert ran == []
+    assert ran == ["committed"]
+
+
+def test_on_commit_is_dropped_on_rollback(app_ctx):
+    ran: list[str] = []
+
+    def fail_half_way() -> None:
+        with transaction():
+            on_commit(lambda: ran.append("should not run"))
+            raise RuntimeError("half-way failure")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
+    with transaction():
+        pass
+    assert ran == []
+
+
+def test_tasks_run_inside_an_app_context(app_ctx):
+    with transaction():
+        db.session.add(RevokedToken(jti="old", expires_at=utcnow() - timedelta(days=1)))
+        db.session.add(RevokedToken(jti="live", expires_at=utcnow() + timedelta(days=1)))
+    assert purge_expired_revocations.apply().get() == 1
+    assert db.session.scalars(select(RevokedToken.jti)).all() == ["live"]
+
+
+def test_every_beat_entry_names_a_registered_task(app):
+    celery = app.extensions["celery"]
+    schedule = celery.conf.beat_schedule
+    assert schedule
+    for entry in schedule.values():
+        assert entry["task"] in celery.tasks
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_real_worker_runs_a_task_enqueued_after_commit(app, backend, tmp_path):
+    with app.app_context(), transaction():
+        db.session.add(RevokedToken(jti="stale", expires_at=utcnow() - timedelta(hours=1)))
+    with celery_worker(backend.environ(), tmp_path=tmp_path):
+        with app.app_context(), transaction():
+            on_commit(purge_expired_revocations.delay)
+
+        def purged() -> bool:
+            with app.app_context():
+                query = select(RevokedToken.id).where(RevokedToken.jti == "stale")
+                found = db.session.scalar(query)
+                db.session.rollback()
+                return found is None
+
+        wait_for(purged, timeout=30, what="the worker to purge the stale revocation")

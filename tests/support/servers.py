@@ -1,0 +1,128 @@
+"""Real server processes for tests: gunicorn (eventlet or gevent) and a Celery worker."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check: Callable[[], bool], *, timeout: float = 20.0, what: str = "condition") -> None:
+    """Poll ``check`` until it is true, failing after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def _process_env(environ: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOBHUB_", "DATABASE_URL"))}
+    env.update(environ)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def gunicorn(
+    environ: dict[str, str], *, async_mode: str, tmp_path: Path, target: str = "wsgi:app"
+) -> Iterator[Server]:
+    """Serve ``target`` with gunicorn's ``async_mode`` worker on a free port."""
+    port = free_port()
+    env = _process_env({**environ, "JOBHUB_ASYNC_MODE": async_mode, "PORT": str(port)})
+    log_path = tmp_path / f"gunicorn-{async_mode}-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", target],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        wait_for(lambda: _answers(server), timeout=30, what=f"gunicorn ({async_mode}) to serve")
+        yield server
+    finally:
+        _stop(process)
+
+
+def _answers(server: Server) -> bool:
+    if server.process.poll() is not None:
+        raise AssertionError(f"gunicorn exited early:\n{server.log()}")
+    try:
+        return requests.get(server.url + "/health", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@contextmanager
+def celery_worker(environ: dict[str, str], *, tmp_path: Path) -> Iterator[subprocess.Popen]:
+    """A real Celery worker (one prefork child) consuming from the test Redis."""
+    env = _process_env(environ)
+    log_path = tmp_path / "celery-worker.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "celery_worker:celery",
+                "worker",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"celery exited early:\n{log_path.read_text()}")
+        return "ready." in log_path.read_text(errors="replace")
+
+    try:
+        wait_for(ready, timeout=45, what="the celery worker to be ready")
+        yield process
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
