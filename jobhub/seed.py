@@ -37,14 +37,14 @@ def _ensure_user(email: str, full_name: str, role: Role) -> bool:
 def seed_users(*, candidates: int, employers: int, report: SeedReport) -> None:
     """The demo admin plus the first N demo candidates and employers."""
     report.add("admins", int(_ensure_user(DEMO_ADMIN[0], DEMO_ADMIN[1], Role.ADMIN)))
-    for index in range(candidates):
-        name = _demo_name(DEMO_CANDIDATE_NAMES, index)
-        report.add("candidates", int(_ensure_user(_email_for(name, Role.CANDIDATE), name,
-                                                  Role.CANDIDATE)))
-    for index in range(employers):
-        name = _demo_name(DEMO_EMPLOYER_NAMES, index)
-        report.add("employers", int(_ensure_user(_email_for(name, Role.EMPLOYER), name,
-                                                 Role.EMPLOYER)))
+    for role, names, count in (
+        (Role.CANDIDATE, DEMO_CANDIDATE_NAMES, candidates),
+        (Role.EMPLOYER, DEMO_EMPLOYER_NAMES, employers),
+    ):
+        for index in range(count):
+            name = _demo_name(names, index)
+            created = _ensure_user(_email_for(name, role), name, role)
+            report.add(f"{role.value}s", int(created))
 
 
 def _demo_name(names: list[str], index: int) -> str:
