@@ -92,6 +92,9 @@ class Config:
                 f"got {self.JOBHUB_ASYNC_MODE!r}"
             )
         self.SOCKETIO_MESSAGE_QUEUE = self.REDIS_URL
+        # Redis pub/sub ignores the database number: deployments sharing a Redis need
+        # their own channel.
+        self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL") or "jobhub-socketio"
         self.SOCKETIO_PING_INTERVAL = _int(env, "SOCKETIO_PING_INTERVAL", 25)
         self.SOCKETIO_PING_TIMEOUT = _int(env, "SOCKETIO_PING_TIMEOUT", 20)
 

@@ -100,6 +100,7 @@ def socketio_init_app(app: Flask) -> None:
         app,
         async_mode=resolve_async_mode(app.config["JOBHUB_ASYNC_MODE"]),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=app.config["CORS_ORIGINS"] or [],
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],

@@ -6,7 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -30,12 +30,15 @@ class Backend:
     database_url: str
     redis_url: str | None
     admin_url: str | None = None
+    # Pub/sub is shared by every Redis database: concurrent test runs need their own channel.
+    socketio_channel: str = field(default_factory=lambda: f"jobhub-test-{uuid.uuid4().hex[:8]}")
 
     def environ(self, **extra: str) -> dict[str, str]:
         """Environment for an app (in process or in a server process) on this backend."""
         env = {"JOBHUB_CONFIG": "testing", "DATABASE_URL": self.database_url, **TEST_SECRETS}
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
+            env["SOCKETIO_CHANNEL"] = self.socketio_channel
         env.update(extra)
         return env
 
