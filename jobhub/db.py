@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -36,11 +36,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware timestamp that always comes back aware, in UTC.
+
+    PostgreSQL keeps the zone; SQLite drops it, so naive values read back are UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: store aware UTC datetimes (jobhub.db.utcnow)")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         # A bare Mapped[datetime] would be a timestamp without time zone (STACK-NOTES trap 7).
-        type_annotation_map={datetime: DateTime(timezone=True), dict[str, Any]: JSON},
+        type_annotation_map={datetime: UtcDateTime(), dict[str, Any]: JSON},
     )
 
 

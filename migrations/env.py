@@ -19,6 +19,15 @@ config.set_main_option(
 )
 
 
+def render_item(type_, obj, autogen_context):
+    """Render our UtcDateTime as the plain column type it stores."""
+    from jobhub.db import UtcDateTime
+
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave out objects the models do not own (SQLite's full-text shadow tables)."""
     return not (type_ == "table" and reflected and compare_to is None and "_fts" in name)
@@ -46,6 +55,7 @@ def run_migrations_online() -> None:
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", skip_empty_revisions)
     conf_args.setdefault("include_object", include_object)
+    conf_args.setdefault("render_item", render_item)
 
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
