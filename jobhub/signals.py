@@ -1,0 +1,17 @@
+"""Domain events that other domains react to, without importing each other.
+
+Senders pass the Flask app as sender and keyword data; receivers run inside the
+sender's transaction, so whatever they change commits or rolls back with it, and
+anything they send out of the process goes through ``db.on_commit``.
+"""
+
+from blinker import Namespace
+
+_events = Namespace()
+
+# kwargs: user (the new User)
+user_registered = _events.signal("user-registered")
+# kwargs: user (the User, before anonymisation) — each domain handles the data it owns
+account_deleted = _events.signal("account-deleted")
+# kwargs: user_id (int), all_sessions (bool) — live connections of that user should close
+user_logged_out = _events.signal("user-logged-out")
