@@ -103,6 +103,8 @@ class Config:
         self.PROXY_FIX_X_FOR = _int(env, "PROXY_FIX_X_FOR", 0)
         self.FORCE_HTTPS = _bool(env.get("FORCE_HTTPS"))
         self.MAX_CONTENT_LENGTH = _int(env, "MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
+        self.SESSION_COOKIE_SAMESITE = "Lax"  # the admin panel's session cookie
+        self.SESSION_COOKIE_SECURE = self.FORCE_HTTPS
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
         self.JSON_LOGS = _bool(env.get("JSON_LOGS"), default=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from jobhub.admin.auth import blp as admin_auth_blueprint
 from jobhub.admin.views import SecureIndexView
 
 
@@ -12,6 +13,7 @@ def init_admin(app: Flask) -> None:
     from flask_admin import Admin
     from flask_admin.theme import Bootstrap4Theme
 
+    app.register_blueprint(admin_auth_blueprint)
     Admin(
         app,
         name="JobHub admin",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask import session
+from flask import Response, redirect, session, url_for
 from flask_admin import AdminIndexView
-
-from jobhub.errors import NotFound
 
 ADMIN_SESSION_KEY = "admin_user_id"
 
@@ -24,6 +22,5 @@ class SecureIndexView(AdminIndexView):
     def is_accessible(self) -> bool:
         return admin_signed_in()
 
-    def inaccessible_callback(self, name: str, **kwargs: object) -> None:
-        # Not revealing the panel to anyone else, as for any resource one may not see.
-        raise NotFound()
+    def inaccessible_callback(self, name: str, **kwargs: object) -> Response:
+        return redirect(url_for("admin_auth.login_form"))
