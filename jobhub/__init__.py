@@ -23,6 +23,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_object(config)
     logs.configure_logging(app.config["LOG_LEVEL"], json_lines=app.config["JSON_LOGS"])
+    web.init_request_cycle(app)
 
     import jobhub.models  # the complete metadata, for migrations
     import jobhub.tasks  # noqa: F401  (every task registered, in web and worker alike)
@@ -55,8 +56,8 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
         extensions.api.register_blueprint(blueprint, url_prefix=url_prefix)
     extensions.socketio_init_app(app)
     init_admin(app)
+    web.trust_proxies(app)
 
-    web.init_request_cycle(app)
     errors.register_error_handlers(app)
     register_commands(app)
     return app

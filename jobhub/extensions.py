@@ -7,7 +7,7 @@ import sys
 import redis
 from celery import Celery, Task
 from celery.signals import worker_process_init
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -61,12 +61,19 @@ def _exempt_from_default_limits() -> bool:
     return request.path.startswith(UNLIMITED_PATHS)
 
 
+def _default_limit() -> str:
+    # Read per request: the Limiter object outlives any one app (tests build many), and it
+    # would otherwise keep the first app's RATELIMIT_DEFAULT for good.
+    return current_app.config["RATELIMIT_DEFAULT"]
+
+
 api = JobHubApi()
 migrate = Migrate()
 jwt = JWTManager()
 cors = CORS()
 limiter = Limiter(
     key_func=get_remote_address,
+    default_limits=[_default_limit],
     default_limits_exempt_when=_exempt_from_default_limits,
 )
 socketio = SocketIO()

@@ -105,8 +105,13 @@ def _finish_request(response: Response) -> Response:
 
 
 def init_request_cycle(app: Flask) -> None:
+    """Registered before any extension's hooks, so every response has a request id."""
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Outermost WSGI layer (around socket.io too): client IP and scheme from the proxy."""
     if app.config["PROXY_FIX_X_FOR"]:
         hops = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.before_request(_start_request)
-    app.after_request(_finish_request)

@@ -134,3 +134,28 @@ class TestJwtErrors:
         with app.app_context(), transaction():
             revoke_token(payload=decode_token(headers["Authorization"].split()[1]))
         assert_envelope(probe.get("/api/v1/probe/private", headers=headers), 401, "token_revoked")
+
+
+def test_default_rate_limit_applies_to_every_api_route(app_environ):
+    from jobhub import create_app
+    from jobhub.config import TestingConfig
+
+    app = create_app(TestingConfig({**app_environ, "RATELIMIT_DEFAULT": "2 per minute"}))
+    register_probe(app)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/api/v1/probe/body", data=b"x").status_code == 200
+    assert_envelope(client.post("/api/v1/probe/body", data=b"x"), 429, "rate_limited")
+    # Probes and docs stay reachable for load balancers and readers.
+    assert client.get("/health").status_code == 200
+
+
+def test_rate_limits_are_kept_in_redis_when_configured(app, probe, backend):
+    if not backend.redis_url:
+        assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+        return
+    import redis
+
+    probe.get("/api/v1/probe/limited")
+    keys = redis.Redis.from_url(backend.redis_url).keys("*jobhub-rl*")
+    assert keys, "no rate-limit counter in Redis"

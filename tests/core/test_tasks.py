@@ -69,3 +69,15 @@ def test_real_worker_runs_a_task_enqueued_after_commit(app, backend, tmp_path):
                 return found is None
 
         wait_for(purged, timeout=30, what="the worker to purge the stale revocation")
+
+
+def test_worker_process_start_drops_inherited_connections(app):
+    from celery.signals import worker_process_init
+    from sqlalchemy import text
+
+    with app.app_context():
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        assert db.engine.pool.checkedin() == 1
+        worker_process_init.send(sender=None)
+        assert db.engine.pool.checkedin() == 0
