@@ -1,0 +1,1 @@
+"""Applications: the hiring pipeline from apply to hire, interviews and feedback."""
