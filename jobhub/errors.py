@@ -14,6 +14,8 @@ import marshmallow as ma
 from flask import Flask, Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
+from jobhub.db import db
+
 log = logging.getLogger(__name__)
 
 
@@ -204,8 +206,6 @@ def _http_error_response(exc: HTTPException) -> Response:
 
 
 def _unexpected_error_response(exc: Exception) -> Response:
-    from jobhub.db import db
-
     log.exception("unhandled error", exc_info=exc)
     db.session.rollback()
     return error_response(500, "internal_error", HTTP_ERROR_MESSAGES[500])

@@ -7,7 +7,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, g, redirect, request
+from flask import Flask, Response, current_app, g, redirect, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -46,8 +46,6 @@ def _start_request() -> Response | None:
 
 
 def _must_redirect_to_https() -> bool:
-    from flask import current_app
-
     return (
         current_app.config["FORCE_HTTPS"]
         and not request.is_secure
