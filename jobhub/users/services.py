@@ -19,6 +19,8 @@ from jobhub.users.models import Role, User
 
 # Fields only a candidate profile has; other roles get a 422 naming them.
 CANDIDATE_ONLY_FIELDS = ("skills", "years_experience", "desired_roles", "open_to_work")
+# The only attributes update_profile ever writes, whatever dict it is handed.
+PROFILE_FIELDS = ("full_name", "headline", "location", "bio", "links", *CANDIDATE_ONLY_FIELDS)
 DELETED_EMAIL_DOMAIN = "deleted.invalid"  # RFC 2606: can never receive mail
 _dummy_hashes: dict[tuple[int, int], str] = {}
 
@@ -112,6 +114,11 @@ def mark_email_verified(*, user: User) -> None:
 
 def update_profile(*, user: User, changes: dict[str, Any]) -> User:
     """Apply profile changes; candidate-only fields are refused for other roles."""
+    not_profile = sorted(set(changes) - set(PROFILE_FIELDS))
+    if not_profile:
+        raise ValidationError(
+            errors={"json": {name: ["Not a profile field."] for name in not_profile}}
+        )
     if user.role != Role.CANDIDATE:
         refused = sorted(set(changes) & set(CANDIDATE_ONLY_FIELDS))
         if refused:
@@ -143,8 +150,8 @@ def users_query(
     q: str | None = None,
     include_deleted: bool = False,
 ) -> Select:
-    """Users for the admin list, newest first, filtered."""
-    query = select(User).order_by(User.created_at.desc(), User.id.desc())
+    """Users for the admin list, newest first (by id: the primary key index serves it)."""
+    query = select(User).order_by(User.id.desc())
     if not include_deleted:
         query = query.where(User.deleted_at.is_(None))
     if role is not None:

@@ -109,3 +109,13 @@ def test_limits_come_from_configuration(app, app_environ):
         response = client.post(LOGIN, json={"email": "a@b.co", "password": "x"}, environ_base=ip)
         assert response.status_code == 401
     assert_429(client.post(LOGIN, json={"email": "c@b.co", "password": "x"}, environ_base=ip))
+
+
+def test_register_is_limited_per_email_across_ips(client, mailbox):
+    body = {"email": "dup@example.com", "password": "x", "full_name": "D", "role": "candidate"}
+    for _ in range(10):
+        assert (
+            client.post("/api/v1/auth/register", json=body, environ_base=fresh_ip()).status_code
+            == 422
+        )
+    assert_429(client.post("/api/v1/auth/register", json=body, environ_base=fresh_ip()))

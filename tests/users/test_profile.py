@@ -114,3 +114,16 @@ def test_invalid_changes_are_422(app, client, make_user, auth_headers, changes):
 def test_profile_needs_a_token(client):
     assert client.get(URL).status_code == 401
     assert client.patch(URL, json={"headline": "x"}).status_code == 401
+
+
+def test_the_service_itself_never_writes_a_privileged_attribute(app, make_user):
+    from jobhub.errors import ValidationError
+    from jobhub.users.services import update_profile
+
+    user = make_user()
+    with app.app_context():
+        stored = db.session.get(User, user.id)
+        with pytest.raises(ValidationError) as refused:
+            update_profile(user=stored, changes={"headline": "x", "role": Role.ADMIN})
+        assert set(refused.value.errors["json"]) == {"role"}
+        assert stored.role == Role.CANDIDATE and stored.headline is None
