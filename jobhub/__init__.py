@@ -68,4 +68,8 @@ def _import_blueprints() -> list:
     from jobhub.health.views import blp as health
     from jobhub.users.views import blp as users
 
-    return [(health, "/"), (auth, "/api/v1/auth"), (users, "/api/v1/users")]
+    return [
+        (health, "/"),
+        (auth, "/api/v1/auth"),
+        (users, "/api/v1/users"),
+    ]
