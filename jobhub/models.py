@@ -4,7 +4,7 @@ Migrations (autogenerate), the schema check in the tests and the admin panel rel
 this list; a new domain adds its models here.
 """
 
-from jobhub.auth.models import RevokedToken
+from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
 from jobhub.users.models import User
 
-__all__ = ["RevokedToken", "User"]
+__all__ = ["AuthSession", "OneTimeToken", "RevokedToken", "User"]

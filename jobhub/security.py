@@ -137,6 +137,13 @@ def auth_required(*roles: str, refresh: bool = False) -> Callable[[F], F]:
     return decorator
 
 
+def role_required(*roles: str) -> Callable[[F], F]:
+    """``auth_required`` naming at least one role: the others get 403."""
+    if not roles:
+        raise ValueError("role_required needs at least one role; use auth_required()")
+    return auth_required(*roles)
+
+
 def current_token() -> dict:
     """The verified JWT payload of this request."""
     return get_jwt()
