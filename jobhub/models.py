@@ -5,6 +5,7 @@ this list; a new domain adds its models here.
 """
 
 from jobhub.auth.models import RevokedToken
+from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.users.models import User
 
-__all__ = ["RevokedToken", "User"]
+__all__ = ["Notification", "NotificationPreference", "RevokedToken", "User"]

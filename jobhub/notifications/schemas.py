@@ -1,0 +1,71 @@
+"""Notification payloads (REST and socket.io) and request arguments."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from jobhub.notifications.models import NOTIFICATION_TYPES
+from jobhub.schemas import Schema, UtcDateTime
+
+MAX_BULK_IDS = 100
+# Only JSON booleans: "yes" or 1 for a preference is more likely a client bug than intent.
+_strict_bool = {"truthy": {True}, "falsy": {False}}
+
+
+class NotificationSchema(Schema):
+    id = ma.fields.Integer(dump_only=True)
+    type = ma.fields.String(metadata={"enum": list(NOTIFICATION_TYPES)})
+    title = ma.fields.String()
+    body = ma.fields.String()
+    data = ma.fields.Dict(metadata={"description": "Ids and details of what it is about, by type."})
+    read = ma.fields.Boolean()
+    read_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+
+
+class NotificationListArgs(Schema):
+    unread = ma.fields.Boolean(
+        metadata={"description": "true: only unread ones; false: only read ones."}
+    )
+    type = ma.fields.String(validate=ma.validate.OneOf(NOTIFICATION_TYPES))
+
+
+class UnreadCountSchema(Schema):
+    count = ma.fields.Integer(metadata={"example": 3})
+
+
+class ReadAllResultSchema(Schema):
+    updated = ma.fields.Integer(metadata={"description": "How many were marked read."})
+
+
+class BulkDeleteSchema(Schema):
+    ids = ma.fields.List(
+        ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_BULK_IDS),
+    )
+
+
+class BulkDeleteResultSchema(Schema):
+    deleted = ma.fields.Integer(metadata={"description": "How many of yours were deleted."})
+
+
+class ChannelsSchema(Schema):
+    in_app = ma.fields.Boolean(required=True)
+    email = ma.fields.Boolean(required=True)
+
+
+class ChannelsUpdateSchema(Schema):
+    in_app = ma.fields.Boolean(**_strict_bool)
+    email = ma.fields.Boolean(**_strict_bool)
+
+
+# One field per type, so unknown types are refused (422) and the docs list them all.
+PreferencesSchema = Schema.from_dict(
+    {name: ma.fields.Nested(ChannelsSchema) for name in NOTIFICATION_TYPES},
+    name="NotificationPreferences",
+)
+PreferencesUpdateSchema = Schema.from_dict(
+    {name: ma.fields.Nested(ChannelsUpdateSchema) for name in NOTIFICATION_TYPES},
+    name="NotificationPreferencesUpdate",
+)
