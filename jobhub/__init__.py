@@ -65,5 +65,6 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 def _import_blueprints() -> list:
     """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
     from jobhub.health.views import blp as health
+    from jobhub.notifications.views import blp as notifications
 
-    return [(health, "/")]
+    return [(health, "/"), (notifications, "/api/v1/notifications")]

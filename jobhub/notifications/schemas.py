@@ -8,8 +8,15 @@ from jobhub.notifications.models import NOTIFICATION_TYPES
 from jobhub.schemas import Schema, UtcDateTime
 
 MAX_BULK_IDS = 100
-# Only JSON booleans: "yes" or 1 for a preference is more likely a client bug than intent.
-_strict_bool = {"truthy": {True}, "falsy": {False}}
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """Only JSON true or false: "yes" or 1 for a preference is likelier a bug than intent."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class NotificationSchema(Schema):
@@ -56,16 +63,40 @@ class ChannelsSchema(Schema):
 
 
 class ChannelsUpdateSchema(Schema):
-    in_app = ma.fields.Boolean(**_strict_bool)
-    email = ma.fields.Boolean(**_strict_bool)
+    in_app = StrictBoolean()
+    email = StrictBoolean()
+
+
+def _attribute(type_name: str) -> str:
+    # marshmallow reads and writes dotted names as nested paths; "job.match" is one key.
+    return type_name.replace(".", "__")
+
+
+class _ByType(Schema):
+    """A JSON object keyed by notification type, read and written as such."""
+
+    @ma.pre_dump
+    def _to_attributes(self, data: dict, **_: object) -> dict:
+        return {_attribute(name): value for name, value in data.items()}
+
+    @ma.post_load
+    def _to_types(self, data: dict, **_: object) -> dict:
+        by_attribute = {_attribute(name): name for name in NOTIFICATION_TYPES}
+        return {by_attribute[attribute]: value for attribute, value in data.items()}
 
 
 # One field per type, so unknown types are refused (422) and the docs list them all.
-PreferencesSchema = Schema.from_dict(
-    {name: ma.fields.Nested(ChannelsSchema) for name in NOTIFICATION_TYPES},
+PreferencesSchema = _ByType.from_dict(
+    {
+        _attribute(name): ma.fields.Nested(ChannelsSchema, data_key=name)
+        for name in NOTIFICATION_TYPES
+    },
     name="NotificationPreferences",
 )
-PreferencesUpdateSchema = Schema.from_dict(
-    {name: ma.fields.Nested(ChannelsUpdateSchema) for name in NOTIFICATION_TYPES},
+PreferencesUpdateSchema = _ByType.from_dict(
+    {
+        _attribute(name): ma.fields.Nested(ChannelsUpdateSchema, data_key=name)
+        for name in NOTIFICATION_TYPES
+    },
     name="NotificationPreferencesUpdate",
 )
