@@ -38,8 +38,8 @@ _USER_ID = "jobhub.socket_user_id"
 
 
 def _refuse(error: JobHubError) -> ConnectionRefusedError:
-    """A refusal the client sees as ``connect_error`` with ``{error, message}`` data."""
-    return ConnectionRefusedError(error.message, {"error": error.error, "message": error.message})
+    """A refusal the client sees as ``connect_error``: ``{message, data: {error}}``."""
+    return ConnectionRefusedError(error.message, {"error": error.error})
 
 
 def _bearer(auth: Any) -> str:
