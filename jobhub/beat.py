@@ -12,4 +12,8 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "auth.purge_expired_revocations",
         "schedule": crontab(minute=17, hour=3),
     },
+    "purge-stale-sessions": {
+        "task": "auth.purge_stale_sessions",
+        "schedule": crontab(minute=27, hour=3),
+    },
 }

@@ -4,8 +4,15 @@ Migrations (autogenerate), the schema check in the tests and the admin panel rel
 this list; a new domain adds its models here.
 """
 
-from jobhub.auth.models import RevokedToken
+from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
 from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.users.models import User
 
-__all__ = ["Notification", "NotificationPreference", "RevokedToken", "User"]
+__all__ = [
+    "AuthSession",
+    "Notification",
+    "NotificationPreference",
+    "OneTimeToken",
+    "RevokedToken",
+    "User",
+]

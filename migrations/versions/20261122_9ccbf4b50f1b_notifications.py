@@ -1,7 +1,7 @@
 """notifications
 
 Revision ID: 9ccbf4b50f1b
-Revises: 3843a72428cd
+Revises: 25627d2e0ca9
 Create Date: 2026-11-22 02:26:16.503953
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9ccbf4b50f1b'
-down_revision = '3843a72428cd'
+down_revision = '25627d2e0ca9'
 branch_labels = None
 depends_on = None
 
