@@ -7,9 +7,10 @@ set, so a push from any process reaches the sockets held by any web process.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,43 +113,50 @@ def committed_unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
 
 
 class SocketRegistry:
-    """The socket ids of each user, in Redis (shared) or in this process (embedded).
+    """Each user's open sockets with the token they connected with.
 
-    Closing a user's connections from any process needs their ids: with the Redis
-    message queue, ``disconnect(sid)`` reaches the process that holds the socket.
+    In Redis (shared by every process) or in this process (embedded default). Closing a
+    user's connections from any process needs their ids: with the Redis message queue,
+    ``disconnect(sid)`` reaches the process that holds the socket; the token tells
+    which login (session) each socket belongs to.
     """
 
     def __init__(self, app: Flask) -> None:
         self._redis = redis_store.client(app)
-        self._local: dict[int, set[str]] = {}
+        self._local: dict[int, dict[str, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
-    def add(self, user_id: int, sid: str) -> None:
+    def add(self, user_id: int, sid: str, token: dict[str, Any]) -> None:
         if self._redis is None:
             with self._lock:
-                self._local.setdefault(user_id, set()).add(sid)
+                self._local.setdefault(user_id, {})[sid] = token
             return
         key = _REGISTRY_PREFIX + str(user_id)
         with self._redis.pipeline() as pipe:
-            pipe.sadd(key, sid).expire(key, _REGISTRY_TTL_SECONDS).execute()
+            pipe.hset(key, sid, json.dumps(token)).expire(key, _REGISTRY_TTL_SECONDS).execute()
 
     def remove(self, user_id: int, sid: str) -> None:
         if self._redis is None:
             with self._lock:
-                self._local.get(user_id, set()).discard(sid)
+                self._local.get(user_id, {}).pop(sid, None)
             return
         try:
-            self._redis.srem(_REGISTRY_PREFIX + str(user_id), sid)
+            self._redis.hdel(_REGISTRY_PREFIX + str(user_id), sid)
         except redis.RedisError:
-            # A stale id costs nothing: disconnecting an unknown socket is a no-op.
+            # A stale entry costs nothing: disconnecting an unknown socket is a no-op.
             log.warning("could not unregister socket %s of user %s", sid, user_id)
 
-    def sids(self, user_id: int) -> set[str]:
+    def sockets(self, user_id: int) -> dict[str, dict[str, Any]]:
+        """The user's socket ids, each with the decoded token it connected with."""
         if self._redis is None:
             with self._lock:
-                return set(self._local.get(user_id, ()))
-        members = self._redis.smembers(_REGISTRY_PREFIX + str(user_id))
-        return {m.decode() if isinstance(m, bytes) else m for m in members}
+                return dict(self._local.get(user_id, {}))
+        entries = self._redis.hgetall(_REGISTRY_PREFIX + str(user_id))
+        return {_text(sid): json.loads(token) for sid, token in entries.items()}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def registry(app: Flask | None = None) -> SocketRegistry:
@@ -160,18 +168,19 @@ def registry(app: Flask | None = None) -> SocketRegistry:
     return found
 
 
-def disconnect_user(*, user_id: int) -> None:
-    """After commit, close every live connection of the user, in whichever process."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    on_commit(lambda: close_connections(app, user_id))
+def disconnect_user(*, user_id: int, only: Callable[[dict[str, Any]], bool] | None = None) -> None:
+    """After commit, close the user's live connections, in whichever process holds them.
+
+    ``only`` picks sockets by the decoded token they connected with (e.g. those whose
+    session was ended); it is asked now, inside the transaction, which sees its changes.
+    """
+    sockets = registry().sockets(user_id)
+    sids = [sid for sid, token in sockets.items() if only is None or only(token)]
+    if sids:
+        on_commit(lambda: close_connections(sids))
 
 
-def close_connections(app: Flask, user_id: int) -> int:
-    """Close the user's sockets now; returns how many were asked to close."""
-    sids = registry(app).sids(user_id)
-    manager = socketio.server.manager
-    sids.update(sid for sid, _eio_sid in manager.get_participants(NAMESPACE, user_room(user_id)))
+def close_connections(sids: Iterable[str]) -> None:
+    """Close these sockets now: ours here, others through the queue to their process."""
     for sid in sids:
-        # Ours are closed here; the queue carries the others to the process holding them.
         socketio.server.disconnect(sid, namespace=NAMESPACE)
-    return len(sids)

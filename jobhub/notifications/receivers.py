@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobhub.auth.services import is_token_revoked
 from jobhub.notifications import live, services
 from jobhub.notifications.models import NotificationType
 from jobhub.signals import account_deleted, user_logged_out, user_registered
@@ -35,13 +36,14 @@ def welcome(_sender: Any, *, user: User, **_: Any) -> None:
 
 
 @user_logged_out.connect
-def close_live_connections(_sender: Any, *, user_id: int, **_: Any) -> None:
-    """After the logout commits, close every socket of the user (any process).
+def close_live_connections(_sender: Any, *, user_id: int, all_sessions: bool, **_: Any) -> None:
+    """After the logout commits, close the sockets it signed out, in any process.
 
-    A socket cannot tell which login it belongs to, so all of them close; the user's
-    other sessions reconnect with their still valid tokens (docs/socketio.md).
+    Logging out of every session closes all the user's sockets; logging out of one
+    closes those that connected with a token now revoked (that session's tokens), so
+    the user's other devices stay live.
     """
-    live.disconnect_user(user_id=user_id)
+    live.disconnect_user(user_id=user_id, only=None if all_sessions else is_token_revoked)
 
 
 @account_deleted.connect

@@ -84,7 +84,7 @@ def on_connect(auth: Any = None) -> None:
     # Registered before the revocation check: a logout that revokes the token either
     # sees this socket in the registry and closes it, or the check below refuses it.
     registry = live.registry()
-    registry.add(user_id, sid)
+    registry.add(user_id, sid, payload)
     try:
         if is_token_revoked(payload):
             raise TokenRevoked()

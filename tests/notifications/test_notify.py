@@ -14,6 +14,7 @@ from jobhub.notifications.models import (
     Notification,
     NotificationType,
 )
+from tests.support.mail import Mailbox
 
 SPEC_TYPES = {
     "application.received",
@@ -40,12 +41,9 @@ def emitted(monkeypatch):
 
 
 @pytest.fixture
-def emails(monkeypatch):
-    queued: list[dict] = []
-    monkeypatch.setattr(
-        services, "queue_notification_email", lambda **kwargs: queued.append(kwargs)
-    )
-    return queued
+def mailbox(app) -> Mailbox:
+    """The memory outbox, with Celery eager so mail queued after commit is delivered."""
+    return Mailbox(app)
 
 
 def _count(user_id: int) -> int:
@@ -85,8 +83,8 @@ def test_notify_stores_and_pushes_after_commit(app_ctx, make_user, emitted):
     assert emitted[1][1] == {"count": 1}
 
 
-def test_nothing_is_pushed_or_mailed_on_rollback(app_ctx, make_user, emitted, emails):
-    user = make_user()
+def test_nothing_is_pushed_or_mailed_on_rollback(app_ctx, make_user, emitted, mailbox):
+    user = make_user(email_verified=True)
 
     def fail() -> None:
         with transaction():
@@ -99,7 +97,7 @@ def test_nothing_is_pushed_or_mailed_on_rollback(app_ctx, make_user, emitted, em
         pass
     assert emitted == []
     assert _count(user.id) == 0
-    assert len(emails) == 1  # queued inside the transaction: its on_commit send was dropped
+    assert mailbox.messages == []
 
 
 def test_unknown_type_is_a_programming_error(app_ctx, make_user, emitted):
@@ -116,8 +114,8 @@ def test_data_must_be_json(app_ctx, make_user):
         services.notify(user=user, type="job.match", title="t", body="b", data={"x": object()})
 
 
-def test_in_app_off_stores_nothing_but_email_still_goes(app_ctx, make_user, emitted, emails):
-    user = make_user()
+def test_in_app_off_stores_nothing_but_email_still_goes(app_ctx, make_user, emitted, mailbox):
+    user = make_user(email_verified=True)
     with transaction():
         services.update_preferences(
             user=user, changes={"job.match": {"in_app": False, "email": True}}
@@ -127,20 +125,52 @@ def test_in_app_off_stores_nothing_but_email_still_goes(app_ctx, make_user, emit
     assert result is None
     assert _count(user.id) == 0
     assert emitted == []
-    assert [mail["type"] for mail in emails] == ["job.match"]
-    assert emails[0]["notification"] is None
+    (mail,) = mailbox.to(user.email, template="notification")
+    assert mail.subject == "New job"
+    assert "It is also in your notifications" not in mail.text  # nothing in-app to show
 
 
-def test_email_follows_the_preference(app_ctx, make_user, emails):
-    user = make_user()
+def test_email_follows_the_preference(app_ctx, make_user, mailbox):
+    user = make_user(email_verified=True)
     with transaction():
         # job.match mails nobody by default; interview.scheduled mails by default.
-        services.notify(user=user, type="job.match", title="t", body="b")
-        services.notify(user=user, type="interview.scheduled", title="t", body="b")
+        services.notify(user=user, type="job.match", title="Job", body="b")
+        services.notify(user=user, type="interview.scheduled", title="Interview 1", body="b")
         services.update_preferences(user=user, changes={"interview.scheduled": {"email": False}})
-        services.notify(user=user, type="interview.scheduled", title="t", body="b")
-    assert [mail["type"] for mail in emails] == ["interview.scheduled"]
+        services.notify(user=user, type="interview.scheduled", title="Interview 2", body="b")
+        assert mailbox.messages == []  # not before the commit
+    assert [mail.subject for mail in mailbox.messages] == ["Interview 1"]
     assert _count(user.id) == 3
+
+
+def test_the_notification_email(app_ctx, make_user, mailbox):
+    user = make_user(email_verified=True, full_name="Alice Moreau")
+    with transaction():
+        services.notify(
+            user=user,
+            type="application.status_changed",
+            title="Your application to <Acme> moved to interviewing",
+            body="Acme & Co would like to talk.\nPick a slot.",
+        )
+    (mail,) = mailbox.messages
+    assert mail.to == user.email and mail.template == "notification"
+    assert mail.subject == "Your application to <Acme> moved to interviewing"
+    assert "Hello Alice Moreau," in mail.text
+    assert "Acme & Co would like to talk.\nPick a slot." in mail.text
+    assert "http://127.0.0.1:5000/notifications" in mail.text
+    assert "/settings/notifications" in mail.text and "application.status_changed" in mail.text
+    assert "&lt;Acme&gt;" in mail.html and "<Acme>" not in mail.html
+    assert "Acme &amp; Co" in mail.html
+
+
+def test_unverified_or_disabled_addresses_get_no_mail(app_ctx, make_user, mailbox):
+    unverified = make_user()
+    disabled = make_user(email_verified=True, is_active=False)
+    with transaction():
+        for user in (unverified, disabled):
+            services.notify(user=user, type="interview.scheduled", title="t", body="b")
+    assert mailbox.messages == []
+    assert _count(unverified.id) == 1  # still in-app
 
 
 def test_one_transaction_pushes_each_notification_and_one_count_per_user(

@@ -18,6 +18,8 @@ from jobhub.notifications import services
 from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.signals import account_deleted, user_logged_out, user_registered
 from jobhub.users.models import User
+from tests.factories import DEFAULT_PASSWORD
+from tests.support.mail import Mailbox
 
 
 @pytest.fixture
@@ -45,6 +47,11 @@ def connect(app, tokens):
     for client in clients:
         if client.is_connected():
             client.disconnect()
+
+
+@pytest.fixture
+def mailbox(app) -> Mailbox:
+    return Mailbox(app)
 
 
 def events(client, name=None) -> list:
@@ -166,24 +173,65 @@ def test_rest_changes_update_every_tab(
     assert events(tab) == [("unread_count", {"count": 1})]
 
 
-def test_logout_closes_the_users_connections_after_commit(app, connect, make_user):
+def test_logout_of_one_session_closes_its_sockets_after_commit(app, connect, make_user, tokens):
+    alice, bob = make_user(), make_user()
+    signed_out, still_in = tokens(alice), tokens(alice)
+    closing = [connect(token=signed_out), connect(token=signed_out)]
+    staying = [connect(token=still_in), connect(bob)]
+
+    def logout(*, fail: bool) -> None:
+        with app.app_context(), transaction():
+            revoke_token(payload=decode_token(signed_out))
+            user_logged_out.send(app, user_id=alice.id, all_sessions=False)
+            assert all(tab.is_connected() for tab in closing)  # not before the commit
+            if fail:
+                raise RuntimeError("the logout failed")
+
+    with pytest.raises(RuntimeError):
+        logout(fail=True)
+    assert all(tab.is_connected() for tab in closing)
+    logout(fail=False)
+    assert not any(tab.is_connected() for tab in closing)
+    assert all(tab.is_connected() for tab in staying)
+
+
+def test_logout_of_every_session_closes_every_socket_of_the_user(app, connect, make_user):
     alice, bob = make_user(), make_user()
     tabs = [connect(alice), connect(alice)]
     other = connect(bob)
-
-    def logout_then_fail() -> None:
-        with app.app_context(), transaction():
-            user_logged_out.send(app, user_id=alice.id, all_sessions=False)
-            raise RuntimeError("the logout failed")
-
-    with pytest.raises(RuntimeError):
-        logout_then_fail()
-    assert all(tab.is_connected() for tab in tabs)
     with app.app_context(), transaction():
-        user_logged_out.send(app, user_id=alice.id, all_sessions=False)
-        assert all(tab.is_connected() for tab in tabs)  # not before the commit
+        user_logged_out.send(app, user_id=alice.id, all_sessions=True)
     assert not any(tab.is_connected() for tab in tabs)
     assert other.is_connected()
+
+
+def test_the_auth_flow_end_to_end(app, client, connect, mailbox):
+    """Register (welcome), log in twice, connect both, log one out: only its socket closes."""
+    email, password = "dana.kowalski@example.com", DEFAULT_PASSWORD
+    registered = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": password, "full_name": "Dana K", "role": "candidate"},
+    )
+    assert registered.status_code == 201, registered.json
+    pairs = [
+        client.post("/api/v1/auth/login", json={"email": email, "password": password}).json
+        for _ in range(2)
+    ]
+    laptop, phone = (connect(token=pair["access_token"]) for pair in pairs)
+    assert events(laptop) == [("unread_count", {"count": 1})]  # the welcome notification
+    listed = client.get(
+        "/api/v1/notifications", headers={"Authorization": f"Bearer {pairs[0]['access_token']}"}
+    ).json
+    assert [item["type"] for item in listed] == ["account.welcome"]
+    assert mailbox.to(email, template="notification") == []  # welcome is in-app only
+
+    out = client.post(
+        "/api/v1/auth/logout", headers={"Authorization": f"Bearer {pairs[1]['access_token']}"}
+    )
+    assert out.status_code == 204
+    assert not phone.is_connected()
+    assert laptop.is_connected()
+    assert not connect(token=pairs[1]["access_token"]).is_connected()
 
 
 def test_registration_sends_a_welcome_notification(app, connect, make_user):
