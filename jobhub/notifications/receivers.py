@@ -6,33 +6,14 @@ from typing import Any
 
 from jobhub.auth.services import is_token_revoked
 from jobhub.notifications import live, services
-from jobhub.notifications.models import NotificationType
 from jobhub.signals import account_deleted, user_logged_out, user_registered
-from jobhub.users.models import Role, User
-
-_WELCOME_BODY = {
-    Role.CANDIDATE: (
-        "Complete your profile and upload a resume: we will match you with jobs and "
-        "tell you here, live, whenever an application moves."
-    ),
-    Role.EMPLOYER: (
-        "Create your company and post your first job: new applications and interview "
-        "updates will show up here as they happen."
-    ),
-    Role.ADMIN: "Reported and pending jobs wait for you in the moderation queue.",
-}
+from jobhub.users.models import User
 
 
 @user_registered.connect
 def welcome(_sender: Any, *, user: User, **_: Any) -> None:
     """The demo event: a welcome notification for every new account."""
-    services.notify(
-        user=user,
-        type=NotificationType.ACCOUNT_WELCOME,
-        title=f"Welcome to JobHub, {user.full_name.split()[0] if user.full_name else 'there'}!",
-        body=_WELCOME_BODY.get(user.role, _WELCOME_BODY[Role.CANDIDATE]),
-        data={"role": user.role.value},
-    )
+    services.welcome(user=user)
 
 
 @user_logged_out.connect

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select, update
@@ -27,7 +28,7 @@ from jobhub.notifications.models import (
     NotificationType,
 )
 from jobhub.notifications.schemas import NotificationSchema
-from jobhub.users.models import User
+from jobhub.users.models import Role, User
 
 _payload_schema = NotificationSchema()
 
@@ -48,7 +49,8 @@ def notify(
     """Raise a notification: stored if in-app is on, mailed if email is on, pushed after commit.
 
     Returns the stored notification, or None when the user turned in-app off for this
-    type. Nothing is pushed or mailed unless the caller's transaction commits.
+    type or the account was deleted. Nothing is pushed or mailed unless the caller's
+    transaction commits.
     """
     kind = notification_type(type)
     data = dict(data or {})
@@ -57,6 +59,8 @@ def notify(
     except (TypeError, ValueError) as exc:
         raise ValueError(f"notification data must be JSON-serialisable: {exc}") from None
     title = _shorten(title.strip(), TITLE_MAX_LENGTH)
+    if user.deleted_at is not None:
+        return None
     channels = channels_for(user_id=user.id, kind=kind)
 
     notification = None
@@ -72,6 +76,36 @@ def notify(
             user=user, type=kind.value, title=title, body=body, data=data, notification=notification
         )
     return notification
+
+
+_WELCOME_BODY = {
+    Role.CANDIDATE: (
+        "Complete your profile and upload a resume: we will match you with jobs and "
+        "tell you here, live, whenever an application moves."
+    ),
+    Role.EMPLOYER: (
+        "Create your company and post your first job: new applications and interview "
+        "updates will show up here as they happen."
+    ),
+    Role.ADMIN: "Reported and pending jobs wait for you in the moderation queue.",
+}
+
+
+def welcome(*, user: User) -> Notification | None:
+    """The ``account.welcome`` notification of a new account."""
+    first_name = user.full_name.split()[0] if user.full_name.strip() else "there"
+    return notify(
+        user=user,
+        type=NotificationType.ACCOUNT_WELCOME,
+        title=f"Welcome to JobHub, {first_name}!",
+        body=_WELCOME_BODY[user.role],
+        data={"role": user.role.value},
+    )
+
+
+def has_notifications(*, user: User) -> bool:
+    """Whether the user has any notification at all."""
+    return db.session.scalar(own_notifications(user=user).limit(1)) is not None
 
 
 def serialize(notification: Notification) -> dict[str, Any]:
@@ -250,3 +284,13 @@ def delete_user_data(*, user_id: int) -> None:
         delete(NotificationPreference).where(NotificationPreference.user_id == user_id)
     )
     live.disconnect_user(user_id=user_id)
+
+
+def purge_read(*, read_before: datetime) -> int:
+    """Delete every notification read before ``read_before``; unread ones are kept."""
+    result = db.session.execute(
+        delete(Notification)
+        .where(Notification.read_at.is_not(None), Notification.read_at < read_before)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
