@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobhub.auth.services import is_token_revoked
+from jobhub.auth.services import is_token_revoked, session_id_of
 from jobhub.notifications import live, services
 from jobhub.signals import account_deleted, user_logged_out, user_registered
 from jobhub.users.models import User
@@ -18,13 +18,18 @@ def welcome(_sender: Any, *, user: User, **_: Any) -> None:
 
 @user_logged_out.connect
 def close_live_connections(_sender: Any, *, user_id: int, all_sessions: bool, **_: Any) -> None:
-    """After the logout commits, close the sockets it signed out, in any process.
+    """After the commit, close the sockets whose login this signed out, in any process.
 
-    Logging out of every session closes all the user's sockets; logging out of one
-    closes those that connected with a token now revoked (that session's tokens), so
-    the user's other devices stay live.
+    A socket is closed when the token it connected with is now revoked (its own id, or
+    its session ended): a logout closes that session's sockets, a password change the
+    other sessions', and the user's other devices stay live. A token that names no
+    session cannot be told apart, so it is closed whenever other sessions were ended.
     """
-    live.disconnect_user(user_id=user_id, only=None if all_sessions else is_token_revoked)
+
+    def signed_out(token: dict[str, Any]) -> bool:
+        return is_token_revoked(token) or (all_sessions and session_id_of(token) is None)
+
+    live.disconnect_user(user_id=user_id, only=signed_out)
 
 
 @account_deleted.connect

@@ -234,6 +234,25 @@ def test_the_auth_flow_end_to_end(app, client, connect, mailbox):
     assert not connect(token=pairs[1]["access_token"]).is_connected()
 
 
+def test_a_password_change_closes_the_other_sessions_sockets(client, connect, make_user):
+    user = make_user(email="erin.walsh@example.com")
+
+    def login() -> str:
+        body = {"email": user.email, "password": DEFAULT_PASSWORD}
+        return client.post("/api/v1/auth/login", json=body).json["access_token"]
+
+    here, elsewhere = login(), login()
+    current, other = connect(token=here), connect(token=elsewhere)
+    changed = client.post(
+        "/api/v1/auth/password/change",
+        headers={"Authorization": f"Bearer {here}"},
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "Quiet-Meadow-Rocket-58"},
+    )
+    assert changed.status_code < 300, changed.json
+    assert current.is_connected()
+    assert not other.is_connected()
+
+
 def test_registration_sends_a_welcome_notification(app, connect, make_user):
     erin = make_user(role="employer", full_name="Erin Walsh")
     with app.app_context(), transaction():
