@@ -20,6 +20,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from jobhub.db import db, on_commit
+from jobhub.errors import ServiceUnavailable
 from jobhub.extensions import redis_store, socketio
 from jobhub.notifications.models import Notification
 
@@ -132,8 +133,12 @@ class SocketRegistry:
                 self._local.setdefault(user_id, {})[sid] = token
             return
         key = _REGISTRY_PREFIX + str(user_id)
-        with self._redis.pipeline() as pipe:
-            pipe.hset(key, sid, json.dumps(token)).expire(key, _REGISTRY_TTL_SECONDS).execute()
+        try:
+            with self._redis.pipeline() as pipe:
+                pipe.hset(key, sid, json.dumps(token)).expire(key, _REGISTRY_TTL_SECONDS)
+                pipe.execute()
+        except redis.RedisError as exc:
+            raise ServiceUnavailable("Live notifications are unavailable; retry later.") from exc
 
     def remove(self, user_id: int, sid: str) -> None:
         if self._redis is None:

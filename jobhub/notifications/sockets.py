@@ -60,6 +60,8 @@ def _decode(token: str) -> dict[str, Any]:
         raise Unauthorized("The token is invalid.") from None
     if payload.get("type") != "access":
         raise Unauthorized("An access token is required, not a refresh token.")
+    if not str(payload.get("sub", "")).isdigit():
+        raise Unauthorized("The token is invalid.")
     return payload
 
 
@@ -81,11 +83,13 @@ def on_connect(auth: Any = None) -> None:
         user_id = int(payload["sub"])
     except JobHubError as exc:
         raise _refuse(exc) from None
-    # Registered before the revocation check: a logout that revokes the token either
-    # sees this socket in the registry and closes it, or the check below refuses it.
     registry = live.registry()
-    registry.add(user_id, sid, payload)
+    registered = False
     try:
+        # Registered before the revocation check: a logout that revokes the token either
+        # sees this socket in the registry and closes it, or the check below refuses it.
+        registry.add(user_id, sid, payload)
+        registered = True
         if is_token_revoked(payload):
             raise TokenRevoked()
         user = _active_user(user_id)
@@ -94,15 +98,15 @@ def on_connect(auth: Any = None) -> None:
         # pushed to this socket and counted.
         join_room(live.user_room(user_id))
         count = services.unread_count(user=user)
-    except JobHubError as exc:
-        registry.remove(user_id, sid)
+    except Exception as exc:
+        if registered:
+            registry.remove(user_id, sid)
+        if not isinstance(exc, JobHubError):
+            log.exception("socket.io connect failed")
+            raise ConnectionRefusedError(
+                "An unexpected error occurred.", {"error": "internal_error"}
+            ) from None
         raise _refuse(exc) from None
-    except Exception:
-        registry.remove(user_id, sid)
-        log.exception("socket.io connect failed")
-        raise ConnectionRefusedError(
-            "An unexpected error occurred.", {"error": "internal_error"}
-        ) from None
     # JavaScript clients buffer events that precede the connect acknowledgement.
     socketio.emit(live.UNREAD_COUNT_EVENT, {"count": count}, to=sid, namespace=live.NAMESPACE)
 
