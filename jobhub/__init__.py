@@ -67,10 +67,12 @@ def _import_blueprints() -> list:
     """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
     from jobhub.auth.views import blp as auth
     from jobhub.health.views import blp as health
+    from jobhub.notifications.views import blp as notifications
     from jobhub.users.views import blp as users
 
     return [
         (health, "/"),
         (auth, "/api/v1/auth"),
         (users, "/api/v1/users"),
+        (notifications, "/api/v1/notifications"),
     ]

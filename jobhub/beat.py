@@ -16,4 +16,8 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "auth.purge_stale_sessions",
         "schedule": crontab(minute=27, hour=3),
     },
+    "purge-read-notifications": {
+        "task": "notifications.purge_read",
+        "schedule": crontab(minute=37, hour=3),
+    },
 }

@@ -140,6 +140,9 @@ class Config:
         self.PASSWORD_RESET_TOKEN_MINUTES = _int(env, "PASSWORD_RESET_TOKEN_MINUTES", 30)
         self.EMAIL_VERIFICATION_TOKEN_HOURS = _int(env, "EMAIL_VERIFICATION_TOKEN_HOURS", 48)
 
+        # Notifications: read ones older than this are deleted by a daily task.
+        self.NOTIFICATION_RETENTION_DAYS = _int(env, "NOTIFICATION_RETENTION_DAYS", 180)
+
         # Mail
         self.MAIL_BACKEND = (env.get("MAIL_BACKEND") or "console").lower()
         if self.MAIL_BACKEND not in MAIL_BACKENDS:

@@ -5,6 +5,14 @@ this list; a new domain adds its models here.
 """
 
 from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
+from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.users.models import User
 
-__all__ = ["AuthSession", "OneTimeToken", "RevokedToken", "User"]
+__all__ = [
+    "AuthSession",
+    "Notification",
+    "NotificationPreference",
+    "OneTimeToken",
+    "RevokedToken",
+    "User",
+]
