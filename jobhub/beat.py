@@ -12,4 +12,6 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "auth.purge_expired_revocations",
         "schedule": crontab(minute=17, hour=3),
     },
+    "close-expired-jobs": {"task": "jobs.close_expired", "schedule": crontab(minute="*/10")},
+    "flush-job-views": {"task": "jobs.flush_views", "schedule": 60.0},
 }

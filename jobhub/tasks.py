@@ -4,5 +4,7 @@ A new domain with tasks adds its module here; the beat schedule is in jobhub/bea
 """
 
 from jobhub.auth import tasks as auth_tasks
+from jobhub.jobs import tasks as jobs_tasks
 
 __all__ = ["auth_tasks"]
+__all__ += ["jobs_tasks"]
