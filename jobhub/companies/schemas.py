@@ -75,6 +75,12 @@ class MemberCreateSchema(Schema):
     email = ma.fields.Email(required=True)
     role = ma.fields.Enum(MemberRole, by_value=True, load_default=MemberRole.RECRUITER)
 
+    @ma.pre_load
+    def _strip_email(self, data: dict, **_: object) -> dict:
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            return {**data, "email": data["email"].strip()}
+        return data
+
 
 class MemberSchema(Schema):
     user_id = ma.fields.Integer()

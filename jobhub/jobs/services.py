@@ -171,12 +171,9 @@ def _publish(job: Job, company: Company, now: datetime) -> None:
     job.closed_at = None
     if job.expires_at is None or job.expires_at <= now:
         job.expires_at = now + timedelta(days=current_app.config["JOB_DEFAULT_LIFETIME_DAYS"])
-    # A verified company's jobs are approved at once; the rest wait for an admin
-    # (an approval stands until the content changes). A flagged job stays flagged.
-    if company.verified and job.moderation_status in (
-        ModerationStatus.PENDING,
-        ModerationStatus.REJECTED,
-    ):
+    # A verified company's jobs are approved at once; the rest wait for an admin. A
+    # decision stands until the content changes; a flagged job waits for an admin.
+    if company.verified and job.moderation_status == ModerationStatus.PENDING:
         job.moderation_status = ModerationStatus.APPROVED
         job.moderation_reason = None
         job.moderated_at = now
@@ -235,14 +232,11 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
             content_changed = content_changed or field in CONTENT_FIELDS
     _check(job, now=now, expires_changed="expires_at" in changes)
     company = db.session.get(Company, job.company_id)
-    if (
-        content_changed
-        and not company.verified
-        and job.moderation_status
-        in (
-            ModerationStatus.APPROVED,
-            ModerationStatus.REJECTED,
-        )
+    # An edit resubmits a rejected job, and sends an unverified company's approved job
+    # back to the queue.
+    if content_changed and (
+        job.moderation_status == ModerationStatus.REJECTED
+        or (job.moderation_status == ModerationStatus.APPROVED and not company.verified)
     ):
         job.moderation_status = ModerationStatus.PENDING
         job.moderation_reason = None
