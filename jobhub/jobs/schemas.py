@@ -34,7 +34,7 @@ def _strip(value: Any) -> Any:
 
 
 class SkillList(ma.fields.List):
-    """A JSON list of skills, or a comma-separated string in a query string."""
+    """A JSON list of skills."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
@@ -42,6 +42,10 @@ class SkillList(ma.fields.List):
             validate=validate.Length(max=MAX_SKILLS),
             **kwargs,
         )
+
+
+class SkillQueryList(SkillList):
+    """Skills in a query string: ``skills=python,django`` or repeated ``skills=``."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:
         if isinstance(value, str):
@@ -154,9 +158,7 @@ class _SearchFilters(Schema):
         metadata={"description": "Jobs whose salary range reaches this amount."},
     )
     salary_currency = ma.fields.String(validate=validate.OneOf(sorted(CURRENCIES)))
-    skills = SkillList(
-        metadata={"description": "Comma-separated; every one required (aliases accepted)."}
-    )
+    skills = SkillList(metadata={"description": "Every one required (aliases accepted)."})
     company_id = ma.fields.Integer()
     posted_within_days = ma.fields.Integer(validate=validate.Range(1, 365))
     sort = ma.fields.String(validate=validate.OneOf(["relevance", "newest", "salary"]))
@@ -174,6 +176,9 @@ class _SearchFilters(Schema):
 
 
 class JobSearchArgsSchema(_SearchFilters):
+    skills = SkillQueryList(
+        metadata={"description": "Comma-separated; every one required (aliases accepted)."}
+    )
     page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = ma.fields.Integer(
         load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE)

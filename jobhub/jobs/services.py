@@ -202,7 +202,7 @@ def create_job(*, actor: User, company: Company, data: dict[str, Any]) -> Job:
     data.pop("company_id", None)
     _normalize_skills(data)
     job = Job(
-        company_id=company.id,
+        company=company,
         company_name=company.name,
         created_by_id=actor.id,
         status=JobStatus.DRAFT,
