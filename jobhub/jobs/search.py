@@ -18,7 +18,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import (
     ColumnElement,
+    Double,
     Select,
+    cast,
     exists,
     false,
     func,
@@ -80,7 +82,9 @@ def _text_match(query: Select, q: str) -> tuple[Select, ColumnElement]:
     if db.engine.dialect.name == "postgresql":
         tsquery = websearch_to_tsquery(fulltext.TS_CONFIG, q)
         query = query.where(Job.search_vector.op("@@")(tsquery))
-        return query, func.ts_rank_cd(Job.search_vector, tsquery)
+        # As double precision: a real would come back rounded in text form, and the
+        # cursor's key would then no longer equal the row's own rank.
+        return query, cast(func.ts_rank_cd(Job.search_vector, tsquery), Double)
     compiled = fulltext.fts5_query(q)
     if compiled is None:
         return query.where(false()), literal_column("0.0")
