@@ -163,6 +163,11 @@ class _SearchFilters(Schema):
     posted_within_days = ma.fields.Integer(validate=validate.Range(1, 365))
     sort = ma.fields.String(validate=validate.OneOf(["relevance", "newest", "salary"]))
 
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        # In a saved search, null clears a parameter (query strings never send null).
+        if field_name not in ("name", "alert"):
+            field_obj.allow_none = True
+
     @ma.pre_load
     def _clean(self, data: Any, **_: Any) -> Any:
         if not hasattr(data, "items"):
