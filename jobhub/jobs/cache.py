@@ -104,6 +104,17 @@ def count_view(job_id: int) -> int:
     return 1
 
 
+def pending_views(job_id: int) -> int:
+    """Views counted in Redis and not yet flushed to the database."""
+    client = _redis()
+    if client is None:
+        return 0
+    try:
+        return int(client.hget(VIEWS_KEY, str(job_id)) or 0)
+    except redis.RedisError:
+        return 0
+
+
 def flush_views() -> int:
     """Move counted views from Redis into ``jobs.views``; returns the views written.
 

@@ -66,6 +66,8 @@ def read_job(*, actor: User | None, job_id: int) -> Job:
     job = get_visible_job(actor=actor, job_id=job_id)
     if is_public(job) and policies.counts_as_view(actor, membership(actor=actor, job=job)):
         record_view(job=job)
+    else:
+        set_committed_value(job, "views", job.views + cache.pending_views(job.id))
     return job
 
 
