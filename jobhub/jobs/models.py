@@ -91,10 +91,12 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
         # Newest-first and salary-first keyset scans over the public rows.
+        # expires_at is a key column so counts and scans need not visit the table.
         Index(
             "ix_jobs_listed_public",
             "listed_at",
             "id",
+            "expires_at",
             postgresql_where=text(_LISTED),
             sqlite_where=text(_LISTED),
         ),
@@ -102,6 +104,7 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
             "ix_jobs_salary_public",
             "salary_sort",
             "id",
+            "expires_at",
             postgresql_where=text(_LISTED),
             sqlite_where=text(_LISTED),
         ),

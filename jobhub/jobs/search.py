@@ -40,6 +40,8 @@ from jobhub.jobs.queries import visible_jobs_query
 from jobhub.users.models import User
 
 SORTS = ("relevance", "newest", "salary")
+# Page mode counts matches up to this many (X-Pagination says total_capped beyond).
+COUNT_CAP = 10_000
 # Filters that narrow a search (and a saved search); everything but paging and sort.
 FILTERS = (
     "q",
@@ -143,15 +145,20 @@ class Page:
     next_cursor: str | None
 
 
-def run(plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerprint: str) -> Page:
-    """One page: by number (with a total) or after a cursor (keyset, no count)."""
+def statements(
+    plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerprint: str
+) -> tuple[Select | None, Select]:
+    """The SQL of one page: (count or None in cursor mode, page of page_size + 1 rows)."""
     query = plan_.query
-    total = None
+    count = None
     if cursor:
         key_value, last_id = decode_cursor(cursor, sort=plan_.sort, fingerprint=fingerprint)
         query = query.where(tuple_(plan_.key, Job.id) < tuple_(key_value, last_id))
     else:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        # Counting stops at COUNT_CAP: past that a total costs a scan of every match, and
+        # deeper pages are for cursors anyway.
+        capped = query.order_by(None).with_only_columns(Job.id).limit(COUNT_CAP + 1)
+        count = select(func.count()).select_from(capped.subquery())
     query = (
         query.add_columns(plan_.key.label("sort_key"))
         .options(joinedload(Job.company))
@@ -160,6 +167,15 @@ def run(plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerpri
     )
     if not cursor:
         query = query.offset((page - 1) * page_size)
+    return count, query
+
+
+def run(plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerprint: str) -> Page:
+    """One page: by number (with a total) or after a cursor (keyset, no count)."""
+    count, query = statements(
+        plan_, page=page, page_size=page_size, cursor=cursor, fingerprint=fingerprint
+    )
+    total = db.session.scalar(count) if count is not None else None
     rows = db.session.execute(query).all()
     more = len(rows) > page_size
     rows = rows[:page_size]

@@ -71,11 +71,16 @@ def read_job(*, actor: User | None, job_id: int) -> Job:
     return job
 
 
-def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Page, dict]:
-    """Run a search; returns the page and its X-Pagination metadata."""
+def _search_params(args: dict[str, Any]) -> dict[str, Any]:
     params = {name: args[name] for name in (*search.FILTERS, "sort") if args.get(name) is not None}
     if "skills" in params:
         params["skills"] = taxonomy.normalize(params["skills"])
+    return params
+
+
+def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Page, dict]:
+    """Run a search; returns the page and its X-Pagination metadata."""
+    params = _search_params(args)
     page, page_size, cursor = args.get("page", 1), args["page_size"], args.get("cursor")
     result = search.run(
         search.plan(actor=actor, params=params),
@@ -87,7 +92,10 @@ def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Pag
     if cursor:
         meta: dict[str, Any] = {"page_size": page_size}
     else:
-        meta = Blueprint._make_pagination_metadata(page, page_size, result.total)
+        total = min(result.total, search.COUNT_CAP)
+        meta = Blueprint._make_pagination_metadata(page, page_size, total)
+        if result.total > search.COUNT_CAP:
+            meta["total_capped"] = True
     if result.next_cursor:
         meta["next_cursor"] = result.next_cursor
     return result, meta
