@@ -4,7 +4,7 @@ Migrations (autogenerate), the schema check in the tests and the admin panel rel
 this list; a new domain adds its models here.
 """
 
-from jobhub.auth.models import RevokedToken
+from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs import fulltext  # noqa: F401  (DDL events: search trigger, FTS5 table)
 from jobhub.jobs.models import (
@@ -15,8 +15,16 @@ from jobhub.jobs.models import (
     SavedSearch,
     SavedSearchSkill,
 )
+from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.users.models import User
 
-__all__ = ["RevokedToken", "User"]
+__all__ = [
+    "AuthSession",
+    "Notification",
+    "NotificationPreference",
+    "OneTimeToken",
+    "RevokedToken",
+    "User",
+]
 __all__ += ["Company", "CompanyMember"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]

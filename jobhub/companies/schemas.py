@@ -58,13 +58,6 @@ class CompanySchema(Schema):
     updated_at = UtcDateTime()
 
 
-class CompanySummarySchema(Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    slug = ma.fields.String()
-    verified = ma.fields.Boolean()
-
-
 class CompanyListArgsSchema(Schema):
     q = ma.fields.String(validate=validate.Length(min=1, max=200))
     verified = ma.fields.Boolean()

@@ -7,7 +7,6 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from jobhub.companies.schemas import CompanySummarySchema
 from jobhub.jobs.currencies import CURRENCIES
 from jobhub.jobs.models import (
     EmploymentType,
@@ -54,6 +53,15 @@ class SkillQueryList(SkillList):
             # Query strings: "python,django" and skills=python&skills=django alike.
             value = [part for item in value for part in item.split(",") if part.strip()]
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CompanySummarySchema(Schema):
+    """The company as a job shows it."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    slug = ma.fields.String()
+    verified = ma.fields.Boolean()
 
 
 class _JobFields(Schema):

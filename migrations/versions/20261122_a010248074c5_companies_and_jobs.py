@@ -1,7 +1,7 @@
 """companies and jobs
 
 Revision ID: a010248074c5
-Revises: 3843a72428cd
+Revises: 9ccbf4b50f1b
 Create Date: 2026-11-22 02:26:41.345942
 
 """
@@ -14,7 +14,7 @@ from jobhub.jobs import fulltext
 
 # revision identifiers, used by Alembic.
 revision = 'a010248074c5'
-down_revision = '3843a72428cd'
+down_revision = '9ccbf4b50f1b'
 branch_labels = None
 depends_on = None
 
