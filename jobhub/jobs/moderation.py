@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
+from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
 from jobhub.errors import Duplicate
 from jobhub.jobs.models import (
@@ -21,6 +22,7 @@ from jobhub.jobs.models import (
 )
 from jobhub.jobs.queries import visible_jobs_query
 from jobhub.jobs.services import job_written
+from jobhub.notifications import services as notifications
 from jobhub.users.models import User
 
 REPORTS_TO_FLAG = 3
@@ -68,7 +70,30 @@ def moderate_job(*, job: Job, actor: User, decision: str, reason: str | None) ->
     )
     db.session.flush()
     job_written(job)
+    _tell_members(job=job, decision=decision, reason=reason)
     return job
+
+
+def _tell_members(*, job: Job, decision: str, reason: str | None) -> None:
+    """``job.moderated`` to every member of the job's company."""
+    verdict = "approved" if decision == "approve" else "rejected"
+    body = f"An admin {verdict} your job “{job.title}”."
+    if reason:
+        body += f" Reason: {reason}"
+    for user in companies.member_users(company_id=job.company_id):
+        notifications.notify(
+            user=user,
+            type="job.moderated",
+            title=f"Job {verdict}: {job.title}",
+            body=body,
+            data={
+                "job_id": job.id,
+                "job_title": job.title,
+                "decision": decision,
+                "moderation_status": job.moderation_status.value,
+                "reason": reason,
+            },
+        )
 
 
 def moderation_queue_query(

@@ -19,8 +19,12 @@ def owner(make_user):
 
 
 @pytest.fixture
-def job(make, owner):
-    company = make("company", owner=owner)
+def company(make, owner):
+    return make("company", owner=owner)
+
+
+@pytest.fixture
+def job(make, company):
     return make("job", company=company, title="Too Good To Be True")
 
 
@@ -140,3 +144,40 @@ def test_pending_jobs_wait_in_the_queue(client, make, make_user, auth_headers, a
         "/api/v1/admin/jobs/queue?moderation_status=pending", headers=auth_headers(admin)
     )
     assert [j["id"] for j in queue.get_json()] == [pending.id]
+
+
+def _notifications(client, auth_headers, user) -> list[dict]:
+    response = client.get("/api/v1/notifications", headers=auth_headers(user))
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_members_are_told_of_a_decision(
+    client, make, make_user, auth_headers, owner, company, job, admin
+):
+    recruiter = make_user(role="employer")
+    make("member", company=company, user=recruiter)
+    outsider = make_user(role="employer")
+    client.post(
+        f"/api/v1/admin/jobs/{job.id}/moderate",
+        json={"decision": "reject", "reason": "Asks applicants for a fee."},
+        headers=auth_headers(admin),
+    )
+    for member in (owner, recruiter):
+        [note] = [
+            n for n in _notifications(client, auth_headers, member) if n["type"] == "job.moderated"
+        ]
+        assert note["data"]["job_id"] == job.id
+        assert note["data"]["decision"] == "reject"
+        assert "Asks applicants for a fee." in note["body"]
+    assert not [
+        n for n in _notifications(client, auth_headers, outsider) if n["type"] == "job.moderated"
+    ]
+
+
+def test_reports_alone_notify_nobody(client, make_user, auth_headers, owner, job):
+    for _ in range(3):
+        _report(client, auth_headers(make_user(role="candidate")), job.id)
+    assert not [
+        n for n in _notifications(client, auth_headers, owner) if n["type"] == "job.moderated"
+    ]

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from jobhub.db import db
 from jobhub.jobs.models import JobAlert
 from jobhub.jobs.tasks import match_saved_searches
+from jobhub.notifications.models import Notification
+from jobhub.users.models import User
 from tests.support.servers import celery_worker, wait_for
 
 API = "/api/v1/saved-searches"
@@ -134,6 +136,15 @@ def _job(make, **fields):
     )
 
 
+def _matches(app) -> list[tuple[int, int, int]]:
+    """(user_id, job_id, saved_search_id) of every job.match notification."""
+    with app.app_context():
+        notes = db.session.scalars(select(Notification).where(Notification.type == "job.match"))
+        found = [(n.user_id, n.data["job_id"], n.data["saved_search_id"]) for n in notes]
+        db.session.rollback()
+        return sorted(found)
+
+
 def test_matching_runs_in_sql_and_never_alerts_twice(app, make, searches):
     job = _job(make)
     with app.app_context():
@@ -141,6 +152,23 @@ def test_matching_runs_in_sql_and_never_alerts_twice(app, make, searches):
         assert match_saved_searches.apply(args=[job.id]).get() == 0
     expected = {(searches[name].id, job.id) for name in MATCHING}
     assert _alerts(app) == expected
+    assert _matches(app) == sorted(
+        (searches[name].user_id, job.id, searches[name].id) for name in MATCHING
+    )
+
+
+def test_the_notification_names_the_job_and_the_search(app, client, make, auth_headers, searches):
+    job = _job(make)
+    with app.app_context():
+        match_saved_searches.apply(args=[job.id]).get()
+    search = searches["keyword"]
+    with app.app_context():
+        owner = db.session.get(User, search.user_id)
+        db.session.expunge(owner)
+    [note] = client.get("/api/v1/notifications", headers=auth_headers(owner)).get_json()[:1]
+    assert note["type"] == "job.match"
+    assert note["data"]["job_id"] == job.id and note["data"]["saved_search_id"] == search.id
+    assert "Senior Python Engineer" in note["title"]
 
 
 def test_a_job_that_is_not_public_alerts_nobody(app, make, searches):
@@ -178,10 +206,12 @@ def test_publishing_raises_alerts_and_edits_do_not_repeat_them(
         assert client.patch(url, json={"status": "published"}, headers=headers).status_code == 200
         expected = {(search_id, draft["id"]) for search_id in expected_searches}
         wait_for(lambda: _alerts(app) == expected, timeout=30, what="the job.match alerts")
+        wait_for(lambda: len(_matches(app)) == len(expected), timeout=10, what="notifications")
         client.patch(url, json={"description": "Django and FastAPI."}, headers=headers)
         client.patch(url, json={"status": "closed"}, headers=headers)
         client.patch(url, json={"status": "published"}, headers=headers)
         wait_for(lambda: _alerts(app) == expected, timeout=10, what="no duplicate alerts")
+        assert len(_matches(app)) == len(expected)
 
     if backend.name == "postgres":
         with celery_worker(backend.environ(), tmp_path=tmp_path):
