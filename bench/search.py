@@ -17,6 +17,7 @@ default database 14) and measures the production configuration.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import http.client
 import json
 import multiprocessing
@@ -37,6 +38,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+
+from bench.support import Unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -95,8 +98,11 @@ def bench_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this run, dropped afterwards."""
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"jobhub_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        raise Unavailable(f"PostgreSQL at {PG_ADMIN_URL}: {str(exc).splitlines()[0]}") from exc
     try:
         url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
         yield url.render_as_string(hide_password=False)
@@ -186,22 +192,23 @@ def _get(host: str, port: int, path: str) -> tuple[int, bytes]:
 
 
 def _client_thread(port: int, paths: list[str], deadline: float, out: list, seed: int) -> None:
+    # A connection per request: kept-alive connections would stick to whichever gunicorn
+    # worker accepted them first and leave the other worker idle.
     rng = random.Random(seed)
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.monotonic() < deadline:
         path = rng.choice(paths)
         started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers={"Connection": "close"})
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
         except (OSError, http.client.HTTPException):
             ok = False
+        finally:
             connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         out.append((time.perf_counter() - started, ok))
-    connection.close()
 
 
 def _load_process(job: tuple[int, list[str], int, float, int]) -> list[tuple[float, bool]]:
@@ -311,6 +318,115 @@ def explain(app, arg_sets: list[dict[str, Any]], samples: int = 8) -> float:
 
 # -- main ------------------------------------------------------------------------------
 
+NAME = "search"
+
+
+@dataclasses.dataclass
+class Result:
+    """One run: options, seeding time, and per kind req/s, percentiles, EXPLAIN time."""
+
+    jobs: int
+    clients: int
+    duration: float
+    workers: int
+    async_mode: str
+    cache: bool
+    seed_seconds: float
+    load_average_before: float
+    load_average_after: float
+    kinds: dict[str, dict[str, float]]
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.jobs:,} jobs, {self.clients} clients, {self.duration:.0f} s per kind, "
+            f"{self.workers} {self.async_mode} workers, cache {'on' if self.cache else 'off'}",
+            f"seed (flask seed --jobs {self.jobs}): {self.seed_seconds:.1f} s",
+            f"load average (1 min) before/after: {self.load_average_before:.2f} / "
+            f"{self.load_average_after:.2f}",
+            "",
+            "| kind | req/s | p50 ms | p95 ms | p99 ms | errors | EXPLAIN ANALYZE ms |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for kind, r in self.kinds.items():
+            if not r.get("requests"):
+                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - |")
+                continue
+            out.append(
+                f"| {kind} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
+                f"| {r['errors']} | {r['explain_ms']:.1f} |"
+            )
+        first = self.kinds.get("first page (newest)", {})
+        deep = self.kinds.get("deep cursor page", {})
+        if first.get("p95") and deep.get("p95"):
+            ratio = deep["p95"] / first["p95"]
+            out.append(f"deep cursor p95 / first page p95 = {ratio:.2f} (target <= 2)")
+        misses = [k for k, r in self.kinds.items() if r.get("p95", float("inf")) >= P95_TARGET_MS]
+        verdict = "all kinds" if not misses else "missed by " + ", ".join(misses)
+        out.append(f"p95 < {P95_TARGET_MS:.0f} ms: {verdict}")
+        return out
+
+
+def measure(
+    *,
+    jobs: int,
+    clients: int,
+    duration: float,
+    workers: int = 2,
+    async_mode: str = "eventlet",
+    cache: bool = False,
+) -> Result:
+    """Create, seed, serve and load a database of ``jobs`` jobs; drop it afterwards."""
+    with bench_database() as database_url:
+        port = _free_port()
+        env = _environ(database_url, cache=cache, port=port, workers=workers, mode=async_mode)
+        if cache:
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        _run([str(BIN / "flask"), "db", "upgrade"], env)
+        started = time.perf_counter()
+        _run([str(BIN / "flask"), "seed", "--jobs", str(jobs)], env)
+        seed_seconds = time.perf_counter() - started
+        engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+        engine.dispose()
+
+        app = _app(env)
+        kinds = _kinds(deep_cursors(app, jobs))
+        log_path = Path(tempfile.gettempdir()) / f"jobhub-bench-gunicorn-{port}.log"
+        results: dict[str, dict] = {}
+        load_before = os.getloadavg()[0]
+        with gunicorn(env, port, log_path):
+            warm = [f"/api/v1/jobs?{urlencode(a)}" for k in kinds.values() for a in k[:3]]
+            drive(port, warm, clients=clients, duration=3)
+            for kind, arg_sets in kinds.items():
+                paths = [f"/api/v1/jobs?{urlencode(a)}" for a in arg_sets]
+                results[kind] = drive(port, paths, clients=clients, duration=duration)
+        load_after = os.getloadavg()[0]
+        for kind, arg_sets in kinds.items():
+            if results[kind].get("requests"):
+                results[kind]["explain_ms"] = explain(app, arg_sets)
+    return Result(
+        jobs=jobs,
+        clients=clients,
+        duration=duration,
+        workers=workers,
+        async_mode=async_mode,
+        cache=cache,
+        seed_seconds=seed_seconds,
+        load_average_before=load_before,
+        load_average_after=load_after,
+        kinds=results,
+    )
+
+
+def run(*, quick: bool = False) -> Result:
+    """For ``python -m bench``: the full size, or a smoke run with --quick."""
+    if quick:
+        return measure(jobs=5_000, clients=20, duration=3)
+    return measure(jobs=100_000, clients=50, duration=15)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -322,79 +438,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", action="store_true", help="with Redis: the search cache on")
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     options = parser.parse_args(argv)
-
-    report: dict[str, Any] = {"options": {k: str(v) for k, v in vars(options).items()}}
-    with bench_database() as database_url:
-        port = _free_port()
-        env = _environ(
-            database_url,
-            cache=options.cache,
-            port=port,
-            workers=options.workers,
-            mode=options.async_mode,
-        )
-        if options.cache:
-            import redis
-
-            redis.Redis.from_url(REDIS_URL).flushdb()
-        _run([str(BIN / "flask"), "db", "upgrade"], env)
-        started = time.perf_counter()
-        seeded = _run([str(BIN / "flask"), "seed", "--jobs", str(options.jobs)], env).strip()
-        report["seed"] = {"jobs": options.jobs, "seconds": time.perf_counter() - started}
-        print(f"seed: {seeded} (wall {report['seed']['seconds']:.1f} s)", flush=True)
-        engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-        engine.dispose()
-
-        app = _app(env)
-        kinds = _kinds(deep_cursors(app, options.jobs))
-        log_path = Path(tempfile.gettempdir()) / f"jobhub-bench-gunicorn-{port}.log"
-        results: dict[str, dict] = {}
-        with gunicorn(env, port, log_path):
-            warm = [f"/api/v1/jobs?{urlencode(a)}" for k in kinds.values() for a in k[:3]]
-            drive(port, warm, clients=options.clients, duration=3)
-            for kind, arg_sets in kinds.items():
-                paths = [f"/api/v1/jobs?{urlencode(a)}" for a in arg_sets]
-                results[kind] = drive(
-                    port, paths, clients=options.clients, duration=options.duration
-                )
-                print(f"{kind}: {json.dumps(results[kind])}", flush=True)
-        for kind, arg_sets in kinds.items():
-            results[kind]["explain_ms"] = explain(app, arg_sets)
-        report["kinds"] = results
-
-    _print_table(report, options)
-    if options.output:
-        options.output.write_text(json.dumps(report, indent=2))
-    return 0
-
-
-def _print_table(report: dict, options: argparse.Namespace) -> None:
-    kinds = report["kinds"]
-    print()
-    print(
-        f"{options.jobs:,} jobs, {options.clients} clients, {options.duration:.0f} s per kind, "
-        f"{options.workers} {options.async_mode} workers, cache {'on' if options.cache else 'off'}"
+    result = measure(
+        jobs=options.jobs,
+        clients=options.clients,
+        duration=options.duration,
+        workers=options.workers,
+        async_mode=options.async_mode,
+        cache=options.cache,
     )
-    print(f"seed: {report['seed']['seconds']:.1f} s")
-    print()
-    print("| kind | req/s | p50 ms | p95 ms | p99 ms | errors | EXPLAIN ANALYZE ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for kind, r in kinds.items():
-        if not r.get("requests"):
-            print(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - |")
-            continue
-        print(
-            f"| {kind} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
-            f"| {r['errors']} | {r['explain_ms']:.1f} |"
-        )
-    first, deep = kinds.get("first page (newest)"), kinds.get("deep cursor page")
-    if first and deep and first.get("p95") and deep.get("p95"):
-        print(f"\ndeep cursor p95 / first page p95 = {deep['p95'] / first['p95']:.2f} (target ≤ 2)")
-    misses = [k for k, r in kinds.items() if r.get("p95", float("inf")) >= P95_TARGET_MS]
-    verdict = "all kinds" if not misses else "missed by " + ", ".join(misses)
-    print(f"p95 < {P95_TARGET_MS:.0f} ms: {verdict}")
+    print("\n".join(result.lines()))
+    if options.output:
+        options.output.write_text(json.dumps(dataclasses.asdict(result), indent=2))
+    return 0
 
 
 if __name__ == "__main__":

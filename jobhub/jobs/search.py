@@ -41,7 +41,7 @@ from jobhub.users.models import User
 
 SORTS = ("relevance", "newest", "salary")
 # Page mode counts matches up to this many (X-Pagination says total_capped beyond).
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 # Filters that narrow a search (and a saved search); everything but paging and sort.
 FILTERS = (
     "q",

@@ -294,3 +294,16 @@ def test_relevance_cursor_is_stable_while_jobs_are_added(client, make):
     seen = _walk(client, "q=python", 4, between=add_job)
     assert len(seen) == len(set(seen))
     assert set(original) <= set(seen) <= set(original) | set(added)
+
+
+def test_totals_are_capped(client, make, monkeypatch):
+    from jobhub.jobs import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    company = make("company")
+    for _ in range(7):
+        make("job", company=company)
+    meta = json.loads(client.get(f"{API}?page_size=2").headers["X-Pagination"])
+    assert (meta["total"], meta["total_pages"], meta["total_capped"]) == (5, 3, True)
+    exact = json.loads(client.get(f"{API}?page_size=2&company_id=999").headers["X-Pagination"])
+    assert exact["total"] == 0 and "total_capped" not in exact
