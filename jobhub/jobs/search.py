@@ -175,6 +175,11 @@ def run(plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerpri
     count, query = statements(
         plan_, page=page, page_size=page_size, cursor=cursor, fingerprint=fingerprint
     )
+    if db.engine.dialect.name == "postgresql":
+        # psycopg prepares a statement run five times, and PostgreSQL then settles on a
+        # generic plan blind to the filters' values: 65 ms instead of 6 ms here. Plan
+        # each search for its own values (until this transaction ends).
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     total = db.session.scalar(count) if count is not None else None
     rows = db.session.execute(query).all()
     more = len(rows) > page_size
