@@ -254,7 +254,7 @@ def test_cursors_are_validated(client, corpus):
     assert [j["title"] for j in ok.get_json()] == ["Frontend Engineer", "Embedded Intern"]
 
 
-def test_query_count_does_not_grow_with_page_size(client, make, count_queries):
+def test_query_count_does_not_grow_with_page_size(client, make, count_queries, backend):
     company = make("company")
     for _ in range(30):
         make("job", company=company, skills=["python"])
@@ -264,7 +264,8 @@ def test_query_count_does_not_grow_with_page_size(client, make, count_queries):
             response = client.get(f"{API}?page_size={size}&skills=python")
         assert len(response.get_json()) == size
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 2
+    # count and page (and, on PostgreSQL, the SET LOCAL of the planning mode)
+    assert counts[0] == counts[1] <= (3 if backend.name == "postgres" else 2)
 
 
 def test_company_rename_is_searchable(client, auth_headers, make, make_user):
