@@ -18,6 +18,7 @@ from bench.support import Unavailable
 
 # Add a benchmark here: its module path.
 BENCHMARKS = ["bench.socketio_delivery"]
+BENCHMARKS += ["bench.search"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,7 +66,12 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 def _import_blueprints() -> list:
     """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
     from jobhub.auth.views import blp as auth
+    from jobhub.companies.views import blp as companies
     from jobhub.health.views import blp as health
+    from jobhub.jobs import receivers as _jobs_receivers  # noqa: F401  (account deletion)
+    from jobhub.jobs.views import admin_blp as admin_jobs
+    from jobhub.jobs.views import blp as jobs
+    from jobhub.jobs.views import saved_searches_blp as saved_searches
     from jobhub.notifications.views import blp as notifications
     from jobhub.users.views import blp as users
 
@@ -75,4 +80,8 @@ def _import_blueprints() -> list:
         (auth, "/api/v1/auth"),
         (users, "/api/v1/users"),
         (notifications, "/api/v1/notifications"),
+        (companies, "/api/v1/companies"),
+        (jobs, "/api/v1/jobs"),
+        (admin_jobs, "/api/v1/admin"),
+        (saved_searches, "/api/v1/saved-searches"),
     ]

@@ -20,4 +20,6 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.purge_read",
         "schedule": crontab(minute=37, hour=3),
     },
+    "close-expired-jobs": {"task": "jobs.close_expired", "schedule": crontab(minute="*/10")},
+    "flush-job-views": {"task": "jobs.flush_views", "schedule": 60.0},
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -36,13 +38,22 @@ def create_admin_command(email: str, password: str | None, full_name: str) -> No
 @click.command("seed")
 @click.option("--candidates", default=5, show_default=True, type=click.IntRange(0))
 @click.option("--employers", default=3, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--jobs",
+    default=200,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Top the jobs up to this many (bulk-inserted, with companies to match).",
+)
 @with_appcontext
-def seed_command(candidates: int, employers: int) -> None:
+def seed_command(candidates: int, employers: int, jobs: int) -> None:
     """Create demo data that is missing (idempotent)."""
+    started = time.perf_counter()
     with transaction():
-        report = seed(candidates=candidates, employers=employers)
+        report = seed(candidates=candidates, employers=employers, jobs=jobs)
     created = ", ".join(f"{count} {kind}" for kind, count in report.created.items() if count)
-    click.echo(f"Seeded: {created}." if created else "Seed data already present.")
+    elapsed = f" in {time.perf_counter() - started:.1f} s"
+    click.echo(f"Seeded: {created}{elapsed}." if created else "Seed data already present.")
 
 
 def _describe(exc: JobHubError) -> str:

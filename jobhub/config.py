@@ -185,6 +185,10 @@ class Config:
             },
         }
 
+        # Jobs: anonymous search results cached in Redis (0 turns it off); default lifetime.
+        self.SEARCH_CACHE_SECONDS = _int(env, "SEARCH_CACHE_SECONDS", 30)
+        self.JOB_DEFAULT_LIFETIME_DAYS = _int(env, "JOB_DEFAULT_LIFETIME_DAYS", 60)
+
         self.CELERY = self.celery_settings(env)
 
     # -- defaults that subclasses override ------------------------------------------

@@ -5,6 +5,16 @@ this list; a new domain adds its models here.
 """
 
 from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
+from jobhub.companies.models import Company, CompanyMember
+from jobhub.jobs import fulltext  # noqa: F401  (DDL events: search trigger, FTS5 table)
+from jobhub.jobs.models import (
+    Job,
+    JobAlert,
+    JobReport,
+    JobSkill,
+    SavedSearch,
+    SavedSearchSkill,
+)
 from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.users.models import User
 
@@ -16,3 +26,5 @@ __all__ = [
     "RevokedToken",
     "User",
 ]
+__all__ += ["Company", "CompanyMember"]
+__all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]

@@ -53,11 +53,15 @@ def _demo_name(names: list[str], index: int) -> str:
     return base if index < len(names) else f"{base.split()[0]}{index} {base.split()[1]}"
 
 
-def seed(*, candidates: int = 5, employers: int = 3) -> SeedReport:
+def seed(*, candidates: int = 5, employers: int = 3, jobs: int = 0) -> SeedReport:
     """Create whatever demo data is missing; running it again creates nothing new."""
     report = SeedReport()
     seed_users(candidates=candidates, employers=employers, report=report)
     seed_notifications(candidates=candidates, employers=employers, report=report)
+    if jobs:
+        from jobhub.jobs.seeding import seed_jobs
+
+        seed_jobs(jobs=jobs, report=report)
     return report
 
 

@@ -30,6 +30,108 @@ def create_user(**fields) -> User:
     return user
 
 
+def create_company(*, owner=None, **fields):
+    """A company (verified by default), with ``owner`` as its owner when given."""
+    from jobhub.companies.models import Company, CompanyMember, MemberRole
+    from jobhub.db import db
+
+    n = next(_sequence)
+    company = Company(
+        name=fields.pop("name", f"Company {n}"),
+        slug=fields.pop("slug", f"company-{n}"),
+        verified=fields.pop("verified", True),
+        **fields,
+    )
+    db.session.add(company)
+    db.session.flush()
+    if owner is not None:
+        db.session.add(
+            CompanyMember(company_id=company.id, user_id=owner.id, role=MemberRole.OWNER)
+        )
+        db.session.flush()
+    return company
+
+
+def create_member(*, company, user, role="recruiter"):
+    """A company membership."""
+    from jobhub.companies.models import CompanyMember, MemberRole
+    from jobhub.db import db
+
+    member = CompanyMember(company_id=company.id, user_id=user.id, role=MemberRole(role))
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def create_job(*, company, **fields):
+    """A job, public by default (published, approved, expiring in 30 days)."""
+    from datetime import timedelta
+
+    from jobhub.db import db, utcnow
+    from jobhub.jobs.models import Job, JobSkill, JobStatus, ModerationStatus
+
+    n = next(_sequence)
+    now = utcnow()
+    status = JobStatus(fields.pop("status", JobStatus.PUBLISHED))
+    job = Job(
+        company_id=company.id,
+        company_name=company.name,
+        title=fields.pop("title", f"Software Engineer {n}"),
+        description=fields.pop("description", "Build and run our platform."),
+        remote=fields.pop("remote", "onsite"),
+        employment_type=fields.pop("employment_type", "full_time"),
+        seniority=fields.pop("seniority", "mid"),
+        skills=fields.pop("skills", []),
+        nice_to_have_skills=fields.pop("nice_to_have_skills", []),
+        status=status,
+        moderation_status=ModerationStatus(fields.pop("moderation_status", "approved")),
+        published_at=fields.pop("published_at", now if status != JobStatus.DRAFT else None),
+        expires_at=fields.pop("expires_at", now + timedelta(days=30)),
+        **fields,
+    )
+    db.session.add(job)
+    db.session.flush()
+    for skill in job.skills:
+        db.session.add(JobSkill(job_id=job.id, skill=skill))
+    db.session.flush()
+    return job
+
+
+def create_report(*, job, reporter, reason="spam", **fields):
+    """A report on a job."""
+    from jobhub.db import db
+    from jobhub.jobs.models import JobReport, ReportReason
+
+    report = JobReport(
+        job_id=job.id, reporter_id=reporter.id, reason=ReportReason(reason), **fields
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def create_saved_search(*, user, **fields):
+    """A saved search with alerts on (skills and q prepared as the service does)."""
+    from jobhub.db import db
+    from jobhub.jobs.fulltext import fts5_query
+    from jobhub.jobs.models import SavedSearch, SavedSearchSkill
+
+    search = SavedSearch(
+        user_id=user.id,
+        name=fields.pop("name", "My search"),
+        alert=fields.pop("alert", True),
+        skills=fields.pop("skills", []),
+        **fields,
+    )
+    search.q_fts = fts5_query(search.q) if search.q else None
+    db.session.add(search)
+    db.session.flush()
+    for skill in search.skills:
+        db.session.add(SavedSearchSkill(saved_search_id=search.id, skill=skill))
+    db.session.flush()
+    return search
+
+
 def create_notification(*, user, **fields):
     """Add a notification for ``user`` straight to the session (not through notify())."""
     from jobhub.db import db

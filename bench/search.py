@@ -1,0 +1,456 @@
+"""Search benchmark: GET /api/v1/jobs on PostgreSQL with 100,000 seeded jobs.
+
+    python -m bench.search [--jobs 100000] [--clients 50] [--duration 15] [--cache]
+
+Creates its own database (dropped at the end), migrates it, seeds it with
+``flask seed --jobs N`` (timed), serves it with gunicorn on 127.0.0.1, and drives each
+query kind with ``--clients`` concurrent keep-alive clients (two load processes, no
+think time) for ``--duration`` seconds. It then runs the very SQL the app executed for
+sample requests of each kind under ``EXPLAIN (ANALYZE)``, so the HTTP latencies can be
+compared with PostgreSQL's own time.
+
+Without ``--cache`` no Redis is configured, so every request reaches the database (the
+anonymous search cache is off); ``--cache`` adds ``REDIS_URL`` (``JOBHUB_BENCH_REDIS_URL``,
+default database 14) and measures the production configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+from bench.support import Unavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN_URL = os.environ.get(
+    "JOBHUB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("JOBHUB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+SECRETS = {
+    "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
+    "JWT_SECRET_KEY": "bench-jwt-secret-0123456789abcdef0123456789",
+}
+P95_TARGET_MS = 150.0
+
+KEYWORDS = [
+    "kubernetes", "react", "data engineer", "machine learning", "terraform", "figma",
+    "laravel", "rust", "kafka", "swift", "tableau", "zendesk", "salesforce", "seo",
+    "typescript", "airflow", "penetration testing", "django", "solidworks", "workday",
+]  # fmt: skip
+BROAD = ["engineer", "developer", "manager", "senior", "python"]
+FILTER_SETS = [
+    {"country": "DE", "seniority": "senior"},
+    {"remote": "remote", "skills": "python,docker"},
+    {"employment_type": "contract", "posted_within_days": 7},
+    {"location": "berlin", "sort": "salary"},
+    {"country": "US", "salary_min": 150000, "salary_currency": "USD"},
+    {"skills": "react,typescript", "remote": "hybrid"},
+    {"seniority": "junior", "country": "GB"},
+    {"skills": "kubernetes", "posted_within_days": 14, "sort": "salary"},
+]
+
+
+def _kinds(deep_cursors: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Argument sets per query kind; varied, so a cache (if on) sees many keys."""
+    rng = random.Random(7)
+    keyword = [{"q": q, "page": p} for q in KEYWORDS for p in (1, 2)]
+    keyword_filters = [{"q": q, **f} for q in KEYWORDS for f in rng.sample(FILTER_SETS, 3)]
+    filters_only = [{**f, "page": p} for f in FILTER_SETS for p in (1, 2, 3)]
+    broad = [{"q": q, "page": p} for q in BROAD for p in (1, 2, 3)]
+    first_page = [{"sort": "newest", "page_size": s} for s in (20, 21, 22, 23, 24)]
+    deep = [{"sort": "newest", "cursor": c} for c in deep_cursors]
+    return {
+        "keyword": keyword,
+        "keyword+filters": keyword_filters,
+        "filters only": filters_only,
+        "broad keyword": broad,
+        "first page (newest)": first_page,
+        "deep cursor page": deep,
+    }
+
+
+# -- database and server ---------------------------------------------------------------
+
+
+@contextmanager
+def bench_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped afterwards."""
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"jobhub_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        raise Unavailable(f"PostgreSQL at {PG_ADMIN_URL}: {str(exc).splitlines()[0]}") from exc
+    try:
+        url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _environ(database_url: str, *, cache: bool, port: int, workers: int, mode: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOBHUB_", "DATABASE_URL"))}
+    env.pop("REDIS_URL", None)
+    env.update(
+        SECRETS,
+        JOBHUB_CONFIG="development",
+        DATABASE_URL=database_url,
+        JOBHUB_ASYNC_MODE=mode,
+        PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        DB_POOL_SIZE="15",
+        DB_MAX_OVERFLOW="10",
+        RATELIMIT_ENABLED="false",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if cache:
+        env["REDIS_URL"] = REDIS_URL
+    return env
+
+
+def _run(args: list[str], env: dict) -> str:
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict, port: int, log_path: Path) -> Iterator[None]:
+    """gunicorn on 127.0.0.1:port until the block ends."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited:\n{log_path.read_text()}")
+            try:
+                if _get("127.0.0.1", port, "/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start within 60 s")
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _get(host: str, port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+# -- load ------------------------------------------------------------------------------
+
+
+def _client_thread(port: int, paths: list[str], deadline: float, out: list, seed: int) -> None:
+    # A connection per request: kept-alive connections would stick to whichever gunicorn
+    # worker accepted them first and leave the other worker idle.
+    rng = random.Random(seed)
+    while time.monotonic() < deadline:
+        path = rng.choice(paths)
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", path, headers={"Connection": "close"})
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+        finally:
+            connection.close()
+        out.append((time.perf_counter() - started, ok))
+
+
+def _load_process(job: tuple[int, list[str], int, float, int]) -> list[tuple[float, bool]]:
+    port, paths, threads, deadline, seed = job
+    results: list[list] = [[] for _ in range(threads)]
+    workers = [
+        threading.Thread(target=_client_thread, args=(port, paths, deadline, results[i], seed + i))
+        for i in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return [sample for per_thread in results for sample in per_thread]
+
+
+def drive(port: int, paths: list[str], *, clients: int, duration: float) -> dict[str, float]:
+    """``clients`` concurrent closed-loop clients for ``duration`` seconds."""
+    processes = 2
+    per_process = [clients // processes + (1 if i < clients % processes else 0) for i in range(2)]
+    started = time.monotonic()
+    deadline = started + duration
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as pool:
+        parts = pool.map(
+            _load_process,
+            [(port, paths, n, deadline, 1000 * i) for i, n in enumerate(per_process)],
+        )
+    elapsed = time.monotonic() - started
+    samples = [s for part in parts for s in part]
+    latencies = sorted(seconds * 1000 for seconds, ok in samples if ok)
+    errors = sum(1 for _, ok in samples if not ok)
+    if not latencies:
+        return {"requests": 0, "errors": errors}
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, round(p / 100 * len(latencies)) - 1)]
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50": pct(50),
+        "p95": pct(95),
+        "p99": pct(99),
+    }
+
+
+# -- in-process: cursors and EXPLAIN ---------------------------------------------------
+
+
+def _app(env: dict):
+    sys.path.insert(0, str(ROOT))
+    from jobhub import create_app
+    from jobhub.config import load_config
+
+    return create_app(load_config({**env, "REDIS_URL": ""}))
+
+
+def deep_cursors(app, jobs: int) -> list[str]:
+    """Cursors continuing newest-first 2 % … 10 % deep (2,000 … 10,000 rows of 100,000)."""
+    from jobhub.jobs import services
+
+    pages = [max(2, int(jobs * share / 20)) for share in (0.02, 0.04, 0.06, 0.08, 0.10)]
+    with app.app_context():
+        return [
+            services.search_jobs(
+                actor=None, args={"sort": "newest", "page": page, "page_size": 20}
+            )[1]["next_cursor"]
+            for page in pages
+        ]
+
+
+def explain(app, arg_sets: list[dict[str, Any]], samples: int = 8) -> float:
+    """Median over samples of PostgreSQL's planning + execution time for one request's SQL."""
+    from jobhub.db import db
+    from jobhub.jobs import services
+    from jobhub.jobs.schemas import JobSearchArgsSchema
+
+    timings = []
+    with app.app_context():
+        engine = db.engine
+        for raw in arg_sets[:samples]:
+            args = JobSearchArgsSchema().load({k: str(v) for k, v in raw.items()})
+            captured: list[tuple[str, Any]] = []
+
+            def capture(_conn, _cursor, statement, parameters, *_rest, sink=captured) -> None:
+                if "FROM jobs" in statement:
+                    sink.append((statement, parameters))
+
+            sa.event.listen(engine, "before_cursor_execute", capture)
+            try:
+                services.search_jobs(actor=None, args=args)
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", capture)
+            total = 0.0
+            with engine.connect() as connection:
+                cursor = connection.connection.driver_connection.cursor()
+                for statement, parameters in captured:
+                    cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+                    plan = cursor.fetchone()[0][0]
+                    total += plan["Planning Time"] + plan["Execution Time"]
+            timings.append(total)
+            db.session.remove()
+    return statistics.median(timings)
+
+
+# -- main ------------------------------------------------------------------------------
+
+NAME = "search"
+
+
+@dataclasses.dataclass
+class Result:
+    """One run: options, seeding time, and per kind req/s, percentiles, EXPLAIN time."""
+
+    jobs: int
+    clients: int
+    duration: float
+    workers: int
+    async_mode: str
+    cache: bool
+    seed_seconds: float
+    load_average_before: float
+    load_average_after: float
+    kinds: dict[str, dict[str, float]]
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.jobs:,} jobs, {self.clients} clients, {self.duration:.0f} s per kind, "
+            f"{self.workers} {self.async_mode} workers, cache {'on' if self.cache else 'off'}",
+            f"seed (flask seed --jobs {self.jobs}): {self.seed_seconds:.1f} s",
+            f"load average (1 min) before/after: {self.load_average_before:.2f} / "
+            f"{self.load_average_after:.2f}",
+            "",
+            "| kind | req/s | p50 ms | p95 ms | p99 ms | errors | EXPLAIN ANALYZE ms |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for kind, r in self.kinds.items():
+            if not r.get("requests"):
+                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - |")
+                continue
+            out.append(
+                f"| {kind} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
+                f"| {r['errors']} | {r['explain_ms']:.1f} |"
+            )
+        first = self.kinds.get("first page (newest)", {})
+        deep = self.kinds.get("deep cursor page", {})
+        if first.get("p95") and deep.get("p95"):
+            ratio = deep["p95"] / first["p95"]
+            out.append(f"deep cursor p95 / first page p95 = {ratio:.2f} (target <= 2)")
+        misses = [k for k, r in self.kinds.items() if r.get("p95", float("inf")) >= P95_TARGET_MS]
+        verdict = "all kinds" if not misses else "missed by " + ", ".join(misses)
+        out.append(f"p95 < {P95_TARGET_MS:.0f} ms: {verdict}")
+        return out
+
+
+def measure(
+    *,
+    jobs: int,
+    clients: int,
+    duration: float,
+    workers: int = 2,
+    async_mode: str = "eventlet",
+    cache: bool = False,
+) -> Result:
+    """Create, seed, serve and load a database of ``jobs`` jobs; drop it afterwards."""
+    with bench_database() as database_url:
+        port = _free_port()
+        env = _environ(database_url, cache=cache, port=port, workers=workers, mode=async_mode)
+        if cache:
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        _run([str(BIN / "flask"), "db", "upgrade"], env)
+        started = time.perf_counter()
+        _run([str(BIN / "flask"), "seed", "--jobs", str(jobs)], env)
+        seed_seconds = time.perf_counter() - started
+        engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+        engine.dispose()
+
+        app = _app(env)
+        kinds = _kinds(deep_cursors(app, jobs))
+        log_path = Path(tempfile.gettempdir()) / f"jobhub-bench-gunicorn-{port}.log"
+        results: dict[str, dict] = {}
+        load_before = os.getloadavg()[0]
+        with gunicorn(env, port, log_path):
+            warm = [f"/api/v1/jobs?{urlencode(a)}" for k in kinds.values() for a in k[:3]]
+            drive(port, warm, clients=clients, duration=3)
+            for kind, arg_sets in kinds.items():
+                paths = [f"/api/v1/jobs?{urlencode(a)}" for a in arg_sets]
+                results[kind] = drive(port, paths, clients=clients, duration=duration)
+        load_after = os.getloadavg()[0]
+        for kind, arg_sets in kinds.items():
+            if results[kind].get("requests"):
+                results[kind]["explain_ms"] = explain(app, arg_sets)
+    return Result(
+        jobs=jobs,
+        clients=clients,
+        duration=duration,
+        workers=workers,
+        async_mode=async_mode,
+        cache=cache,
+        seed_seconds=seed_seconds,
+        load_average_before=load_before,
+        load_average_after=load_after,
+        kinds=results,
+    )
+
+
+def run(*, quick: bool = False) -> Result:
+    """For ``python -m bench``: the full size, or a smoke run with --quick."""
+    if quick:
+        return measure(jobs=5_000, clients=20, duration=3)
+    return measure(jobs=100_000, clients=50, duration=15)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per query kind")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent"])
+    parser.add_argument("--cache", action="store_true", help="with Redis: the search cache on")
+    parser.add_argument("--output", type=Path, help="also write the results as JSON here")
+    options = parser.parse_args(argv)
+    result = measure(
+        jobs=options.jobs,
+        clients=options.clients,
+        duration=options.duration,
+        workers=options.workers,
+        async_mode=options.async_mode,
+        cache=options.cache,
+    )
+    print("\n".join(result.lines()))
+    if options.output:
+        options.output.write_text(json.dumps(dataclasses.asdict(result), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Companies and their members (owners and recruiters act for the company)."""

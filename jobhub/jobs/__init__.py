@@ -1,0 +1,1 @@
+"""Jobs: posting, moderation, visibility, full-text search, reports and view counts."""

@@ -1,0 +1,172 @@
+"""Full-text search DDL and query compilation, for both backends.
+
+The same statements are run by ``db.metadata.create_all`` (a DDL event on the jobs
+table) and by the migration, so the two cannot drift:
+
+- PostgreSQL: ``jobs.search_vector`` is a weighted ``tsvector`` (title A; required
+  skills and company name B; description C; nice-to-have skills D) written by a
+  ``BEFORE INSERT OR UPDATE`` trigger, with a GIN index declared on the model. The
+  ``pg_trgm`` extension backs the location substring index.
+- SQLite: ``jobs_fts`` is an FTS5 table over the same columns (external content: it
+  reads ``jobs``), kept in sync by three triggers and ranked with ``bm25()``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, event
+
+from jobhub.jobs.models import Job
+
+TS_CONFIG = "english"
+
+POSTGRESQL_PREPARE = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+
+_JSON_WORDS = (
+    "coalesce((SELECT string_agg(value, ' ') FROM json_array_elements_text({column})), '')"
+)
+POSTGRESQL_INSTALL = [
+    f"""
+CREATE OR REPLACE FUNCTION jobs_search_vector_refresh() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search_vector :=
+        setweight(to_tsvector('{TS_CONFIG}', coalesce(NEW.title, '')), 'A')
+        || setweight(to_tsvector('{TS_CONFIG}',
+               {_JSON_WORDS.format(column="NEW.skills")}
+               || ' ' || coalesce(NEW.company_name, '')), 'B')
+        || setweight(to_tsvector('{TS_CONFIG}', coalesce(NEW.description, '')), 'C')
+        || setweight(to_tsvector('{TS_CONFIG}',
+               {_JSON_WORDS.format(column="NEW.nice_to_have_skills")}), 'D');
+    RETURN NEW;
+END
+$$
+""",
+    """
+CREATE TRIGGER jobs_search_vector_refresh
+BEFORE INSERT OR UPDATE OF title, description, skills, nice_to_have_skills, company_name
+ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_search_vector_refresh()
+""",
+]
+POSTGRESQL_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS jobs_search_vector_refresh ON jobs",
+    "DROP FUNCTION IF EXISTS jobs_search_vector_refresh()",
+]
+
+# Column order is the bm25() weight order in jobhub.jobs.search.
+FTS_COLUMNS = ("title", "skills", "company_name", "description", "nice_to_have_skills")
+_COLS = ", ".join(FTS_COLUMNS)
+_NEW = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+_OLD = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+# Identifiers below are constants of this module; no input reaches these statements.
+SQLITE_INSTALL = [
+    f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS jobs_fts USING fts5(
+    {_COLS}, content='jobs', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+)
+""",
+    f"""
+CREATE TRIGGER IF NOT EXISTS jobs_fts_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO jobs_fts(rowid, {_COLS}) VALUES (new.id, {_NEW});
+END
+""",  # noqa: S608
+    f"""
+CREATE TRIGGER IF NOT EXISTS jobs_fts_delete AFTER DELETE ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, {_COLS}) VALUES ('delete', old.id, {_OLD});
+END
+""",  # noqa: S608
+    f"""
+CREATE TRIGGER IF NOT EXISTS jobs_fts_update AFTER UPDATE OF {_COLS} ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, {_COLS}) VALUES ('delete', old.id, {_OLD});
+    INSERT INTO jobs_fts(rowid, {_COLS}) VALUES (new.id, {_NEW});
+END
+""",  # noqa: S608
+]
+SQLITE_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS jobs_fts_update",
+    "DROP TRIGGER IF EXISTS jobs_fts_delete",
+    "DROP TRIGGER IF EXISTS jobs_fts_insert",
+    "DROP TABLE IF EXISTS jobs_fts",
+]
+
+
+def _run(connection: Connection, statements: list[str]) -> None:
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def prepare(connection: Connection) -> None:
+    """Before the jobs table exists: extensions its indexes need."""
+    if connection.dialect.name == "postgresql":
+        _run(connection, POSTGRESQL_PREPARE)
+
+
+def install(connection: Connection) -> None:
+    """After the jobs table exists: the search vector trigger or the FTS5 table."""
+    if connection.dialect.name == "postgresql":
+        _run(connection, POSTGRESQL_INSTALL)
+    elif connection.dialect.name == "sqlite":
+        _run(connection, SQLITE_INSTALL)
+
+
+def uninstall(connection: Connection) -> None:
+    """Before the jobs table is dropped."""
+    if connection.dialect.name == "postgresql":
+        _run(connection, POSTGRESQL_UNINSTALL)
+    elif connection.dialect.name == "sqlite":
+        _run(connection, SQLITE_UNINSTALL)
+
+
+event.listen(Job.__table__, "before_create", lambda _t, connection, **_: prepare(connection))
+event.listen(Job.__table__, "after_create", lambda _t, connection, **_: install(connection))
+event.listen(Job.__table__, "before_drop", lambda _t, connection, **_: uninstall(connection))
+
+
+# -- user queries → FTS5 ---------------------------------------------------------------
+
+# PostgreSQL's english configuration drops these; FTS5 would require them to appear.
+_STOPWORDS = """
+    a an and are as at be but by for if in into is it no not of on or such that the
+    their then there these they this to was will with
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _phrase(text: str, *, keep_stopwords: bool) -> str | None:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not keep_stopwords:
+        words = [w for w in words if w not in STOPWORDS]
+    if not words:
+        return None
+    return '"' + " ".join(words) + '"'
+
+
+def fts5_query(q: str) -> str | None:
+    """Compile web-search syntax (words, "phrases", -exclusions, or) like PostgreSQL's
+    ``websearch_to_tsquery`` into a safe FTS5 query; None when nothing can match."""
+    groups: list[tuple[list[str], list[str]]] = [([], [])]
+    for match in _TOKEN.finditer(q):
+        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
+        if bare is not None and bare.lower() == "or":
+            groups.append(([], []))
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        text = quoted if quoted is not None else bare
+        phrase = _phrase(text or "", keep_stopwords=quoted is not None)
+        if phrase is None:
+            continue
+        groups[-1][1 if negated else 0].append(phrase)
+    parts = []
+    for positive, negative in groups:
+        if not positive:
+            continue  # FTS5 cannot express a bare exclusion
+        expression = " AND ".join(positive)
+        if negative:
+            expression = f"({expression}) NOT ({' OR '.join(negative)})"
+        parts.append(f"({expression})")
+    return " OR ".join(parts) or None

@@ -1,0 +1,259 @@
+"""Jobs, their skills (for SQL filtering), reports and the search vector.
+
+Full-text search lives in the database: on PostgreSQL a weighted ``tsvector`` column
+kept by a trigger (see ``jobhub.jobs.fulltext``), on SQLite an FTS5 table kept by
+triggers. ``company_name`` is denormalised from the company so the trigger needs no
+join; renaming a company rewrites it on the company's jobs.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Computed,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from jobhub.companies.models import Company
+from jobhub.db import IdMixin, SoftDeleteMixin, TimestampMixin, db, utcnow
+
+
+class WorkMode(enum.StrEnum):
+    ONSITE = "onsite"
+    HYBRID = "hybrid"
+    REMOTE = "remote"
+
+
+class EmploymentType(enum.StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    CONTRACT = "contract"
+    INTERNSHIP = "internship"
+    TEMPORARY = "temporary"
+
+
+class Seniority(enum.StrEnum):
+    INTERN = "intern"
+    JUNIOR = "junior"
+    MID = "mid"
+    SENIOR = "senior"
+    LEAD = "lead"
+    PRINCIPAL = "principal"
+
+
+class JobStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+class ModerationStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    FLAGGED = "flagged"
+
+
+class ReportReason(enum.StrEnum):
+    SPAM = "spam"
+    SCAM = "scam"
+    OFFENSIVE = "offensive"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+class ReportStatus(enum.StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    return Enum(enum_class, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+# The partial-index predicate: the rows anonymous search reads (expiry is checked on top).
+_LISTED = "status = 'published' AND moderation_status = 'approved' AND deleted_at IS NULL"
+
+
+class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        # Newest-first and salary-first keyset scans over the public rows.
+        # expires_at is a key column so counts and scans need not visit the table.
+        Index(
+            "ix_jobs_listed_public",
+            "listed_at",
+            "id",
+            "expires_at",
+            postgresql_where=text(_LISTED),
+            sqlite_where=text(_LISTED),
+        ),
+        Index(
+            "ix_jobs_salary_public",
+            "salary_sort",
+            "id",
+            "expires_at",
+            postgresql_where=text(_LISTED),
+            sqlite_where=text(_LISTED),
+        ),
+        Index("ix_jobs_company_id_status", "company_id", "status"),
+        Index("ix_jobs_status_expires_at", "status", "expires_at"),
+        Index("ix_jobs_moderation_status", "moderation_status"),
+        Index("ix_jobs_country", "country"),
+        Index("ix_jobs_remote", "remote"),
+        Index("ix_jobs_employment_type", "employment_type"),
+        Index("ix_jobs_seniority", "seniority"),
+        Index("ix_jobs_salary_currency", "salary_currency"),
+        # Substring search on location: a trigram index on PostgreSQL, a b-tree elsewhere.
+        Index(
+            "ix_jobs_location",
+            "location",
+            postgresql_using="gin",
+            postgresql_ops={"location": "gin_trgm_ops"},
+        ),
+        Index("ix_jobs_search_vector", "search_vector", postgresql_using="gin"),
+    )
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
+    )
+    company_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(200), default=None)
+    country: Mapped[str | None] = mapped_column(String(2), default=None)
+    remote: Mapped[WorkMode] = mapped_column(_enum(WorkMode, "job_remote"))
+    employment_type: Mapped[EmploymentType] = mapped_column(
+        _enum(EmploymentType, "job_employment_type")
+    )
+    seniority: Mapped[Seniority] = mapped_column(_enum(Seniority, "job_seniority"))
+    salary_min: Mapped[int | None] = mapped_column(default=None)
+    salary_max: Mapped[int | None] = mapped_column(default=None)
+    salary_currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    nice_to_have_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus, "job_status"))
+    moderation_status: Mapped[ModerationStatus] = mapped_column(
+        _enum(ModerationStatus, "job_moderation_status")
+    )
+    moderation_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    moderated_at: Mapped[datetime | None] = mapped_column(default=None)
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
+    )
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    views: Mapped[int] = mapped_column(default=0)
+    applications_count: Mapped[int] = mapped_column(default=0)
+
+    # Sort keys, computed by the database so bulk inserts and every writer agree.
+    listed_at: Mapped[datetime] = mapped_column(
+        Computed("coalesce(published_at, created_at)", persisted=True)
+    )
+    salary_sort: Mapped[int] = mapped_column(
+        Computed("coalesce(salary_max, salary_min, -1)", persisted=True)
+    )
+    # PostgreSQL only (maintained by a trigger); stays NULL on SQLite, which uses FTS5.
+    search_vector: Mapped[Any] = deferred(
+        mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
+    )
+
+    company: Mapped[Company] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Job {self.id} {self.status.value}/{self.moderation_status.value}>"
+
+
+class JobSkill(db.Model):
+    """One required skill of a job: the all-skills filter is an indexed semi-join."""
+
+    __tablename__ = "job_skills"
+
+    skill: Mapped[str] = mapped_column(String(100), primary_key=True)
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class JobReport(IdMixin, db.Model):
+    __tablename__ = "job_reports"
+    __table_args__ = (
+        UniqueConstraint("job_id", "reporter_id"),
+        Index("ix_job_reports_job_id_status", "job_id", "status"),
+    )
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason, "job_report_reason"))
+    details: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[ReportStatus] = mapped_column(
+        _enum(ReportStatus, "job_report_status"), default=ReportStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SavedSearch(IdMixin, TimestampMixin, db.Model):
+    """A candidate's named search: the flat parameters of ``GET /jobs``, plus alerts."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (Index("ix_saved_searches_alert", "alert"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    alert: Mapped[bool] = mapped_column(default=True)
+    q: Mapped[str | None] = mapped_column(String(200), default=None)
+    # ``q`` compiled to an FTS5 query once, so alert matching stays in SQL on SQLite.
+    q_fts: Mapped[str | None] = mapped_column(Text, default=None)
+    location: Mapped[str | None] = mapped_column(String(200), default=None)
+    country: Mapped[str | None] = mapped_column(String(2), default=None)
+    remote: Mapped[str | None] = mapped_column(String(20), default=None)
+    employment_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    seniority: Mapped[str | None] = mapped_column(String(20), default=None)
+    salary_min: Mapped[int | None] = mapped_column(default=None)
+    salary_currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), default=None, index=True
+    )
+    posted_within_days: Mapped[int | None] = mapped_column(default=None)
+    sort: Mapped[str | None] = mapped_column(String(20), default=None)
+
+
+class SavedSearchSkill(db.Model):
+    """One required skill of a saved search, for matching new jobs in SQL."""
+
+    __tablename__ = "saved_search_skills"
+
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class JobAlert(db.Model):
+    """A job.match already raised: the primary key makes a second one impossible."""
+
+    __tablename__ = "job_alerts"
+
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
+    )
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,113 @@
+"""Moderation: reports from users, automatic flagging, and admins' decisions.
+
+The admin panel of a later issue calls ``moderate_job`` too, so every decision resolves
+the open reports and tells the employer the same way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import joinedload
+
+from jobhub.companies import services as companies
+from jobhub.db import db, utcnow
+from jobhub.errors import Duplicate
+from jobhub.jobs.models import (
+    Job,
+    JobReport,
+    JobStatus,
+    ModerationStatus,
+    ReportReason,
+    ReportStatus,
+)
+from jobhub.jobs.queries import visible_jobs_query
+from jobhub.jobs.services import job_written
+from jobhub.notifications import services as notifications
+from jobhub.users.models import User
+
+REPORTS_TO_FLAG = 3
+
+
+def report_job(*, job: Job, actor: User, reason: ReportReason, details: str | None) -> JobReport:
+    """One report per user and job; the third open report flags (hides) the job."""
+    already = db.session.scalar(
+        select(JobReport.id).where(JobReport.job_id == job.id, JobReport.reporter_id == actor.id)
+    )
+    if already is not None:
+        raise Duplicate("You have already reported this job.")
+    report = JobReport(job_id=job.id, reporter_id=actor.id, reason=reason, details=details)
+    db.session.add(report)
+    db.session.flush()
+    open_reports = db.session.scalar(
+        select(func.count()).where(
+            JobReport.job_id == job.id, JobReport.status == ReportStatus.OPEN
+        )
+    )
+    if open_reports >= REPORTS_TO_FLAG and job.moderation_status in (
+        ModerationStatus.APPROVED,
+        ModerationStatus.PENDING,
+    ):
+        job.moderation_status = ModerationStatus.FLAGGED
+        db.session.flush()
+        job_written(job)
+    return report
+
+
+def moderate_job(*, job: Job, actor: User, decision: str, reason: str | None) -> Job:
+    """An admin approves or rejects a job; open reports are resolved; members are told."""
+    now = utcnow()
+    job.moderation_status = (
+        ModerationStatus.APPROVED if decision == "approve" else ModerationStatus.REJECTED
+    )
+    job.moderation_reason = reason
+    job.moderated_at = now
+    job.moderated_by_id = actor.id
+    db.session.execute(
+        update(JobReport)
+        .where(JobReport.job_id == job.id, JobReport.status == ReportStatus.OPEN)
+        .values(status=ReportStatus.RESOLVED, resolved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    job_written(job)
+    _tell_members(job=job, decision=decision, reason=reason)
+    return job
+
+
+def _tell_members(*, job: Job, decision: str, reason: str | None) -> None:
+    """``job.moderated`` to every member of the job's company."""
+    verdict = "approved" if decision == "approve" else "rejected"
+    body = f"An admin {verdict} your job “{job.title}”."
+    if reason:
+        body += f" Reason: {reason}"
+    for user in companies.member_users(company_id=job.company_id):
+        notifications.notify(
+            user=user,
+            type="job.moderated",
+            title=f"Job {verdict}: {job.title}",
+            body=body,
+            data={
+                "job_id": job.id,
+                "job_title": job.title,
+                "decision": decision,
+                "moderation_status": job.moderation_status.value,
+                "reason": reason,
+            },
+        )
+
+
+def moderation_queue_query(
+    *, actor: User, moderation_status: ModerationStatus | None = None
+) -> Select[tuple[Job]]:
+    """Published jobs awaiting a decision (pending or flagged), oldest first."""
+    statuses = (
+        [moderation_status]
+        if moderation_status
+        else [ModerationStatus.PENDING, ModerationStatus.FLAGGED]
+    )
+    return (
+        visible_jobs_query(actor)
+        .where(Job.status == JobStatus.PUBLISHED, Job.moderation_status.in_(statuses))
+        .options(joinedload(Job.company))
+        .order_by(Job.updated_at, Job.id)
+    )

@@ -1,0 +1,268 @@
+"""Job, report, moderation and saved-search payloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import validate
+
+from jobhub.jobs.currencies import CURRENCIES
+from jobhub.jobs.models import (
+    EmploymentType,
+    JobStatus,
+    ModerationStatus,
+    ReportReason,
+    ReportStatus,
+    Seniority,
+    WorkMode,
+)
+from jobhub.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from jobhub.schemas import Schema, UtcDateTime
+
+MAX_SALARY = 100_000_000
+MAX_SKILLS = 30
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class SkillList(ma.fields.List):
+    """A JSON list of skills."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            ma.fields.String(validate=validate.Length(min=1, max=100)),
+            validate=validate.Length(max=MAX_SKILLS),
+            **kwargs,
+        )
+
+
+class SkillQueryList(SkillList):
+    """Skills in a query string: ``skills=python,django`` or repeated ``skills=``."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            # Query strings: "python,django" and skills=python&skills=django alike.
+            value = [part for item in value for part in item.split(",") if part.strip()]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CompanySummarySchema(Schema):
+    """The company as a job shows it."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    slug = ma.fields.String()
+    verified = ma.fields.Boolean()
+
+
+class _JobFields(Schema):
+    title = ma.fields.String(validate=validate.Length(min=3, max=200))
+    description = ma.fields.String(validate=validate.Length(min=1, max=50_000))
+    location = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    country = ma.fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166-1 alpha-2 code, e.g. DE."),
+    )
+    remote = ma.fields.Enum(WorkMode, by_value=True)
+    employment_type = ma.fields.Enum(EmploymentType, by_value=True)
+    seniority = ma.fields.Enum(Seniority, by_value=True)
+    salary_min = ma.fields.Integer(allow_none=True, validate=validate.Range(0, MAX_SALARY))
+    salary_max = ma.fields.Integer(allow_none=True, validate=validate.Range(0, MAX_SALARY))
+    salary_currency = ma.fields.String(
+        allow_none=True,
+        validate=validate.OneOf(sorted(CURRENCIES), error="Not an ISO 4217 currency code."),
+    )
+    skills = SkillList(metadata={"description": "Required skills, normalised by the taxonomy."})
+    nice_to_have_skills = SkillList()
+    expires_at = UtcDateTime(allow_none=True)
+
+    @ma.pre_load
+    def _clean(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = {key: _strip(value) for key, value in data.items()}
+        for key in ("country", "salary_currency"):
+            if key in data:
+                data[key] = _upper(data[key])
+        return data
+
+    @ma.validates_schema
+    def _salary_range(self, data: dict[str, Any], **_: Any) -> None:
+        low, high = data.get("salary_min"), data.get("salary_max")
+        if low is not None and high is not None and low > high:
+            raise ma.ValidationError("Must not exceed salary_max.", "salary_min")
+
+
+class JobCreateSchema(_JobFields):
+    company_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True, validate=validate.Length(min=3, max=200))
+    description = ma.fields.String(required=True, validate=validate.Length(min=1, max=50_000))
+    remote = ma.fields.Enum(WorkMode, by_value=True, load_default=WorkMode.ONSITE)
+    employment_type = ma.fields.Enum(
+        EmploymentType, by_value=True, load_default=EmploymentType.FULL_TIME
+    )
+    seniority = ma.fields.Enum(Seniority, by_value=True, load_default=Seniority.MID)
+    skills = SkillList(load_default=list)
+    nice_to_have_skills = SkillList(load_default=list)
+    status = ma.fields.Enum(
+        JobStatus,
+        by_value=True,
+        load_default=JobStatus.DRAFT,
+        validate=validate.OneOf([JobStatus.DRAFT, JobStatus.PUBLISHED]),
+    )
+
+
+class JobUpdateSchema(_JobFields):
+    status = ma.fields.Enum(JobStatus, by_value=True)
+
+
+class JobSchema(Schema):
+    id = ma.fields.Integer()
+    company_id = ma.fields.Integer()
+    company = ma.fields.Nested(CompanySummarySchema)
+    title = ma.fields.String()
+    description = ma.fields.String()
+    location = ma.fields.String(allow_none=True)
+    country = ma.fields.String(allow_none=True)
+    remote = ma.fields.Enum(WorkMode, by_value=True)
+    employment_type = ma.fields.Enum(EmploymentType, by_value=True)
+    seniority = ma.fields.Enum(Seniority, by_value=True)
+    salary_min = ma.fields.Integer(allow_none=True)
+    salary_max = ma.fields.Integer(allow_none=True)
+    salary_currency = ma.fields.String(allow_none=True)
+    skills = ma.fields.List(ma.fields.String())
+    nice_to_have_skills = ma.fields.List(ma.fields.String())
+    status = ma.fields.Enum(JobStatus, by_value=True)
+    moderation_status = ma.fields.Enum(ModerationStatus, by_value=True)
+    moderation_reason = ma.fields.String(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
+    expires_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
+    views = ma.fields.Integer()
+    applications_count = ma.fields.Integer()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    deleted_at = UtcDateTime(allow_none=True)
+
+
+class _SearchFilters(Schema):
+    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    location = ma.fields.String(validate=validate.Length(min=1, max=200))
+    country = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
+    remote = ma.fields.Enum(WorkMode, by_value=True)
+    employment_type = ma.fields.Enum(EmploymentType, by_value=True)
+    seniority = ma.fields.Enum(Seniority, by_value=True)
+    salary_min = ma.fields.Integer(
+        validate=validate.Range(0, MAX_SALARY),
+        metadata={"description": "Jobs whose salary range reaches this amount."},
+    )
+    salary_currency = ma.fields.String(validate=validate.OneOf(sorted(CURRENCIES)))
+    skills = SkillList(metadata={"description": "Every one required (aliases accepted)."})
+    company_id = ma.fields.Integer()
+    posted_within_days = ma.fields.Integer(validate=validate.Range(1, 365))
+    sort = ma.fields.String(validate=validate.OneOf(["relevance", "newest", "salary"]))
+
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        # In a saved search, null clears a parameter (query strings never send null).
+        if field_name not in ("name", "alert"):
+            field_obj.allow_none = True
+
+    @ma.pre_load
+    def _clean(self, data: Any, **_: Any) -> Any:
+        if not hasattr(data, "items"):
+            return data
+        cleaned = {key: _strip(value) for key, value in data.items()}
+        for key in ("country", "salary_currency"):
+            if key in cleaned:
+                cleaned[key] = _upper(cleaned[key])
+        # An empty query-string parameter means "not filtered".
+        return {key: value for key, value in cleaned.items() if value != ""}
+
+
+class JobSearchArgsSchema(_SearchFilters):
+    skills = SkillQueryList(
+        metadata={"description": "Comma-separated; every one required (aliases accepted)."}
+    )
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = ma.fields.Integer(
+        load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE)
+    )
+    cursor = ma.fields.String(
+        validate=validate.Length(max=500),
+        metadata={"description": "Opaque keyset cursor from X-Pagination's next_cursor."},
+    )
+
+
+class MyJobsArgsSchema(Schema):
+    status = ma.fields.Enum(JobStatus, by_value=True)
+    moderation_status = ma.fields.Enum(ModerationStatus, by_value=True)
+    company_id = ma.fields.Integer()
+    deleted = ma.fields.Boolean(
+        load_default=False, metadata={"description": "List the deleted jobs (to restore)."}
+    )
+
+
+class ReportCreateSchema(Schema):
+    reason = ma.fields.Enum(ReportReason, by_value=True, required=True)
+    details = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class ReportSchema(Schema):
+    id = ma.fields.Integer()
+    job_id = ma.fields.Integer()
+    reason = ma.fields.Enum(ReportReason, by_value=True)
+    details = ma.fields.String(allow_none=True)
+    status = ma.fields.Enum(ReportStatus, by_value=True)
+    created_at = UtcDateTime()
+
+
+class ModerationSchema(Schema):
+    decision = ma.fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class ModerationQueueArgsSchema(Schema):
+    moderation_status = ma.fields.Enum(
+        ModerationStatus,
+        by_value=True,
+        validate=validate.OneOf([ModerationStatus.PENDING, ModerationStatus.FLAGGED]),
+    )
+
+
+class SavedSearchCreateSchema(_SearchFilters):
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    alert = ma.fields.Boolean(load_default=True)
+
+
+class SavedSearchUpdateSchema(_SearchFilters):
+    name = ma.fields.String(validate=validate.Length(min=1, max=100))
+    alert = ma.fields.Boolean()
+
+
+class SavedSearchSchema(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    alert = ma.fields.Boolean()
+    q = ma.fields.String(allow_none=True)
+    location = ma.fields.String(allow_none=True)
+    country = ma.fields.String(allow_none=True)
+    remote = ma.fields.String(allow_none=True)
+    employment_type = ma.fields.String(allow_none=True)
+    seniority = ma.fields.String(allow_none=True)
+    salary_min = ma.fields.Integer(allow_none=True)
+    salary_currency = ma.fields.String(allow_none=True)
+    skills = ma.fields.List(ma.fields.String())
+    company_id = ma.fields.Integer(allow_none=True)
+    posted_within_days = ma.fields.Integer(allow_none=True)
+    sort = ma.fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()

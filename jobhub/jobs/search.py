@@ -1,0 +1,242 @@
+"""Job search in SQL: full text, filters, sorts, and keyset cursors.
+
+Relevance is ``ts_rank_cd`` over the weighted ``tsvector`` on PostgreSQL and ``bm25``
+over FTS5 on SQLite. Every sort is a keyset on ``(sort key, id)``, both descending, so
+a cursor page costs the same at any depth.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import (
+    ColumnElement,
+    Double,
+    Select,
+    cast,
+    exists,
+    false,
+    func,
+    literal_column,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import websearch_to_tsquery
+from sqlalchemy.orm import joinedload
+
+from jobhub.db import db, utcnow
+from jobhub.errors import BadRequest
+from jobhub.jobs import fulltext
+from jobhub.jobs.models import Job, JobSkill
+from jobhub.jobs.queries import visible_jobs_query
+from jobhub.users.models import User
+
+SORTS = ("relevance", "newest", "salary")
+# Page mode counts matches up to this many (X-Pagination says total_capped beyond).
+COUNT_CAP = 1_000
+# Filters that narrow a search (and a saved search); everything but paging and sort.
+FILTERS = (
+    "q",
+    "location",
+    "country",
+    "remote",
+    "employment_type",
+    "seniority",
+    "salary_min",
+    "salary_currency",
+    "skills",
+    "company_id",
+    "posted_within_days",
+)
+# bm25 column weights, in fulltext.FTS_COLUMNS order: a title hit outweighs the rest.
+BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0, 0.5)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A search query with its sort key, ready to page."""
+
+    query: Select
+    sort: str
+    key: ColumnElement
+
+
+def effective_sort(params: dict[str, Any]) -> str:
+    """Relevance needs a query; without one the default is newest."""
+    sort = params.get("sort") or ("relevance" if params.get("q") else "newest")
+    return "newest" if sort == "relevance" and not params.get("q") else sort
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _text_match(query: Select, q: str) -> tuple[Select, ColumnElement]:
+    """Restrict to rows matching ``q``; return the query and its relevance (higher first)."""
+    if db.engine.dialect.name == "postgresql":
+        tsquery = websearch_to_tsquery(fulltext.TS_CONFIG, q)
+        query = query.where(Job.search_vector.op("@@")(tsquery))
+        # As double precision: a real would come back rounded in text form, and the
+        # cursor's key would then no longer equal the row's own rank.
+        return query, cast(func.ts_rank_cd(Job.search_vector, tsquery), Double)
+    compiled = fulltext.fts5_query(q)
+    if compiled is None:
+        return query.where(false()), literal_column("0.0")
+    fts = (
+        select(
+            literal_column("jobs_fts.rowid").label("job_id"),
+            (-func.bm25(literal_column("jobs_fts"), *BM25_WEIGHTS)).label("score"),
+        )
+        .select_from(text("jobs_fts"))
+        .where(text("jobs_fts MATCH :fts_query").bindparams(fts_query=compiled))
+        .subquery("fts")
+    )
+    return query.join(fts, fts.c.job_id == Job.id), fts.c.score
+
+
+def apply_filters(
+    query: Select, params: dict[str, Any], *, now: datetime
+) -> tuple[Select, ColumnElement | None]:
+    """Every SPEC §3 filter, in SQL; returns the relevance expression when ``q`` is given."""
+    rank = None
+    if params.get("q"):
+        query, rank = _text_match(query, params["q"])
+    if params.get("location"):
+        pattern = f"%{_escape_like(params['location'])}%"
+        query = query.where(Job.location.ilike(pattern, escape="\\"))
+    for name in ("country", "remote", "employment_type", "seniority", "salary_currency"):
+        if params.get(name) is not None:
+            query = query.where(getattr(Job, name) == params[name])
+    if params.get("company_id") is not None:
+        query = query.where(Job.company_id == params["company_id"])
+    if params.get("salary_min") is not None:
+        # The job's range reaches the amount; jobs without a salary never match.
+        query = query.where(Job.salary_sort >= params["salary_min"])
+    if params.get("posted_within_days") is not None:
+        query = query.where(Job.listed_at >= now - timedelta(days=params["posted_within_days"]))
+    for skill in params.get("skills") or ():
+        query = query.where(
+            exists().where(JobSkill.job_id == Job.id, JobSkill.skill == skill).correlate(Job)
+        )
+    return query, rank
+
+
+def plan(*, actor: User | None, params: dict[str, Any], now: datetime | None = None) -> Plan:
+    """The search as SQL: visibility, filters, sort; not yet paged."""
+    now = now or utcnow()
+    query, rank = apply_filters(visible_jobs_query(actor, now=now), params, now=now)
+    sort = effective_sort(params)
+    key = {"relevance": rank, "newest": Job.listed_at, "salary": Job.salary_sort}[sort]
+    return Plan(query=query, sort=sort, key=key)
+
+
+@dataclass
+class Page:
+    jobs: list[Job]
+    total: int | None
+    next_cursor: str | None
+
+
+def statements(
+    plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerprint: str
+) -> tuple[Select | None, Select]:
+    """The SQL of one page: (count or None in cursor mode, page of page_size + 1 rows)."""
+    query = plan_.query
+    count = None
+    if cursor:
+        key_value, last_id = decode_cursor(cursor, sort=plan_.sort, fingerprint=fingerprint)
+        query = query.where(tuple_(plan_.key, Job.id) < tuple_(key_value, last_id))
+    else:
+        # Counting stops at COUNT_CAP: past that a total costs a scan of every match, and
+        # deeper pages are for cursors anyway.
+        capped = query.order_by(None).with_only_columns(Job.id).limit(COUNT_CAP + 1)
+        count = select(func.count()).select_from(capped.subquery())
+    query = (
+        query.add_columns(plan_.key.label("sort_key"))
+        .options(joinedload(Job.company))
+        .order_by(plan_.key.desc(), Job.id.desc())
+        .limit(page_size + 1)
+    )
+    if not cursor:
+        query = query.offset((page - 1) * page_size)
+    return count, query
+
+
+def run(plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerprint: str) -> Page:
+    """One page: by number (with a total) or after a cursor (keyset, no count)."""
+    count, query = statements(
+        plan_, page=page, page_size=page_size, cursor=cursor, fingerprint=fingerprint
+    )
+    if db.engine.dialect.name == "postgresql":
+        # psycopg prepares a statement run five times, and PostgreSQL then settles on a
+        # generic plan blind to the filters' values: 65 ms instead of 6 ms here. Plan
+        # each search for its own values (until this transaction ends).
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    total = db.session.scalar(count) if count is not None else None
+    rows = db.session.execute(query).all()
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    next_cursor = None
+    if more and rows:
+        last_job, last_key = rows[-1]
+        next_cursor = encode_cursor(plan_.sort, last_key, last_job.id, fingerprint)
+    return Page(jobs=[job for job, _ in rows], total=total, next_cursor=next_cursor)
+
+
+# -- cursors ---------------------------------------------------------------------------
+
+
+def fingerprint(params: dict[str, Any]) -> str:
+    """A short digest of the filters and sort: a cursor only continues its own search."""
+    relevant = {name: params.get(name) for name in (*FILTERS, "sort")}
+    relevant["sort"] = effective_sort(params)
+    raw = json.dumps(relevant, sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _signature(body: bytes) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, b"jobhub.jobs.cursor:" + body, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def encode_cursor(sort: str, key: Any, job_id: int, fingerprint_: str) -> str:
+    """An opaque, signed position after the row (key, id)."""
+    if isinstance(key, datetime):
+        key = key.isoformat()
+    body = json.dumps([sort, key, job_id, fingerprint_], separators=(",", ":")).encode()
+    payload = base64.urlsafe_b64encode(body).decode().rstrip("=")
+    return f"{payload}.{_signature(body)}"
+
+
+def decode_cursor(cursor: str, *, sort: str, fingerprint: str) -> tuple[Any, int]:
+    """The (key, id) a cursor stands for; 400 when it was forged, mangled or is for another
+    search."""
+    invalid = BadRequest(
+        "The cursor is invalid; start again from the first page.",
+        errors={"query": {"cursor": ["Invalid or expired cursor."]}},
+    )
+    try:
+        payload, signature = cursor.split(".", 1)
+        body = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    except (ValueError, TypeError):
+        raise invalid from None
+    if not hmac.compare_digest(signature, _signature(body)):
+        raise invalid
+    cursor_sort, key, job_id, cursor_fingerprint = json.loads(body)
+    if cursor_sort != sort or cursor_fingerprint != fingerprint:
+        raise BadRequest(
+            "The cursor belongs to another search; start again from the first page.",
+            errors={"query": {"cursor": ["Cursor does not match the search parameters."]}},
+        )
+    if sort == "newest":
+        key = datetime.fromisoformat(key)
+    return key, int(job_id)

@@ -1,0 +1,29 @@
+"""Job tasks: saved-search alerts, expiry, and the view-counter flush."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from jobhub.db import transaction
+from jobhub.jobs import alerts, cache, services
+
+
+@shared_task(name="jobs.match_saved_searches")
+def match_saved_searches(job_id: int) -> int:
+    """Alert the owners of the saved searches a newly public job matches (idempotent)."""
+    with transaction():
+        return alerts.raise_alerts(job_id=job_id)
+
+
+@shared_task(name="jobs.close_expired")
+def close_expired() -> int:
+    """Close published jobs past their expiry."""
+    with transaction():
+        return services.close_expired()
+
+
+@shared_task(name="jobs.flush_views")
+def flush_views() -> int:
+    """Write the views counted in Redis to the database."""
+    with transaction():
+        return cache.flush_views()
