@@ -66,5 +66,6 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 def _import_blueprints() -> list:
     """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
     from jobhub.health.views import blp as health
+    from jobhub.resumes.views import blp as resumes
 
-    return [(health, "/")]
+    return [(health, "/"), (resumes, "/api/v1/resumes")]

@@ -12,4 +12,8 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "auth.purge_expired_revocations",
         "schedule": crontab(minute=17, hour=3),
     },
+    "requeue-stuck-resume-analyses": {
+        "task": "resumes.requeue_stuck_analyses",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -5,6 +5,7 @@ this list; a new domain adds its models here.
 """
 
 from jobhub.auth.models import RevokedToken
+from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
 
-__all__ = ["RevokedToken", "User"]
+__all__ = ["Resume", "ResumeSkill", "RevokedToken", "User"]

@@ -4,5 +4,6 @@ A new domain with tasks adds its module here; the beat schedule is in jobhub/bea
 """
 
 from jobhub.auth import tasks as auth_tasks
+from jobhub.resumes import tasks as resumes_tasks
 
-__all__ = ["auth_tasks"]
+__all__ = ["auth_tasks", "resumes_tasks"]
