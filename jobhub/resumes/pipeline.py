@@ -10,6 +10,8 @@ does nothing: one analysis result, one notification.
 from __future__ import annotations
 
 import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +23,8 @@ from jobhub.resumes.models import AnalysisStatus, FileFormat, Resume, ResumeSkil
 from jobhub.storage import get_storage
 
 MAX_ERROR_LENGTH = 500
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # resumes are at most RESUME_MAX_BYTES
+CHUNK_SIZE = 64 * 1024
 _FINISHED = (AnalysisStatus.DONE, AnalysisStatus.FAILED)
 
 
@@ -77,8 +81,14 @@ def claim(*, resume_id: int, token: str | None, now: datetime, max_attempts: int
 
 def analyze(held: Claim, *, now: datetime) -> AnalysisResult:
     """Read the stored file and analyse it (no database work: no lock is held meanwhile)."""
-    with get_storage(held.storage_backend).open(held.storage_key) as stream:
-        text = extract_text(stream, held.file_format)
+    # Parsers seek (a PDF's index is at its end, a zip's directory too); S3 streams do not.
+    with (
+        get_storage(held.storage_backend).open(held.storage_key) as stream,
+        tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as local,
+    ):
+        shutil.copyfileobj(stream, local, CHUNK_SIZE)
+        local.seek(0)
+        text = extract_text(local, held.file_format)  # type: ignore[arg-type]
     return analyze_text(text, today=now.date())
 
 

@@ -38,7 +38,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _KIND_BY_HEADING = {heading: kind for kind, names in HEADINGS.items() for heading in names}
-_HEADING_LINE = re.compile(r"^[\W_]*(?P<title>[A-Za-z][A-Za-z &/-]{1,40}?)[\s:._-]*$")
+_HEADING_LINE = re.compile(r"^[\W_]*(?P<title>[A-Za-z][A-Za-z &/-]{1,40}?)[\W_]*$")
 
 
 @dataclass

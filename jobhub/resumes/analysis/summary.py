@@ -21,7 +21,8 @@ _CONTACT = re.compile(
     r"@|https?://|www\.|\+?\d[\d ()./-]{7,}\d|linkedin|github\.com", re.IGNORECASE
 )
 _CUES = re.compile(
-    r"\b(?:years?|experience[d]?|led|lead|built|build|developed|designed|architected"
+    r"\b\d+\+?\s*(?:years?|yrs)\b"
+    r"|\b(?:experience[d]?|led|lead|built|build|developed|designed|architected"
     r"|delivered|managed|launched|improved|reduced|increased|specialis|specializ|expert"
     r"|engineer|developer|scientist|analyst|manager)\w*",
     re.IGNORECASE,
@@ -78,8 +79,9 @@ def summarize(sections: list[Section]) -> str | None:
         return None
     scored = []
     for position, sentence in enumerate(candidates):
-        score = 2.0 * len(find_skills(sentence)) + len(_CUES.findall(sentence))
-        score += 1.5 * (1 - position / len(candidates))
-        scored.append((score, position))
-    best = sorted(scored, key=lambda item: (-item[0], item[1]))[:MAX_SENTENCES]
-    return _join([candidates[position] for _, position in sorted(best, key=lambda x: x[1])])
+        content = 2.0 * len(find_skills(sentence)) + len(_CUES.findall(sentence))
+        scored.append((content, content + 1.5 * (1 - position / len(candidates)), position))
+    # Sentences naming skills or work come first; position alone decides only without any.
+    telling = [item for item in scored if item[0] > 0] or scored
+    best = sorted(telling, key=lambda item: (-item[1], item[2]))[:MAX_SENTENCES]
+    return _join([candidates[position] for *_, position in sorted(best, key=lambda x: x[2])])
