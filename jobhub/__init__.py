@@ -65,7 +65,16 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 
 def _import_blueprints() -> list:
     """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
+    from jobhub.auth.views import blp as auth
     from jobhub.health.views import blp as health
+    from jobhub.notifications.views import blp as notifications
     from jobhub.resumes.views import blp as resumes
+    from jobhub.users.views import blp as users
 
-    return [(health, "/"), (resumes, "/api/v1/resumes")]
+    return [
+        (health, "/"),
+        (auth, "/api/v1/auth"),
+        (users, "/api/v1/users"),
+        (notifications, "/api/v1/notifications"),
+        (resumes, "/api/v1/resumes"),
+    ]

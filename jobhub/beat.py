@@ -12,6 +12,14 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "auth.purge_expired_revocations",
         "schedule": crontab(minute=17, hour=3),
     },
+    "purge-stale-sessions": {
+        "task": "auth.purge_stale_sessions",
+        "schedule": crontab(minute=27, hour=3),
+    },
+    "purge-read-notifications": {
+        "task": "notifications.purge_read",
+        "schedule": crontab(minute=37, hour=3),
+    },
     "requeue-stuck-resume-analyses": {
         "task": "resumes.requeue_stuck_analyses",
         "schedule": crontab(minute="*/5"),

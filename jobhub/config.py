@@ -21,6 +21,7 @@ from jobhub.beat import BEAT_SCHEDULE
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 ASYNC_MODES = ("eventlet", "gevent")
+MAIL_BACKENDS = ("smtp", "console", "memory")
 STORAGE_BACKENDS = ("local", "s3")
 # Placeholders that must never reach production (they appear in docs and compose files).
 KNOWN_DEFAULT_SECRETS = {"", "change-me", "changeme", "secret", "dev", "development"}
@@ -116,6 +117,12 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = "jobhub-rl"
         self.RATELIMIT_STRATEGY = "fixed-window"
+        # Account endpoints: each limit applies per client IP and, where the body names an
+        # email, per normalised email too (jobhub/auth/limits.py).
+        self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN") or "5 per minute"
+        self.RATELIMIT_REGISTER = env.get("RATELIMIT_REGISTER") or "10 per hour"
+        self.RATELIMIT_PASSWORD_FORGOT = env.get("RATELIMIT_PASSWORD_FORGOT") or "5 per hour"
+        self.RATELIMIT_ACCOUNT_SENSITIVE = env.get("RATELIMIT_ACCOUNT_SENSITIVE") or "20 per hour"
 
         # JWT
         self.JWT_ALGORITHM = "HS256"
@@ -130,9 +137,19 @@ class Config:
         # Argon2id, OWASP's minimum: 19 MiB, 2 iterations, 1 lane.
         self.PASSWORD_HASH_MEMORY_KIB = 19 * 1024
         self.PASSWORD_HASH_TIME_COST = 2
+        # Single-use tokens mailed for password reset and email verification.
+        self.PASSWORD_RESET_TOKEN_MINUTES = _int(env, "PASSWORD_RESET_TOKEN_MINUTES", 30)
+        self.EMAIL_VERIFICATION_TOKEN_HOURS = _int(env, "EMAIL_VERIFICATION_TOKEN_HOURS", 48)
+
+        # Notifications: read ones older than this are deleted by a daily task.
+        self.NOTIFICATION_RETENTION_DAYS = _int(env, "NOTIFICATION_RETENTION_DAYS", 180)
 
         # Mail
         self.MAIL_BACKEND = (env.get("MAIL_BACKEND") or "console").lower()
+        if self.MAIL_BACKEND not in MAIL_BACKENDS:
+            raise ConfigError(
+                f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, got {self.MAIL_BACKEND!r}"
+            )
         self.MAIL_SERVER = env.get("MAIL_SERVER") or "localhost"
         self.MAIL_PORT = _int(env, "MAIL_PORT", 25)
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"))
@@ -141,6 +158,7 @@ class Config:
         self.MAIL_DEFAULT_SENDER = (
             env.get("MAIL_DEFAULT_SENDER") or "JobHub <no-reply@jobhub.local>"
         )
+        self.MAIL_TIMEOUT = _int(env, "MAIL_TIMEOUT", 10)
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
 
         # File storage

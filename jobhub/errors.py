@@ -7,10 +7,12 @@ our services, marshmallow validation, werkzeug, flask-jwt-extended or Flask-Limi
 from __future__ import annotations
 
 import logging
+import uuid
 from http import HTTPStatus
 from typing import Any
 
 import marshmallow as ma
+import redis
 from flask import Flask, Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -173,6 +175,9 @@ def error_response(
     }
     if errors:
         body["errors"] = errors
+    if not g.get("request_id"):
+        # Raised before the request cycle began (e.g. by the limiter's own before_request).
+        g.request_id = uuid.uuid4().hex
     body["request_id"] = g.get("request_id")
     response = jsonify(body)
     response.status_code = status_code
@@ -203,6 +208,12 @@ def _http_error_response(exc: HTTPException) -> Response:
     return error_response(code, error, message, errors=errors, headers=headers)
 
 
+def _redis_unavailable_response(exc: redis.RedisError) -> Response:
+    # Rate limits, revocation and the cache all live in Redis: an outage is a 503, not a bug.
+    log.warning("redis unavailable: %s", exc)
+    return error_response(503, "service_unavailable", ServiceUnavailable.message)
+
+
 def _unexpected_error_response(exc: Exception) -> Response:
     from jobhub.db import db
 
@@ -215,4 +226,5 @@ def register_error_handlers(app: Flask) -> None:
     """Registered after flask-smorest's own handler, so ours writes every error."""
     app.register_error_handler(JobHubError, jobhub_error_response)
     app.register_error_handler(HTTPException, _http_error_response)
+    app.register_error_handler(redis.RedisError, _redis_unavailable_response)
     app.register_error_handler(Exception, _unexpected_error_response)

@@ -103,6 +103,9 @@ def resolve_async_mode(configured: str) -> str:
 
 def socketio_init_app(app: Flask) -> None:
     """Bind socket.io: after every handler is registered (STACK-NOTES trap 4)."""
+    # Flask-SocketIO keeps options across init_app calls: an app without a queue built
+    # after one with Redis (as in tests) would otherwise inherit that app's manager.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=resolve_async_mode(app.config["JOBHUB_ASYNC_MODE"]),

@@ -4,8 +4,18 @@ Migrations (autogenerate), the schema check in the tests and the admin panel rel
 this list; a new domain adds its models here.
 """
 
-from jobhub.auth.models import RevokedToken
+from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
+from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
 
-__all__ = ["Resume", "ResumeSkill", "RevokedToken", "User"]
+__all__ = [
+    "AuthSession",
+    "Notification",
+    "NotificationPreference",
+    "OneTimeToken",
+    "Resume",
+    "ResumeSkill",
+    "RevokedToken",
+    "User",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jobhub.notifications import services as notifications
 from jobhub.users import services as users
 from jobhub.users.models import Role
 
@@ -56,4 +57,19 @@ def seed(*, candidates: int = 5, employers: int = 3) -> SeedReport:
     """Create whatever demo data is missing; running it again creates nothing new."""
     report = SeedReport()
     seed_users(candidates=candidates, employers=employers, report=report)
+    seed_notifications(candidates=candidates, employers=employers, report=report)
     return report
+
+
+def seed_notifications(*, candidates: int, employers: int, report: SeedReport) -> None:
+    """A welcome notification for each demo account that has no notification yet."""
+    emails = [DEMO_ADMIN[0]]
+    for role, names, count in (
+        (Role.CANDIDATE, DEMO_CANDIDATE_NAMES, candidates),
+        (Role.EMPLOYER, DEMO_EMPLOYER_NAMES, employers),
+    ):
+        emails += [_email_for(_demo_name(names, index), role) for index in range(count)]
+    for email in emails:
+        user = users.get_user_by_email(email=email)
+        if user is not None and not notifications.has_notifications(user=user):
+            report.add("notifications", int(notifications.welcome(user=user) is not None))

@@ -15,3 +15,6 @@ user_registered = _events.signal("user-registered")
 account_deleted = _events.signal("account-deleted")
 # kwargs: user_id (int), all_sessions (bool) — live connections of that user should close
 user_logged_out = _events.signal("user-logged-out")
+# kwargs: actor (User), user (User) — a receiver returns True to let the actor read the
+# user's profile (GET /users/{id}); e.g. an employer the candidate applied to.
+user_profile_access = _events.signal("user-profile-access")

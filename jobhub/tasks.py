@@ -4,6 +4,8 @@ A new domain with tasks adds its module here; the beat schedule is in jobhub/bea
 """
 
 from jobhub.auth import tasks as auth_tasks
+from jobhub.mail import tasks as mail_tasks
+from jobhub.notifications import tasks as notification_tasks
 from jobhub.resumes import tasks as resumes_tasks
 
-__all__ = ["auth_tasks", "resumes_tasks"]
+__all__ = ["auth_tasks", "mail_tasks", "notification_tasks", "resumes_tasks"]

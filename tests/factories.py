@@ -28,3 +28,22 @@ def create_user(**fields) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def create_notification(*, user, **fields):
+    """Add a notification for ``user`` straight to the session (not through notify())."""
+    from jobhub.db import db
+    from jobhub.notifications.models import Notification, NotificationType
+
+    n = next(_sequence)
+    notification = Notification(
+        user_id=user.id,
+        type=str(fields.pop("type", NotificationType.JOB_MATCH)),
+        title=fields.pop("title", f"Notification {n}"),
+        body=fields.pop("body", f"Body of notification {n}."),
+        data=fields.pop("data", {"n": n}),
+        **fields,
+    )
+    db.session.add(notification)
+    db.session.flush()
+    return notification

@@ -1,13 +1,18 @@
-"""Auth records kept in the database."""
+"""Auth records kept in the database: sessions, single-use tokens, revoked token ids."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jobhub.db import IdMixin, db
+from jobhub.db import IdMixin, db, utcnow
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda members: [m.value for m in members])
 
 
 class RevokedToken(IdMixin, db.Model):
@@ -17,3 +22,59 @@ class RevokedToken(IdMixin, db.Model):
 
     jti: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SessionEndReason(enum.StrEnum):
+    LOGOUT = "logout"
+    ENDED = "ended"  # by the user, from the session list
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    TOKEN_REUSE = "token_reuse"  # a rotated refresh token came back: likely theft
+    ACCOUNT_DELETED = "account_deleted"
+
+
+class AuthSession(IdMixin, db.Model):
+    """One login: a refresh-token family. Its id is the ``sid`` claim of its tokens.
+
+    ``refresh_jti`` is the only refresh token of the family that may still be used;
+    any other refresh token of the family presented again ends the session.
+    """
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (Index("ix_auth_sessions_user_id_ended_at", "user_id", "ended_at"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    refresh_jti: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
+    ip_address: Mapped[str | None] = mapped_column(String(64), default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    end_reason: Mapped[SessionEndReason | None] = mapped_column(
+        _enum(SessionEndReason, "session_end_reason"), default=None
+    )
+
+    def __repr__(self) -> str:
+        return f"<AuthSession {self.id} user={self.user_id}>"
+
+
+class TokenPurpose(enum.StrEnum):
+    PASSWORD_RESET = "password_reset"
+    EMAIL_VERIFICATION = "email_verification"
+
+
+class OneTimeToken(IdMixin, db.Model):
+    """A mailed single-use token; only its SHA-256 is stored."""
+
+    __tablename__ = "one_time_tokens"
+    __table_args__ = (Index("ix_one_time_tokens_user_id_purpose", "user_id", "purpose"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "one_time_token_purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The address the token was mailed to: it proves nothing once the email has changed.
+    email: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None] = mapped_column(default=None)

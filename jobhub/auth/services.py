@@ -1,11 +1,42 @@
-"""Auth services: token revocation (login, refresh and sessions arrive with the auth issue)."""
+"""Auth services: registration, login, refresh, logout, sessions, password and email flows.
+
+Revocation (``is_token_revoked``) is asked by the JWT loader on every request.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from jobhub.auth import revocation
+from flask import current_app
+from flask_jwt_extended import decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import PyJWTError
+
+from jobhub import signals
+from jobhub.auth import onetime, revocation, sessions
+from jobhub.auth.models import AuthSession, SessionEndReason, TokenPurpose
+from jobhub.auth.sessions import SessionInfo, TokenPair, session_id_of
+from jobhub.db import db
+from jobhub.errors import AccountDisabled, BadRequest, TokenRevoked, Unauthorized, ValidationError
+from jobhub.mail.services import send_mail
+from jobhub.pagination import paginated
+from jobhub.users import services as users
+from jobhub.users.models import Role, User
+
+INVALID_CREDENTIALS = "The email or password is incorrect."
+INVALID_TOKEN = "This link is invalid, expired or already used."
+
+
+def _app() -> Any:
+    return current_app._get_current_object()
+
+
+def _logged_out(user_id: int, *, all_sessions: bool) -> None:
+    signals.user_logged_out.send(_app(), user_id=user_id, all_sessions=all_sessions)
+
+
+# -- revocation ----------------------------------------------------------------------
 
 
 def revoke_token(*, payload: dict[str, Any]) -> None:
@@ -14,5 +45,245 @@ def revoke_token(*, payload: dict[str, Any]) -> None:
 
 
 def is_token_revoked(payload: dict[str, Any]) -> bool:
-    """True when the token's id was revoked."""
-    return revocation.is_revoked(payload["jti"])
+    """True when the token's id was revoked or its session was ended."""
+    return revocation.is_revoked(payload["jti"], session_id_of(payload))
+
+
+# -- registration and login ----------------------------------------------------------
+
+
+def register(*, email: str, password: str, full_name: str, role: Role) -> User:
+    """Create a candidate or employer account and mail it an email verification link."""
+    user = users.create_user(email=email, password=password, full_name=full_name, role=role)
+    _send_verification(user)
+    signals.user_registered.send(_app(), user=user)
+    return user
+
+
+def login(
+    *, email: str, password: str, user_agent: str | None, ip_address: str | None
+) -> TokenPair:
+    """Check the credentials and open a session; one answer for unknown email or wrong password."""
+    user = users.authenticate(email=email, password=password)
+    if user is None:
+        raise Unauthorized(INVALID_CREDENTIALS)
+    if not user.is_active:
+        raise AccountDisabled()
+    users.record_login(user=user)
+    return sessions.start(user=user, user_agent=user_agent, ip_address=ip_address)
+
+
+def refresh(*, user: User, payload: dict[str, Any], ip_address: str | None) -> TokenPair:
+    """Rotate a session's refresh token; a replayed one ends the whole session."""
+    session_id = session_id_of(payload)
+    if session_id is None:
+        raise Unauthorized("This refresh token belongs to no session; log in again.")
+    pair = sessions.rotate(
+        user=user, session_id=session_id, used_jti=payload["jti"], ip_address=ip_address
+    )
+    if pair is not None:
+        return pair
+    session = sessions.get(session_id=session_id)
+    if session is not None and session.user_id == user.id and session.ended_at is None:
+        sessions.end([session], reason=SessionEndReason.TOKEN_REUSE)
+        _logged_out(user.id, all_sessions=True)
+        # The request answers 401 and so rolls back; the family's revocation must stay.
+        db.session.commit()
+    raise TokenRevoked(
+        "This refresh token was already used; every token of its session is now revoked."
+    )
+
+
+def logout(*, user: User, payload: dict[str, Any], refresh_token: str | None) -> None:
+    """Revoke this access token and end its session; also revoke ``refresh_token`` if given."""
+    refresh_payload = _own_refresh_token(user, refresh_token) if refresh_token else None
+    revoke_token(payload=payload)
+    ended = [session_id_of(payload)]
+    if refresh_payload is not None:
+        revoke_token(payload=refresh_payload)
+        ended.append(session_id_of(refresh_payload))
+    for session_id in {sid for sid in ended if sid is not None}:
+        session = sessions.get(session_id=session_id)
+        if session is not None and session.user_id == user.id:
+            sessions.end([session], reason=SessionEndReason.LOGOUT)
+    _logged_out(user.id, all_sessions=False)
+
+
+def _own_refresh_token(user: User, token: str) -> dict[str, Any] | None:
+    """The caller's decoded refresh token; None if it has expired; 422 if it is not one."""
+    refused = ValidationError(errors={"json": {"refresh_token": ["Not your refresh token."]}})
+    try:
+        data = decode_token(token, allow_expired=True)
+    except (PyJWTError, JWTExtendedException) as exc:
+        raise refused from exc
+    if data.get("type") != "refresh" or data.get("sub") != str(user.id):
+        raise refused
+    if datetime.fromtimestamp(data["exp"], UTC) <= datetime.now(UTC):
+        return None
+    return data
+
+
+# -- sessions ------------------------------------------------------------------------
+
+
+def list_sessions(
+    *, user: User, payload: dict[str, Any], pagination_parameters: Any
+) -> list[SessionInfo]:
+    """One page of the caller's live sessions, the request's own marked ``current``."""
+    page = paginated(sessions.active_query(user_id=user.id), pagination_parameters)
+    return sessions.describe(page, current_id=session_id_of(payload))
+
+
+def get_live_session(*, session_id: int) -> AuthSession | None:
+    session = sessions.get(session_id=session_id)
+    return session if session is not None and sessions.is_active(session) else None
+
+
+def end_session(*, user: User, session: AuthSession, payload: dict[str, Any]) -> None:
+    """End one of the caller's sessions (the current one too: that is a logout)."""
+    sessions.end([session], reason=SessionEndReason.ENDED)
+    _logged_out(user.id, all_sessions=session.id != session_id_of(payload))
+
+
+def end_other_sessions(*, user: User, payload: dict[str, Any]) -> int:
+    """End every session of the caller but the request's own; the number ended."""
+    count = sessions.end_all(
+        user_id=user.id, reason=SessionEndReason.ENDED, keep_id=session_id_of(payload)
+    )
+    if count:
+        _logged_out(user.id, all_sessions=True)
+    return count
+
+
+# -- passwords -----------------------------------------------------------------------
+
+
+def change_password(
+    *, user: User, payload: dict[str, Any], current_password: str, new_password: str
+) -> None:
+    """Set a new password after checking the current one; every other session ends."""
+    users.check_password(user=user, password=current_password, field="current_password")
+    users.set_password(user=user, new_password=new_password, field="new_password")
+    onetime.revoke_unused(user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET)
+    sessions.end_all(
+        user_id=user.id, reason=SessionEndReason.PASSWORD_CHANGED, keep_id=session_id_of(payload)
+    )
+    _send_password_changed(user, how="changed")
+    _logged_out(user.id, all_sessions=True)
+
+
+def request_password_reset(*, email: str) -> None:
+    """Mail a reset link if an active account has this email; nothing tells which."""
+    user = users.get_user_by_email(email=email)
+    if user is None or user.deleted_at is not None or not user.is_active:
+        return
+    minutes = current_app.config["PASSWORD_RESET_TOKEN_MINUTES"]
+    token = onetime.issue(
+        user_id=user.id,
+        email=user.email,
+        purpose=TokenPurpose.PASSWORD_RESET,
+        lifetime=timedelta(minutes=minutes),
+    )
+    send_mail(
+        to=user.email,
+        subject="Reset your JobHub password",
+        template="password_reset",
+        context={
+            "full_name": user.full_name,
+            "token": token,
+            "link": _link("reset-password", token),
+            "valid_minutes": minutes,
+        },
+    )
+
+
+def reset_password(*, token: str, new_password: str) -> None:
+    """Set a new password with a mailed token (once); every session of the account ends."""
+    record = onetime.find_valid(raw=token, purpose=TokenPurpose.PASSWORD_RESET)
+    user = users.get_user(user_id=record.user_id) if record is not None else None
+    if record is None or user is None or not _token_still_applies(user, record.email):
+        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
+    users.set_password(user=user, new_password=new_password, field="new_password")
+    if not onetime.consume(token=record):
+        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
+    onetime.revoke_unused(user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET)
+    # The reset link reached this mailbox: that proves the address as well.
+    users.mark_email_verified(user=user)
+    sessions.end_all(user_id=user.id, reason=SessionEndReason.PASSWORD_RESET)
+    _send_password_changed(user, how="reset")
+    _logged_out(user.id, all_sessions=True)
+
+
+def _token_still_applies(user: User, mailed_to: str) -> bool:
+    return user.deleted_at is None and user.is_active and user.email == mailed_to
+
+
+# -- email verification --------------------------------------------------------------
+
+
+def request_email_verification(*, user: User) -> None:
+    """Mail a new verification link, unless the address is verified already."""
+    if not user.email_verified:
+        _send_verification(user)
+
+
+def confirm_email(*, token: str) -> User:
+    """Mark the address the token was mailed to as verified (once)."""
+    record = onetime.find_valid(raw=token, purpose=TokenPurpose.EMAIL_VERIFICATION)
+    user = users.get_user(user_id=record.user_id) if record is not None else None
+    if record is None or user is None or not _token_still_applies(user, record.email):
+        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
+    if not onetime.consume(token=record):
+        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
+    users.mark_email_verified(user=user)
+    return user
+
+
+def _send_verification(user: User) -> None:
+    hours = current_app.config["EMAIL_VERIFICATION_TOKEN_HOURS"]
+    token = onetime.issue(
+        user_id=user.id,
+        email=user.email,
+        purpose=TokenPurpose.EMAIL_VERIFICATION,
+        lifetime=timedelta(hours=hours),
+    )
+    send_mail(
+        to=user.email,
+        subject="Confirm your email address",
+        template="verify_email",
+        context={
+            "full_name": user.full_name,
+            "email": user.email,
+            "token": token,
+            "link": _link("verify-email", token),
+            "valid_hours": hours,
+        },
+    )
+
+
+def _send_password_changed(user: User, *, how: str) -> None:
+    send_mail(
+        to=user.email,
+        subject="Your JobHub password was " + how,
+        template="password_changed",
+        context={
+            "full_name": user.full_name,
+            "how": how,
+            "changed_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+
+
+def _link(path: str, token: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/{path}?token={token}"
+
+
+# -- other domains' events -----------------------------------------------------------
+
+
+@signals.account_deleted.connect
+def _end_sessions_of_deleted_account(sender: Any, *, user: User, **_: Any) -> None:
+    """A deleted account keeps no session and no pending mailed token."""
+    sessions.end_all(user_id=user.id, reason=SessionEndReason.ACCOUNT_DELETED)
+    onetime.revoke_unused(user_id=user.id)
+    signals.user_logged_out.send(sender, user_id=user.id, all_sessions=True)

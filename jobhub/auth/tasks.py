@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from datetime import timedelta
 
-from jobhub.auth import revocation
-from jobhub.db import transaction
+from celery import shared_task
+from sqlalchemy import delete
+
+from jobhub.auth import onetime, revocation
+from jobhub.auth.models import AuthSession
+from jobhub.db import transaction, utcnow
+
+# Ended and expired sessions stay listed nowhere but are kept this long for support.
+STALE_AFTER = timedelta(days=30)
 
 
 @shared_task(name="auth.purge_expired_revocations")
@@ -13,3 +20,17 @@ def purge_expired_revocations() -> int:
     """Delete database revocations of tokens past their expiry (embedded default)."""
     with transaction():
         return revocation.purge_expired()
+
+
+@shared_task(name="auth.purge_stale_sessions")
+def purge_stale_sessions() -> int:
+    """Delete sessions and mailed tokens that ended or expired more than 30 days ago."""
+    cutoff = utcnow() - STALE_AFTER
+    with transaction() as session:
+        result = session.execute(
+            delete(AuthSession).where(
+                (AuthSession.expires_at < cutoff)
+                | (AuthSession.ended_at.is_not(None) & (AuthSession.ended_at < cutoff))
+            )
+        )
+        return (result.rowcount or 0) + onetime.purge_stale(older_than=STALE_AFTER)

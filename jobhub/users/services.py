@@ -1,13 +1,26 @@
-"""User services: look-ups and account creation."""
+"""User services: look-ups, account creation under the password policy, profiles, deletion."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import secrets
+from typing import Any
 
-from jobhub.db import db
-from jobhub.errors import Duplicate
-from jobhub.security import hash_password
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+
+from jobhub import signals
+from jobhub.db import db, utcnow
+from jobhub.errors import Duplicate, ValidationError
+from jobhub.mail.services import send_mail
+from jobhub.security import hash_password, password_needs_rehash, verify_password
+from jobhub.skills import normalize as normalize_skills
+from jobhub.users import passwords
 from jobhub.users.models import Role, User
+
+# Fields only a candidate profile has; other roles get a 422 naming them.
+CANDIDATE_ONLY_FIELDS = ("skills", "years_experience", "desired_roles", "open_to_work")
+DELETED_EMAIL_DOMAIN = "deleted.invalid"  # RFC 2606: can never receive mail
+_dummy_hashes: dict[tuple[int, int], str] = {}
 
 
 def normalize_email(email: str) -> str:
@@ -23,16 +36,168 @@ def get_user_by_email(*, email: str) -> User | None:
 
 
 def create_user(*, email: str, password: str, full_name: str, role: Role) -> User:
-    """Create an account; the email must be free."""
+    """Create an account under the password policy; the email must be free."""
     email = normalize_email(email)
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise ValidationError(errors={"json": {"full_name": ["A name is required."]}})
+    passwords.enforce(password, email=email, full_name=full_name)
     if get_user_by_email(email=email) is not None:
         raise Duplicate("An account with this email already exists.")
     user = User(
         email=email,
         password_hash=hash_password(password),
-        full_name=full_name.strip(),
+        full_name=full_name,
         role=role,
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _dummy_hash() -> str:
+    cfg = current_app.config
+    key = (cfg["PASSWORD_HASH_MEMORY_KIB"], cfg["PASSWORD_HASH_TIME_COST"])
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = hash_password(secrets.token_urlsafe(16))
+    return _dummy_hashes[key]
+
+
+def authenticate(*, email: str, password: str) -> User | None:
+    """The account these credentials open, or None.
+
+    An unknown email costs one hash verification too, so the answer takes as long
+    whether or not the account exists. Deleted accounts never match.
+    """
+    user = get_user_by_email(email=email)
+    if user is None or user.deleted_at is not None:
+        verify_password(_dummy_hash(), password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def check_password(*, user: User, password: str, field: str) -> None:
+    """Raise a 422 on ``field`` unless ``password`` is the user's password."""
+    if not verify_password(user.password_hash, password):
+        raise ValidationError(
+            "The password is incorrect.", errors={"json": {field: ["Incorrect password."]}}
+        )
+
+
+def set_password(*, user: User, new_password: str, field: str = "new_password") -> None:
+    """Replace the password under the policy; the new one must differ from the old."""
+    passwords.enforce(new_password, email=user.email, full_name=user.full_name, field=field)
+    if verify_password(user.password_hash, new_password):
+        raise ValidationError(
+            "The password breaks the policy rule 'same_as_current': choose a new one.",
+            errors={
+                "json": {field: ["The new password must differ from the current one."]},
+                "rule": "same_as_current",
+            },
+        )
+    user.password_hash = hash_password(new_password)
+
+
+def record_login(*, user: User) -> None:
+    user.last_login_at = utcnow()
+
+
+def mark_email_verified(*, user: User) -> None:
+    user.email_verified = True
+
+
+def update_profile(*, user: User, changes: dict[str, Any]) -> User:
+    """Apply profile changes; candidate-only fields are refused for other roles."""
+    if user.role != Role.CANDIDATE:
+        refused = sorted(set(changes) & set(CANDIDATE_ONLY_FIELDS))
+        if refused:
+            raise ValidationError(
+                errors={
+                    "json": {name: ["Only candidate profiles have this field."] for name in refused}
+                }
+            )
+    if "full_name" in changes:
+        changes["full_name"] = " ".join(changes["full_name"].split())
+        if not changes["full_name"]:
+            raise ValidationError(errors={"json": {"full_name": ["A name is required."]}})
+    if "skills" in changes:
+        changes["skills"] = normalize_skills(changes["skills"])
+    if "desired_roles" in changes:
+        changes["desired_roles"] = list(
+            dict.fromkeys(" ".join(r.split()) for r in changes["desired_roles"] if r.strip())
+        )
+    for name, value in changes.items():
+        setattr(user, name, value)
+    db.session.flush()
+    return user
+
+
+def users_query(
+    *,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    q: str | None = None,
+    include_deleted: bool = False,
+) -> Select:
+    """Users for the admin list, newest first, filtered."""
+    query = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if not include_deleted:
+        query = query.where(User.deleted_at.is_(None))
+    if role is not None:
+        query = query.where(User.role == role)
+    if is_active is not None:
+        query = query.where(User.is_active.is_(True) if is_active else User.is_active.is_(False))
+    if q:
+        pattern = "%" + _escape_like(q.strip().lower()) + "%"
+        query = query.where(
+            or_(
+                User.email.like(pattern, escape="\\"),
+                func.lower(User.full_name).like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def delete_account(*, user: User, password: str) -> None:
+    """Delete an account: confirm the password, let every domain clean up, anonymise.
+
+    ``account_deleted`` goes out before the data is anonymised, so receivers still see
+    who the user was; they run in this transaction.
+    """
+    check_password(user=user, password=password, field="password")
+    send_mail(
+        to=user.email,
+        subject="Your JobHub account was deleted",
+        template="account_deleted",
+        context={"full_name": user.full_name},
+    )
+    signals.account_deleted.send(current_app._get_current_object(), user=user)
+    _anonymise(user)
+
+
+def _anonymise(user: User) -> None:
+    user.email = f"deleted-{user.id}-{secrets.token_hex(6)}@{DELETED_EMAIL_DOMAIN}"
+    user.full_name = "Deleted user"
+    # Not an argon2 hash: no password can ever match it.
+    user.password_hash = "!deleted"  # noqa: S105
+    user.is_active = False
+    user.email_verified = False
+    user.last_login_at = None
+    user.deleted_at = utcnow()
+    user.headline = None
+    user.location = None
+    user.bio = None
+    user.skills = []
+    user.years_experience = None
+    user.desired_roles = []
+    user.open_to_work = False
+    user.links = {}
+    db.session.flush()

@@ -1,7 +1,7 @@
 """resumes
 
 Revision ID: 853d6178c803
-Revises: 3843a72428cd
+Revises: 9ccbf4b50f1b
 Create Date: 2026-11-22 02:38:45.072445
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '853d6178c803'
-down_revision = '3843a72428cd'
+down_revision = '9ccbf4b50f1b'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,43 @@
+"""Rate-limit keys and values for the account endpoints.
+
+Each limited endpoint counts per client IP and, when its body names an email, per
+normalised email as well, so neither many addresses from one IP nor one address from
+many IPs gets past the limit. Emails are hashed: no address is stored in Redis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+
+
+def client_ip_key() -> str:
+    return f"ip:{get_remote_address()}"
+
+
+def email_key() -> str:
+    """The body's normalised email, hashed; empty (limit skipped) when there is none."""
+    data = request.get_json(silent=True)
+    email = data.get("email") if isinstance(data, dict) else None
+    if not isinstance(email, str) or not email.strip():
+        return ""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"email:{digest}"
+
+
+def login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def register_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTER"]
+
+
+def forgot_limit() -> str:
+    return current_app.config["RATELIMIT_PASSWORD_FORGOT"]
+
+
+def sensitive_limit() -> str:
+    return current_app.config["RATELIMIT_ACCOUNT_SENSITIVE"]

@@ -1,0 +1,1 @@
+"""Mail: one service renders a template pair; a Celery task delivers it after commit."""

@@ -1,0 +1,1 @@
+"""Notifications: the one notify() service, REST endpoints and live delivery over socket.io."""

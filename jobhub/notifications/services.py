@@ -1,0 +1,296 @@
+"""Notification services: ``notify`` (the only way one is created), reading, preferences.
+
+Every change that alters what a user's sockets show is pushed after commit: a new
+notification as ``notification`` then ``unread_count``; a read, unread or delete as
+``unread_count`` to all of the user's tabs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select, update
+
+from jobhub.db import db, utcnow
+from jobhub.errors import NotFound
+from jobhub.notifications import live
+from jobhub.notifications.email import queue_notification_email
+from jobhub.notifications.models import (
+    DEFAULT_PREFERENCES,
+    NOTIFICATION_TYPES,
+    TITLE_MAX_LENGTH,
+    Channels,
+    Notification,
+    NotificationPreference,
+    NotificationType,
+)
+from jobhub.notifications.schemas import NotificationSchema
+from jobhub.users.models import Role, User
+
+_payload_schema = NotificationSchema()
+
+
+def notification_type(value: str) -> NotificationType:
+    """The type named ``value``; an unknown name is a programming error (ValueError)."""
+    try:
+        return NotificationType(value)
+    except ValueError:
+        raise ValueError(
+            f"unknown notification type {value!r}; known: {', '.join(NOTIFICATION_TYPES)}"
+        ) from None
+
+
+def notify(
+    *, user: User, type: str, title: str, body: str, data: dict[str, Any] | None = None
+) -> Notification | None:
+    """Raise a notification: stored if in-app is on, mailed if email is on, pushed after commit.
+
+    Returns the stored notification, or None when the user turned in-app off for this
+    type or the account was deleted. Nothing is pushed or mailed unless the caller's
+    transaction commits.
+    """
+    kind = notification_type(type)
+    data = dict(data or {})
+    try:
+        json.dumps(data)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"notification data must be JSON-serialisable: {exc}") from None
+    title = _shorten(title.strip(), TITLE_MAX_LENGTH)
+    if user.deleted_at is not None:
+        return None
+    channels = channels_for(user_id=user.id, kind=kind)
+
+    notification = None
+    if channels.in_app:
+        notification = Notification(
+            user_id=user.id, type=kind.value, title=title, body=body, data=data
+        )
+        db.session.add(notification)
+        db.session.flush()
+        live.push_notification(user_id=user.id, payload=serialize(notification))
+    if channels.email:
+        queue_notification_email(
+            user=user, type=kind.value, title=title, body=body, data=data, notification=notification
+        )
+    return notification
+
+
+_WELCOME_BODY = {
+    Role.CANDIDATE: (
+        "Complete your profile and upload a resume: we will match you with jobs and "
+        "tell you here, live, whenever an application moves."
+    ),
+    Role.EMPLOYER: (
+        "Create your company and post your first job: new applications and interview "
+        "updates will show up here as they happen."
+    ),
+    Role.ADMIN: "Reported and pending jobs wait for you in the moderation queue.",
+}
+
+
+def welcome(*, user: User) -> Notification | None:
+    """The ``account.welcome`` notification of a new account."""
+    first_name = user.full_name.split()[0] if user.full_name.strip() else "there"
+    return notify(
+        user=user,
+        type=NotificationType.ACCOUNT_WELCOME,
+        title=f"Welcome to JobHub, {first_name}!",
+        body=_WELCOME_BODY[user.role],
+        data={"role": user.role.value},
+    )
+
+
+def has_notifications(*, user: User) -> bool:
+    """Whether the user has any notification at all."""
+    return db.session.scalar(own_notifications(user=user).limit(1)) is not None
+
+
+def serialize(notification: Notification) -> dict[str, Any]:
+    """The notification as the REST API and the ``notification`` event show it."""
+    return _payload_schema.dump(notification)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- reading and marking ----------------------------------------------------------
+
+
+def own_notifications(*, user: User) -> Select:
+    """The rows a user may see: their own, and nobody else's."""
+    return select(Notification).where(Notification.user_id == user.id)
+
+
+def list_notifications(
+    *, user: User, unread: bool | None = None, type: str | None = None
+) -> Select:
+    """The user's notifications, newest first; ``unread`` True/False keeps unread/read ones."""
+    query = own_notifications(user=user)
+    if unread is True:
+        query = query.where(Notification.read_at.is_(None))
+    elif unread is False:
+        query = query.where(Notification.read_at.is_not(None))
+    if type is not None:
+        query = query.where(Notification.type == notification_type(type).value)
+    return query.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def unread_count(*, user: User) -> int:
+    """How many of the user's notifications are unread."""
+    query = select(func.count()).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def get_notification(*, user: User, notification_id: int) -> Notification:
+    """One of the user's notifications; anyone else's is not found (404)."""
+    query = own_notifications(user=user).where(Notification.id == notification_id)
+    notification = db.session.scalar(query)
+    if notification is None:
+        raise NotFound("Notification not found.")
+    return notification
+
+
+def mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (idempotent)."""
+    notification = get_notification(user=user, notification_id=notification_id)
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+        live.push_unread_count(user_id=user.id)
+    return notification
+
+
+def mark_unread(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications unread again (idempotent)."""
+    notification = get_notification(user=user, notification_id=notification_id)
+    if notification.read_at is not None:
+        notification.read_at = None
+        db.session.flush()
+        live.push_unread_count(user_id=user.id)
+    return notification
+
+
+def mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    changed = result.rowcount or 0
+    if changed:
+        live.push_unread_count(user_id=user.id)
+    return changed
+
+
+def delete_notification(*, user: User, notification_id: int) -> None:
+    """Delete one of the user's notifications."""
+    notification = get_notification(user=user, notification_id=notification_id)
+    was_unread = notification.read_at is None
+    db.session.delete(notification)
+    db.session.flush()
+    if was_unread:
+        live.push_unread_count(user_id=user.id)
+
+
+def delete_notifications(*, user: User, ids: Iterable[int]) -> int:
+    """Delete those of ``ids`` that are the user's; others' ids are ignored. Returns the count."""
+    wanted = set(ids)
+    if not wanted:
+        return 0
+    result = db.session.execute(
+        delete(Notification)
+        .where(Notification.user_id == user.id, Notification.id.in_(wanted))
+        .execution_options(synchronize_session=False)
+    )
+    deleted = result.rowcount or 0
+    if deleted:
+        live.push_unread_count(user_id=user.id)
+    return deleted
+
+
+# -- preferences ----------------------------------------------------------------------
+
+
+def channels_for(*, user_id: int, kind: NotificationType) -> Channels:
+    """The channels a user gets for one type: their choice, or the type's default."""
+    row = db.session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user_id, NotificationPreference.type == kind.value
+        )
+    )
+    if row is None:
+        return DEFAULT_PREFERENCES[kind]
+    return Channels(in_app=row.in_app, email=row.email)
+
+
+def get_preferences(*, user: User) -> dict[str, dict[str, bool]]:
+    """Every type with its channels: the user's choices over the defaults."""
+    rows = db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+    )
+    chosen = {row.type: Channels(in_app=row.in_app, email=row.email) for row in rows}
+    return {
+        kind.value: _as_dict(chosen.get(kind.value, defaults))
+        for kind, defaults in DEFAULT_PREFERENCES.items()
+    }
+
+
+def update_preferences(
+    *, user: User, changes: Mapping[str, Mapping[str, bool]]
+) -> dict[str, dict[str, bool]]:
+    """Change the channels of the named types only (either channel may be left out)."""
+    kinds = {notification_type(name): values for name, values in changes.items()}
+    rows = {
+        row.type: row
+        for row in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        )
+    }
+    for kind, values in kinds.items():
+        row = rows.get(kind.value)
+        if row is None:
+            defaults = DEFAULT_PREFERENCES[kind]
+            row = NotificationPreference(
+                user_id=user.id, type=kind.value, in_app=defaults.in_app, email=defaults.email
+            )
+            db.session.add(row)
+        if "in_app" in values:
+            row.in_app = bool(values["in_app"])
+        if "email" in values:
+            row.email = bool(values["email"])
+    db.session.flush()
+    return get_preferences(user=user)
+
+
+def _as_dict(channels: Channels) -> dict[str, bool]:
+    return {"in_app": channels.in_app, "email": channels.email}
+
+
+# -- account lifecycle ------------------------------------------------------------------
+
+
+def delete_user_data(*, user_id: int) -> None:
+    """Forget a user's notifications and preferences, and close their live connections."""
+    db.session.execute(delete(Notification).where(Notification.user_id == user_id))
+    db.session.execute(
+        delete(NotificationPreference).where(NotificationPreference.user_id == user_id)
+    )
+    live.disconnect_user(user_id=user_id)
+
+
+def purge_read(*, read_before: datetime) -> int:
+    """Delete every notification read before ``read_before``; unread ones are kept."""
+    result = db.session.execute(
+        delete(Notification)
+        .where(Notification.read_at.is_not(None), Notification.read_at < read_before)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,111 @@
+"""User payloads: the account as the API shows it, profile updates, list filters."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from jobhub.schemas import Schema, UtcDateTime
+from jobhub.users.models import Role
+
+PASSWORD_INPUT_MAX = 1024  # a hard cap before hashing; the policy allows 128
+
+
+class NormalizedEmail(fields.Email):
+    """An email address, trimmed and lower-cased before it is validated (SPEC §2)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        if isinstance(value, str):
+            value = value.strip().lower()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UserSchema(Schema):
+    """An account with its profile; never the password hash."""
+
+    id = fields.Integer(metadata={"example": 42})
+    email = fields.Email(metadata={"example": "alice@example.com"})
+    full_name = fields.String(metadata={"example": "Alice Moreau"})
+    role = fields.Enum(Role, by_value=True, metadata={"example": "candidate"})
+    is_active = fields.Boolean(metadata={"example": True})
+    email_verified = fields.Boolean(metadata={"example": False})
+    created_at = UtcDateTime(metadata={"example": "2026-11-22T09:30:00Z"})
+    updated_at = UtcDateTime(metadata={"example": "2026-11-22T09:30:00Z"})
+    last_login_at = UtcDateTime(allow_none=True, metadata={"example": "2026-11-23T08:00:00Z"})
+    deleted_at = UtcDateTime(allow_none=True, metadata={"example": None})
+    headline = fields.String(allow_none=True, metadata={"example": "Backend engineer"})
+    location = fields.String(allow_none=True, metadata={"example": "Lyon, France"})
+    bio = fields.String(allow_none=True, metadata={"example": "Eight years of Python."})
+    skills = fields.List(fields.String(), metadata={"example": ["python", "postgresql"]})
+    years_experience = fields.Integer(allow_none=True, metadata={"example": 8})
+    desired_roles = fields.List(fields.String(), metadata={"example": ["Backend engineer"]})
+    open_to_work = fields.Boolean(metadata={"example": True})
+    links = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"example": {"github": "https://github.com/alice"}},
+    )
+
+
+class ProfileUpdateSchema(Schema):
+    """Fields a user may change on their own profile; anything else is refused (422).
+
+    ``skills``, ``years_experience``, ``desired_roles`` and ``open_to_work`` are for
+    candidates only. ``null`` clears an optional text field.
+    """
+
+    full_name = fields.String(validate=validate.Length(min=1, max=200))
+    headline = fields.String(allow_none=True, validate=validate.Length(max=200))
+    location = fields.String(allow_none=True, validate=validate.Length(max=200))
+    bio = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    skills = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        validate=validate.Length(max=50),
+    )
+    years_experience = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=70))
+    desired_roles = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        validate=validate.Length(max=20),
+    )
+    open_to_work = fields.Boolean()
+    links = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=40)),
+        values=fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500)),
+        validate=validate.Length(max=10),
+    )
+
+    @ma.validates_schema
+    def _not_empty(self, data: dict, **_: object) -> None:
+        if not data:
+            raise ma.ValidationError("Send at least one field to change.", "_schema")
+
+
+PROFILE_UPDATE_EXAMPLE = {
+    "headline": "Backend engineer",
+    "location": "Lyon, France",
+    "skills": ["Python", "postgres", "Docker"],
+    "years_experience": 8,
+    "desired_roles": ["Backend engineer", "Platform engineer"],
+    "open_to_work": True,
+    "links": {"github": "https://github.com/alice"},
+}
+
+
+class DeleteAccountSchema(Schema):
+    password = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=PASSWORD_INPUT_MAX),
+        metadata={"description": "The account's current password, as confirmation."},
+    )
+
+
+class UserListArgsSchema(Schema):
+    role = fields.Enum(Role, by_value=True, metadata={"description": "Only this role."})
+    is_active = fields.Boolean(metadata={"description": "Only active (or disabled) accounts."})
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Part of the email or the name, case-insensitive."},
+    )
+    include_deleted = fields.Boolean(
+        load_default=False, metadata={"description": "Include deleted (anonymised) accounts."}
+    )

@@ -1,0 +1,91 @@
+"""Users API: the caller's profile and account, and user look-ups for admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from jobhub.errors import Forbidden, NotFound
+from jobhub.extensions import limiter
+from jobhub.pagination import PAGINATION, paginated
+from jobhub.security import auth_required, current_user
+from jobhub.users import policies, services
+from jobhub.users.schemas import (
+    PROFILE_UPDATE_EXAMPLE,
+    DeleteAccountSchema,
+    ProfileUpdateSchema,
+    UserListArgsSchema,
+    UserSchema,
+)
+
+blp = Blueprint("users", __name__, description="Accounts and profiles.")
+
+
+def _sensitive_limit() -> str:
+    return current_app.config["RATELIMIT_ACCOUNT_SENSITIVE"]
+
+
+@blp.route("/me")
+@auth_required()
+@blp.response(200, UserSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR", description="Missing, invalid or revoked token.")
+def get_me() -> Any:
+    """The caller's account and profile."""
+    return current_user
+
+
+@blp.route("/me", methods=["PATCH"])
+@auth_required()
+@blp.arguments(ProfileUpdateSchema, example=PROFILE_UPDATE_EXAMPLE)
+@blp.response(200, UserSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR", description="Missing, invalid or revoked token.")
+@blp.alt_response(
+    422,
+    response="DEFAULT_ERROR",
+    description="Invalid value, unknown or privileged field, or a candidate-only field.",
+)
+def update_me(changes: dict) -> Any:
+    """Update the caller's profile (role, is_active, email_verified are never accepted)."""
+    return services.update_profile(user=current_user, changes=changes)
+
+
+@blp.route("/me", methods=["DELETE"])
+@limiter.limit(_sensitive_limit)
+@auth_required()
+@blp.arguments(DeleteAccountSchema, example={"password": "Orbit-Lantern-42-Demo"})
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR", description="Missing, invalid or revoked token.")
+@blp.alt_response(422, response="DEFAULT_ERROR", description="Wrong password.")
+@blp.alt_response(429, response="DEFAULT_ERROR", description="Too many attempts.")
+def delete_me(payload: dict) -> None:
+    """Delete the caller's account: personal data anonymised, every session ended."""
+    services.delete_account(user=current_user, password=payload["password"])
+
+
+@blp.route("/<int:user_id>")
+@auth_required()
+@blp.response(200, UserSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR", description="Missing, invalid or revoked token.")
+@blp.alt_response(404, response="DEFAULT_ERROR", description="No such user, or not visible to you.")
+def get_user(user_id: int) -> Any:
+    """A user's profile: for admins, oneself, and whom another domain grants (see README)."""
+    user = services.get_user(user_id=user_id)
+    if user is None or not policies.can_view_user(current_user, user):
+        raise NotFound("No such user.")
+    return user
+
+
+@blp.route("")
+@auth_required()
+@blp.arguments(UserListArgsSchema, location="query")
+@blp.response(200, UserSchema(many=True))
+@blp.paginate(**PAGINATION)
+@blp.alt_response(401, response="DEFAULT_ERROR", description="Missing, invalid or revoked token.")
+@blp.alt_response(403, response="DEFAULT_ERROR", description="Admins only.")
+def list_users(filters: dict, pagination_parameters: Any) -> Any:
+    """List users (admins): filter by role, is_active and q, newest first."""
+    if not policies.can_list_users(current_user):
+        raise Forbidden("Only admins may list users.")
+    return paginated(services.users_query(**filters), pagination_parameters)

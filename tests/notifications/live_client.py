@@ -1,0 +1,85 @@
+"""A real python-socketio client whose events are read from a queue with deadlines."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from typing import Any
+
+import socketio
+
+
+class LiveClient:
+    """Connects with ``auth={"token": ...}``; every event lands in ``self.events``."""
+
+    def __init__(self, url: str, token: str | None, *, transports: list[str] | None = None):
+        self.url = url
+        self.token = token
+        self.transports = transports or ["websocket"]
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.connect_errors: list[Any] = []
+        self.disconnected = threading.Event()
+        self.disconnect_reasons: list[str] = []
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("connect_error", self._on_connect_error)
+        self.sio.on("disconnect", self._on_disconnect)
+        self.sio.on("*", self._on_event)
+
+    def _on_connect_error(self, data: Any = None) -> None:
+        self.connect_errors.append(data)
+
+    def _on_disconnect(self, reason: str = "") -> None:
+        self.disconnect_reasons.append(reason)
+        self.disconnected.set()
+
+    def _on_event(self, event: str, *args: Any) -> None:
+        self.events.put((event, args[0] if args else None))
+
+    def connect(self) -> LiveClient:
+        auth = {"token": self.token} if self.token is not None else None
+        self.sio.connect(self.url, auth=auth, transports=self.transports, wait_timeout=10)
+        return self
+
+    def refused_with(self) -> str:
+        """Connect, expect a refusal, and return its ``error`` code."""
+        try:
+            self.connect()
+        except socketio.exceptions.ConnectionError:
+            pass
+        else:
+            self.close()
+            raise AssertionError("the connection was accepted")
+        assert self.connect_errors, "refused without a connect_error"
+        data = self.connect_errors[-1]
+        # socket.io's connect_error: {"message": ..., "data": <what the server attached>}
+        assert isinstance(data, dict) and data.get("message"), data
+        return data["data"]["error"]
+
+    def next_event(self, name: str | None = None, *, timeout: float = 10.0) -> tuple[str, Any]:
+        """The next event (named ``name``, skipping others), failing after ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {name or 'event'} within {timeout}s")
+            try:
+                event = self.events.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if name is None or event[0] == name:
+                return event
+
+    def next_payload(self, name: str, *, timeout: float = 10.0) -> Any:
+        return self.next_event(name, timeout=timeout)[1]
+
+    def call(self, event: str, data: Any, *, timeout: float = 10.0) -> Any:
+        return self.sio.call(event, data, timeout=timeout)
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.connected
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
