@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -279,6 +280,10 @@ class TestingConfig(Config):
         self.PASSWORD_HASH_TIME_COST = 1
         self.MAIL_BACKEND = self.environ.get("MAIL_BACKEND") or "memory"
         self.JSON_LOGS = False
+        # Files a test stores stay out of the project's instance folder.
+        self.UPLOAD_DIR = self.environ.get("UPLOAD_DIR") or str(
+            Path(tempfile.gettempdir()) / "jobhub-test-uploads"
+        )
 
     def default_secret(self, name: str) -> str:
         return f"testing-{name.lower()}-not-a-secret-0123456789abcdef"

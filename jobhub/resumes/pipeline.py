@@ -5,6 +5,10 @@ holding the resume's current token may claim it, and only a run that still holds
 may write the result. A redelivered or duplicated message therefore finds the work
 done (or takes over its own abandoned claim), and a message superseded by the sweeper
 does nothing: one analysis result, one notification.
+
+Reaching ``done`` or ``failed`` raises the owner's ``resume.analyzed`` notification in
+the same transaction (pushed live after the commit), so it exists exactly when the
+result does.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 
 from jobhub.db import db
+from jobhub.notifications.services import notify
 from jobhub.resumes.analysis import AnalysisResult, analyze_text, extract_text
 from jobhub.resumes.models import AnalysisStatus, FileFormat, Resume, ResumeSkill
 from jobhub.storage import get_storage
+from jobhub.users.services import get_user
 
 MAX_ERROR_LENGTH = 500
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # resumes are at most RESUME_MAX_BYTES
@@ -145,6 +151,7 @@ def finish(held: Claim, result: AnalysisResult, *, now: datetime) -> Resume | No
     resume.analyzed_at = now
     db.session.flush()
     db.session.expire(resume, ["skill_rows"])
+    _announce(resume, skills=len(result.skills))
     return resume
 
 
@@ -161,6 +168,28 @@ def _mark_failed(resume: Resume, reason: str) -> None:
     resume.analysis_error = reason[:MAX_ERROR_LENGTH]
     resume.analysis_token = None
     db.session.flush()
+    _announce(resume)
+
+
+def _announce(resume: Resume, *, skills: int = 0) -> None:
+    """The owner's ``resume.analyzed`` notification, done or failed."""
+    owner = get_user(user_id=resume.user_id)
+    if owner is None:
+        return
+    data = {"resume_id": resume.id, "status": resume.analysis_status.value}
+    if resume.analysis_status is AnalysisStatus.DONE:
+        years = resume.years_experience
+        found = f"{skills} skill{'s' if skills != 1 else ''}"
+        if years is not None:
+            found += f" and about {years:g} year{'s' if years != 1 else ''} of experience"
+        title = "Your resume has been analysed"
+        body = f"{resume.filename}: we found {found}."
+        data.update(skills=skills, years_experience=years)
+    else:
+        title = "Your resume could not be analysed"
+        body = f"{resume.filename}: {resume.analysis_error}"
+        data["error"] = resume.analysis_error
+    notify(user=owner, type="resume.analyzed", title=title, body=body, data=data)
 
 
 def stuck(*, now: datetime, timeout: timedelta, limit: int) -> list[Resume]:

@@ -15,7 +15,6 @@ from sqlalchemy.exc import OperationalError
 from jobhub.db import on_commit, transaction, utcnow
 from jobhub.resumes import pipeline
 from jobhub.resumes.analysis import AnalysisFailed
-from jobhub.resumes.models import Resume
 from jobhub.storage import StorageError, StorageUnavailable, StoredFileNotFound
 
 log = logging.getLogger(__name__)
@@ -27,10 +26,6 @@ SWEEP_BATCH = 500
 # Errors that may pass by themselves: the storage or the database was unreachable.
 TRANSIENT = (StorageUnavailable, OperationalError)
 GAVE_UP = "The file storage was unavailable; the analysis gave up. Upload the resume again."
-
-
-def _announce(resume: Resume) -> None:
-    """Tell the owner the analysis is done (inside the transaction that records it)."""
 
 
 @shared_task(
@@ -102,10 +97,8 @@ def _run(held: pipeline.Claim) -> str:
     with transaction():
         if reason is not None:
             return "failed" if pipeline.fail(held, reason) else "superseded"
-        resume = pipeline.finish(held, result, now=utcnow())
-        if resume is None:
+        if pipeline.finish(held, result, now=utcnow()) is None:
             return "superseded"
-        _announce(resume)
     return "done"
 
 

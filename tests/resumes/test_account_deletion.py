@@ -9,6 +9,7 @@ from jobhub.db import db, transaction
 from jobhub.resumes.models import Resume
 from jobhub.signals import account_deleted
 from jobhub.users.models import User
+from tests.factories import DEFAULT_PASSWORD
 from tests.resumes.conftest import stored_files
 from tests.support.documents import RESUME_LINES
 
@@ -41,3 +42,16 @@ def test_nothing_goes_if_the_deletion_rolls_back(app, upload, candidate, upload_
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Resume)) == 1
     assert len(stored_files(upload_dir)) == 1
+
+
+def test_deleting_ones_account_through_the_api_removes_the_files(
+    app, client, auth_headers, upload, candidate, upload_dir
+):
+    assert upload(candidate, TEXT, "cv.txt").status_code == 201
+    response = client.delete(
+        "/api/v1/users/me", headers=auth_headers(candidate), json={"password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 204, response.get_json()
+    assert stored_files(upload_dir) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Resume)) == 0

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jobhub.db import db, transaction, utcnow
+from jobhub.notifications.models import Notification
 from jobhub.resumes import pipeline
 from jobhub.resumes.models import AnalysisStatus, Resume, ResumeSkill
 from jobhub.resumes.tasks import GAVE_UP, MAX_RETRIES, analyze_resume, requeue_stuck_analyses
@@ -85,6 +86,12 @@ def analysis(client, auth_headers, user, resume_id: int) -> dict:
     return response.get_json()
 
 
+def notifications(client, auth_headers, user) -> list[dict]:
+    response = client.get("/api/v1/notifications?type=resume.analyzed", headers=auth_headers(user))
+    assert response.status_code == 200
+    return response.get_json()
+
+
 def row(app, resume_id: int) -> Resume:
     with app.app_context():
         resume = db.session.get(Resume, resume_id)
@@ -124,6 +131,23 @@ def test_a_resume_is_analysed_exactly(app, client, auth_headers, candidate, subm
     assert "Northwind Labs" in text
 
 
+def test_the_owner_is_notified_once(app, client, auth_headers, candidate, submit):
+    resume_id, token = submit(pdf_bytes(RESUME_LINES), "Alex CV.pdf")
+    assert notifications(client, auth_headers, candidate) == []
+    assert run(app, resume_id, token) == "done"
+    assert run(app, resume_id, token) == "skipped"
+    [notice] = notifications(client, auth_headers, candidate)
+    assert notice["type"] == "resume.analyzed"
+    assert notice["title"] == "Your resume has been analysed"
+    assert notice["body"] == ("Alex CV.pdf: we found 14 skills and about 8 years of experience.")
+    assert notice["data"] == {
+        "resume_id": resume_id,
+        "status": "done",
+        "skills": 14,
+        "years_experience": 8.0,
+    }
+
+
 def test_running_twice_gives_one_result(app, submit):
     resume_id, token = submit(pdf_bytes(RESUME_LINES))
     assert run(app, resume_id, token) == "done"
@@ -134,6 +158,7 @@ def test_running_twice_gives_one_result(app, submit):
     assert second.analyzed_at == first.analyzed_at
     assert second.analysis_attempts == 1
     with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
         count = db.session.scalar(
             select(func.count()).select_from(ResumeSkill).where(ResumeSkill.resume_id == resume_id)
         )
@@ -153,6 +178,7 @@ def test_a_redelivered_message_racing_the_first_writes_once(app, submit):
         with transaction():
             assert pipeline.finish(second, result, now=utcnow()) is None
         assert db.session.get(Resume, resume_id).analysis_status is AnalysisStatus.DONE
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
 
 
 def test_a_message_without_the_current_token_does_nothing(app, submit):
@@ -182,6 +208,9 @@ class TestFailures:
         error = self.failed_with(app, client, auth_headers, candidate, resume_id)
         assert error.startswith("No text could be extracted")
         assert "scanned images" in error
+        [notice] = notifications(client, auth_headers, candidate)
+        assert notice["title"] == "Your resume could not be analysed"
+        assert notice["data"] == {"resume_id": resume_id, "status": "failed", "error": error}
 
     def test_an_empty_pdf_fails(self, app, client, auth_headers, candidate, submit):
         resume_id, token = submit(pdf_bytes([]))
@@ -332,6 +361,7 @@ class TestSweeper:
         body = analysis(client, auth_headers, candidate, resume_id)
         assert body["status"] == "failed"
         assert body["error"] == "The analysis did not finish after 3 attempts."
+        assert len(notifications(client, auth_headers, candidate)) == 1
 
     def test_the_timeout_is_configurable(self, app, submit):
         resume_id, _ = submit(pdf_bytes(RESUME_LINES))

@@ -160,3 +160,17 @@ def test_a_pending_analysis_is_reported_as_such(app, client, auth_headers, candi
     ).get_json()
     assert body["status"] == "pending"
     assert "error" not in body
+
+
+def test_the_factory_makes_an_analysed_resume(app, client, auth_headers, candidate, upload_dir):
+    from tests.factories import create_resume
+
+    with app.app_context():
+        resume = create_resume(user=candidate, skills=["python", "docker"])
+        db.session.commit()
+        resume_id = resume.id
+    body = client.get(
+        f"{UPLOAD_URL}/{resume_id}/analysis", headers=auth_headers(candidate)
+    ).get_json()
+    assert body["status"] == "done" and body["skills"] == ["python", "docker"]
+    assert len(stored_files(upload_dir)) == 1

@@ -36,3 +36,5 @@ def test_a_real_worker_analyses_uploaded_resumes(
         assert body["skills"] == EXPECTED_SKILLS
         assert body["years_experience"] == 8.0
         assert body["education"] == EXPECTED_EDUCATION
+    notices = client.get("/api/v1/notifications?type=resume.analyzed", headers=headers).get_json()
+    assert sorted(notice["data"]["resume_id"] for notice in notices) == sorted(ids)
