@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jobhub.notifications import services as notifications
-from jobhub.resumes.demo import seed_resumes
 from jobhub.users import services as users
 from jobhub.users.models import Role
 
@@ -59,18 +58,7 @@ def seed(*, candidates: int = 5, employers: int = 3) -> SeedReport:
     report = SeedReport()
     seed_users(candidates=candidates, employers=employers, report=report)
     seed_notifications(candidates=candidates, employers=employers, report=report)
-    seed_demo_resumes(candidates=candidates, report=report)
     return report
-
-
-def seed_demo_resumes(*, candidates: int, report: SeedReport) -> None:
-    """A plain-text resume for each demo candidate that has none (analysed after commit)."""
-    emails = [
-        _email_for(_demo_name(DEMO_CANDIDATE_NAMES, index), Role.CANDIDATE)
-        for index in range(candidates)
-    ]
-    found = [users.get_user_by_email(email=email) for email in emails]
-    report.add("resumes", seed_resumes(candidates=[user for user in found if user is not None]))
 
 
 def seed_notifications(*, candidates: int, employers: int, report: SeedReport) -> None:

@@ -15,6 +15,7 @@ from jobhub.errors import NotFound, PayloadTooLarge
 from jobhub.pagination import PAGINATION, paginated
 from jobhub.resumes import policies, services
 from jobhub.resumes.filenames import content_disposition
+from jobhub.resumes.filetypes import DOCX_MIME, PDF_MIME
 from jobhub.resumes.models import Resume
 from jobhub.resumes.schemas import AnalysisSchema, ResumeSchema, UploadSchema
 from jobhub.security import auth_required, current_user
@@ -104,10 +105,17 @@ def analysis(resume_id: int) -> Resume:
 
 @blp.route("/<int:resume_id>/file")
 @auth_required()
-@blp.response(
-    200,
-    content_type="application/octet-stream",
-    description="The stored file, as an attachment, with its detected content type.",
+@blp.response(200, description="The stored file, as an attachment.")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The stored file, as an attachment, with its detected type.",
+            "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}}
+                for content_type in (PDF_MIME, DOCX_MIME, "text/plain")
+            },
+        }
+    }
 )
 def download(resume_id: int) -> Response:
     """Download the stored file (owner, admins, and who other domains allow)."""
