@@ -377,3 +377,20 @@ def test_storage_failure_answers_503_and_records_nothing(
     monkeypatch.setattr(LocalStorage, "save", broken)
     response = upload(candidate, TEXT.encode(), "cv.txt")
     assert_refused(response, 503, "service_unavailable", app, upload_dir)
+
+
+def test_damaged_documents_are_refused_or_accepted_never_a_server_error(upload, candidate):
+    import random
+
+    rng = random.Random(5)
+    pdf, docx = pdf_bytes(RESUME_LINES), docx_bytes(RESUME_LINES)
+    damaged = [pdf[: len(pdf) // 2], docx[: len(docx) // 2], b"%PDF-1.4\n" + bytes(range(256))]
+    for original in (pdf, docx):
+        for _ in range(6):
+            data = bytearray(original)
+            for _ in range(20):
+                data[rng.randrange(8, len(data))] = rng.randrange(256)
+            damaged.append(bytes(data))
+    statuses = {upload(candidate, data, "cv.bin").status_code for data in damaged}
+    assert statuses <= {201, 415}
+    assert 415 in statuses

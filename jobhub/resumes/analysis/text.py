@@ -10,7 +10,6 @@ import pypdf
 from docx import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-from pypdf.errors import PyPdfError
 
 from jobhub.resumes.filetypes import UnsupportedFile, decode_text
 from jobhub.resumes.models import FileFormat
@@ -70,10 +69,10 @@ def _pdf_text(stream: BinaryIO) -> str:
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PAGES]]
     except AnalysisFailed:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise AnalysisFailed(f"The PDF could not be read ({type(exc).__name__}).") from exc
     except RecursionError as exc:
         raise AnalysisFailed("The PDF could not be read (its structure is too deep).") from exc
+    except Exception as exc:  # pypdf raises many types on damaged files
+        raise AnalysisFailed(f"The PDF could not be read ({type(exc).__name__}).") from exc
     return "\n\n".join(pages)
 
 
