@@ -153,7 +153,7 @@ def upload_resume(*, owner: User, upload: FileStorage) -> Resume:
                 content_type=detected.content_type,
                 sha256=digest,
             )
-        except StorageUnavailable as exc:
+        except StorageError as exc:
             log.error("resume upload could not be stored: %s", exc)
             raise ServiceUnavailable("File storage is unavailable; try again shortly.") from exc
     db.session.add(resume)

@@ -213,3 +213,15 @@ class TestConfig:
     def test_the_s3_backend_without_a_bucket_is_unavailable(self, app_ctx):
         with pytest.raises(StorageError, match="S3_BUCKET is not configured"):
             get_storage("s3")
+
+
+class TestS3Refusing:
+    @pytest.fixture
+    def app_environ(self, backend, upload_dir, s3_settings):
+        settings = {**s3_settings, "S3_BUCKET": "a-bucket-nobody-created"}
+        return backend.environ(UPLOAD_DIR=str(upload_dir), STORAGE_BACKEND="s3", **settings)
+
+    def test_a_bucket_that_refuses_uploads_is_a_503(self, app, upload, candidate):
+        response = upload(candidate, PDF, "cv.pdf")
+        assert response.status_code == 503
+        assert response.get_json()["error"] == "service_unavailable"
