@@ -73,6 +73,7 @@ def _import_blueprints() -> list:
     from jobhub.jobs.views import blp as jobs
     from jobhub.jobs.views import saved_searches_blp as saved_searches
     from jobhub.notifications.views import blp as notifications
+    from jobhub.resumes.views import blp as resumes
     from jobhub.users.views import blp as users
 
     return [
@@ -84,4 +85,5 @@ def _import_blueprints() -> list:
         (jobs, "/api/v1/jobs"),
         (admin_jobs, "/api/v1/admin"),
         (saved_searches, "/api/v1/saved-searches"),
+        (resumes, "/api/v1/resumes"),
     ]

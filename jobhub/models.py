@@ -16,6 +16,7 @@ from jobhub.jobs.models import (
     SavedSearchSkill,
 )
 from jobhub.notifications.models import Notification, NotificationPreference
+from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OneTimeToken",
+    "Resume",
+    "ResumeSkill",
     "RevokedToken",
     "User",
 ]
