@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from jobhub.db import db
@@ -11,13 +13,13 @@ from jobhub.notifications import services as notifications
 from jobhub.users.models import User
 
 
-def raise_alerts(*, job_id: int) -> int:
+def raise_alerts(*, job_id: int, public_since: datetime | None = None) -> int:
     """Record the job's new matches and notify each search's owner; returns how many.
 
     The records and the notifications commit together, so a failure retries both and a
     success can never be repeated (the records' primary key refuses a second one).
     """
-    matched = saved_searches.record_matches(job_id=job_id)
+    matched = saved_searches.record_matches(job_id=job_id, public_since=public_since)
     if not matched:
         return 0
     job = db.session.get(Job, job_id)

@@ -9,6 +9,7 @@ same job and search impossible, even with two workers racing.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.postgresql import websearch_to_tsquery
@@ -147,8 +149,12 @@ def _optional_equal(column: Any, value: Any) -> Any:
     return or_(column.is_(None), column == value)
 
 
-def matching_searches(*, job_id: int) -> Select:
-    """(saved_search_id, job_id) of every alerting search the public job matches."""
+def matching_searches(*, job_id: int, public_since: datetime | None = None) -> Select:
+    """(saved_search_id, job_id) of every alerting search the public job matches.
+
+    With ``public_since``, only searches saved by then count: the job is new to them, and a
+    search saved later finds the job by searching, not through an alert.
+    """
     missing_skill = (
         select(SavedSearchSkill.skill)
         .where(
@@ -179,15 +185,18 @@ def matching_searches(*, job_id: int) -> Select:
             _optional_equal(SavedSearch.company_id, Job.company_id),
             or_(SavedSearch.salary_min.is_(None), Job.salary_sort >= SavedSearch.salary_min),
             ~exists(missing_skill),
+            SavedSearch.created_at <= public_since if public_since is not None else true(),
         )
     )
 
 
-def record_matches(*, job_id: int) -> list[SavedSearch]:
+def record_matches(*, job_id: int, public_since: datetime | None = None) -> list[SavedSearch]:
     """Record the alerts a newly public job raises; returns only the new ones."""
     dialect = db.engine.dialect.name
     insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
-    matches = matching_searches(job_id=job_id).add_columns(literal(utcnow(), UtcDateTime()))
+    matches = matching_searches(job_id=job_id, public_since=public_since).add_columns(
+        literal(utcnow(), UtcDateTime())
+    )
     statement = (
         insert_(JobAlert)
         .from_select(["saved_search_id", "job_id", "created_at"], matches)

@@ -194,14 +194,14 @@ def job_written(job: Job) -> None:
     """After any write: retire cached searches; if public, look for matching alerts."""
     cache.invalidate_search()
     if is_public(job):
-        job_id = job.id
-        on_commit(lambda: _enqueue_alerts(job_id))
+        job_id, public_since = job.id, utcnow().isoformat()
+        on_commit(lambda: _enqueue_alerts(job_id, public_since))
 
 
-def _enqueue_alerts(job_id: int) -> None:
+def _enqueue_alerts(job_id: int, public_since: str) -> None:
     from jobhub.jobs.tasks import match_saved_searches
 
-    match_saved_searches.delay(job_id)
+    match_saved_searches.delay(job_id, public_since)
 
 
 def create_job(*, actor: User, company: Company, data: dict[str, Any]) -> Job:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from jobhub.db import db
+from jobhub.db import db, utcnow
 from jobhub.jobs.models import JobAlert
 from jobhub.jobs.tasks import match_saved_searches
 from jobhub.notifications.models import Notification
@@ -218,3 +220,19 @@ def test_publishing_raises_alerts_and_edits_do_not_repeat_them(
             run()
     else:
         run()
+
+
+def test_searches_saved_after_the_job_went_public_are_not_alerted(app, make, searches):
+    """However late the task runs, a search saved later finds the job by searching."""
+    job = _job(make)
+    before_every_search = min(search.created_at for search in searches.values()) - timedelta(
+        seconds=1
+    )
+    with app.app_context():
+        task = match_saved_searches.apply(args=[job.id, before_every_search.isoformat()])
+        assert task.get() == 0
+        after_every_search = utcnow() + timedelta(seconds=1)
+        assert match_saved_searches.apply(
+            args=[job.id, after_every_search.isoformat()]
+        ).get() == len(MATCHING)
+    assert _alerts(app) == {(searches[name].id, job.id) for name in MATCHING}
