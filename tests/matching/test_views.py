@@ -248,3 +248,20 @@ def test_skill_gap_without_desired_roles_is_409(client, auth_headers, candidate)
     response = client.get("/api/v1/resumes/skill-gap", headers=auth_headers(candidate))
     assert response.status_code == 409
     assert "desired roles" in response.get_json()["message"]
+
+
+def test_compare_query_count_does_not_grow_with_jobs(
+    client, auth_headers, candidate, make, company, resume, count_queries
+):
+    headers = auth_headers(candidate)
+    ids = [make("job", company=company, skills=["python"]).id for _ in range(10)]
+
+    def queries_for(job_ids: list[int]) -> int:
+        url = f"/api/v1/matches/compare?resume_id={resume.id}&job_ids={','.join(map(str, job_ids))}"
+        with count_queries() as queries:
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200
+            assert len(response.get_json()) == len(job_ids)
+        return len(queries)
+
+    assert queries_for(ids[:1]) == queries_for(ids)
