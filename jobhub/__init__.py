@@ -72,6 +72,7 @@ def _import_blueprints() -> list:
     from jobhub.jobs.views import admin_blp as admin_jobs
     from jobhub.jobs.views import blp as jobs
     from jobhub.jobs.views import saved_searches_blp as saved_searches
+    from jobhub.matching.views import blp as matching
     from jobhub.notifications.views import blp as notifications
     from jobhub.resumes.views import blp as resumes
     from jobhub.users.views import blp as users
@@ -86,4 +87,6 @@ def _import_blueprints() -> list:
         (admin_jobs, "/api/v1/admin"),
         (saved_searches, "/api/v1/saved-searches"),
         (resumes, "/api/v1/resumes"),
+        # Paths under /resumes, /jobs and /matches (SPEC §5 matching; stats; skill gap).
+        (matching, "/api/v1"),
     ]

@@ -1,0 +1,1 @@
+"""Matching resumes to jobs: explainable scores, ranked matches, stats and skill gaps."""

@@ -1,0 +1,103 @@
+"""Matching schemas: query arguments and explained scores."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from jobhub.jobs.schemas import JobSchema
+from jobhub.schemas import Schema
+
+
+def _skills(**kwargs: object) -> ma.fields.List:
+    return ma.fields.List(ma.fields.String(), **kwargs)  # type: ignore[arg-type]
+
+
+class ResumeArgsSchema(Schema):
+    resume_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+
+
+class JobIdsField(ma.fields.Field):
+    """A comma-separated list of positive job ids: ``1,2,3``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            ids = [int(part) for part in str(value).split(",") if part.strip()]
+        except ValueError as exc:
+            raise ma.ValidationError("Give job ids as comma-separated integers.") from exc
+        if not ids or any(job_id < 1 for job_id in ids):
+            raise ma.ValidationError("Give job ids as comma-separated positive integers.")
+        return ids
+
+
+class CompareArgsSchema(ResumeArgsSchema):
+    job_ids = JobIdsField(required=True, metadata={"type": "string", "example": "1,2,3"})
+
+
+class MatchResultSchema(Schema):
+    """A score 0-100 with what explains it."""
+
+    score = ma.fields.Integer()
+    matched_skills = _skills()
+    missing_skills = _skills()
+    nice_to_have_matched = _skills()
+    nice_to_have_missing = _skills()
+    similarity = ma.fields.Float(metadata={"description": "TF-IDF cosine similarity, 0-1."})
+    recommendations = _skills()
+
+
+class JobMatchSchema(Schema):
+    """One item of /resumes/{id}/matches."""
+
+    job = ma.fields.Nested(JobSchema)
+    score = ma.fields.Integer(attribute="result.score")
+    matched_skills = _skills(attribute="result.matched_skills")
+    missing_skills = _skills(attribute="result.missing_skills")
+
+
+class CompareItemSchema(JobMatchSchema):
+    """One column of /matches/compare: the job and the full explanation."""
+
+    nice_to_have_matched = _skills(attribute="result.nice_to_have_matched")
+    nice_to_have_missing = _skills(attribute="result.nice_to_have_missing")
+    similarity = ma.fields.Float(attribute="result.similarity")
+    recommendations = _skills(attribute="result.recommendations")
+
+
+class SkillCountSchema(Schema):
+    skill = ma.fields.String()
+    count = ma.fields.Integer()
+
+
+class BestMatchSchema(Schema):
+    score = ma.fields.Integer()
+    resume_id = ma.fields.Integer()
+    job_id = ma.fields.Integer()
+
+
+class StatsSchema(Schema):
+    resumes = ma.fields.Integer()
+    analyses = ma.fields.Integer(metadata={"description": "Resumes analysed (status done)."})
+    failed_analyses = ma.fields.Integer()
+    matches_considered = ma.fields.Integer()
+    average_score = ma.fields.Float(allow_none=True)
+    best_score = ma.fields.Integer(allow_none=True)
+    best_match = ma.fields.Nested(BestMatchSchema, allow_none=True)
+    missing_skills = ma.fields.List(ma.fields.Nested(SkillCountSchema))
+    recommendations = _skills()
+
+
+class SkillDemandSchema(Schema):
+    skill = ma.fields.String()
+    jobs = ma.fields.Integer(metadata={"description": "Public jobs requiring it."})
+    share = ma.fields.Float(metadata={"description": "Percent of the jobs considered."})
+
+
+class SkillGapSchema(Schema):
+    desired_roles = _skills()
+    jobs_considered = ma.fields.Integer()
+    skills = _skills()
+    coverage = ma.fields.Float(
+        allow_none=True, metadata={"description": "Demand-weighted percent of skills you have."}
+    )
+    matched_skills = ma.fields.List(ma.fields.Nested(SkillDemandSchema))
+    missing_skills = ma.fields.List(ma.fields.Nested(SkillDemandSchema))
