@@ -22,4 +22,8 @@ BEAT_SCHEDULE: dict[str, dict] = {
     },
     "close-expired-jobs": {"task": "jobs.close_expired", "schedule": crontab(minute="*/10")},
     "flush-job-views": {"task": "jobs.flush_views", "schedule": 60.0},
+    "send-interview-reminders": {
+        "task": "applications.send_interview_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
 }
