@@ -104,13 +104,15 @@ def _notify(interview_ids: list[int], kind: ReminderKind) -> None:
         .options(*with_people(), joinedload(Application.job), joinedload(Application.candidate))
         .order_by(Interview.id)
     ).all()
-    members = set(
-        db.session.execute(
+    company_ids = {application.company_id for _, application in rows}
+    members = {
+        (company_id, user_id)
+        for company_id, user_id in db.session.execute(
             select(CompanyMember.company_id, CompanyMember.user_id).where(
-                CompanyMember.company_id.in_({application.company_id for _, application in rows})
+                CompanyMember.company_id.in_(company_ids)
             )
-        ).tuples()
-    )
+        )
+    }
     for interview, application in rows:
         recipients = [] if application.is_anonymized else [application.candidate]
         # Interviewers who left the company since are not reminded.

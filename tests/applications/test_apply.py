@@ -178,10 +178,11 @@ def test_closing_a_job_keeps_its_applications(api, world):
 def test_two_simultaneous_applies_one_wins_one_is_a_duplicate(app, world, auth_headers):
     """Both requests pass the early check before either inserts: the index decides."""
     both_checked = threading.Barrier(2, timeout=10)
+    held: list[int] = []
 
     def hold_inserts(_conn, _cursor, statement, *_args) -> None:
         if statement.startswith("INSERT INTO applications "):
-            both_checked.wait()
+            held.append(both_checked.wait())
 
     with app.app_context():
         engine = db.engine
@@ -206,6 +207,7 @@ def test_two_simultaneous_applies_one_wins_one_is_a_duplicate(app, world, auth_h
             thread.join(30)
     finally:
         event.remove(engine, "before_cursor_execute", hold_inserts)
+    assert sorted(held) == [0, 1]  # both inserted after both had checked
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [201, 409]
     loser = next(r for r in responses if r.status_code == 409)
