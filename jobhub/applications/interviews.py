@@ -118,7 +118,9 @@ def _interviewer_users(interview: Interview) -> list[User]:
     return [row.user for row in interview.interviewer_rows]
 
 
-def _mail(interview: Interview, application: Application, action: str) -> None:
+def _mail(
+    interview: Interview, application: Application, action: str, *, to_candidate: bool = True
+) -> None:
     invites.send_invites(
         interview=interview,
         application=application,
@@ -127,6 +129,7 @@ def _mail(interview: Interview, application: Application, action: str) -> None:
         team=_team(interview),
         interviewers=_interviewer_users(interview),
         action=action,
+        to_candidate=to_candidate,
     )
 
 
@@ -226,7 +229,9 @@ def reschedule(
     interview.sequence += 1
     interview.updated_at = now
     db.session.flush()
-    if set(changed) & set(SCHEDULE_FIELDS):
+    # The candidate's copy lists no interviewers: a change of interviewers is not news.
+    news_for_candidate = bool(set(changed) & set(SCHEDULE_FIELDS))
+    if news_for_candidate:
         notices.interview_updated(
             interview=interview,
             application=application,
@@ -234,7 +239,7 @@ def reschedule(
             candidate=application.candidate,
             change="rescheduled",
         )
-    _mail(interview, application, "updated")
+    _mail(interview, application, "updated", to_candidate=news_for_candidate)
     if removed:
         invites.send_cancellations(
             interview=interview,

@@ -66,13 +66,15 @@ def send_invites(
     team: Iterable[User],
     interviewers: Iterable[User],
     action: str,
+    to_candidate: bool = True,
 ) -> int:
     """Mail ``action`` (scheduled, updated, cancelled) to the candidate and the team.
 
     ``team`` are the company's people who get the full copy (interviewers and the
     organiser); ``interviewers`` are listed as attendees in it. An anonymised
     application (the candidate deleted their account) mails and names only the team.
-    Returns the number of mails queued.
+    ``to_candidate`` False leaves the candidate out (a change only the team's copy
+    shows). Returns the number of mails queued.
     """
     cancel = action == "cancelled"
     sent = 0
@@ -80,7 +82,7 @@ def send_invites(
     kind = interview.kind.value
     name = candidate_name(application, candidate)
     anonymous = name == DELETED_CANDIDATE
-    if not anonymous and mailable(candidate):
+    if to_candidate and not anonymous and mailable(candidate):
         copy = _invite(
             interview,
             job,

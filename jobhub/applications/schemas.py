@@ -275,8 +275,6 @@ class InterviewUpdateSchema(_InterviewFields):
     def _something(self, data: dict[str, Any], **_: Any) -> None:
         if not data:
             raise ma.ValidationError("Name at least one field to change.", "_schema")
-        if "starts_at" in data and data["starts_at"] is None:
-            raise ma.ValidationError("Field may not be null.", "starts_at")
 
 
 class InterviewerSchema(Schema):

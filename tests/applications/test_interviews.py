@@ -130,8 +130,9 @@ def test_changing_interviewers_cancels_for_those_taken_off(app, api, world, make
     assert calendar["METHOD"] == "CANCEL" and mimetype.endswith("method=CANCEL")
     _, calendar, event, _ = _event(mailbox.last(third.email, "interview_invite"))
     assert calendar["METHOD"] == "REQUEST" and event["SEQUENCE"] == 1
-    # Only the time or place is news for the candidate.
+    # Only the time or place is news for the candidate: no notification, no mail.
     assert api.get(world.candidate, "/notifications?type=interview.updated").get_json() == []
+    assert mailbox.to(world.candidate.email) == []
 
 
 def test_a_change_that_changes_nothing_sends_nothing(app, api, world, screening):
@@ -141,7 +142,9 @@ def test_a_change_that_changes_nothing_sends_nothing(app, api, world, screening)
     response = api.patch(world.member, f"/interviews/{interview['id']}", json=same)
     assert response.status_code == 200 and response.get_json()["sequence"] == 0
     assert mailbox.messages == []
-    assert api.patch(world.member, f"/interviews/{interview['id']}", json={}).status_code == 422
+    for bad in ({}, {"starts_at": None}, {"interviewer_ids": []}, {"sequence": 5}):
+        refused = api.patch(world.member, f"/interviews/{interview['id']}", json=bad)
+        assert refused.status_code == 422, bad
 
 
 def test_cancel_sends_cancel_to_everyone_once(app, api, world, screening):
