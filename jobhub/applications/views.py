@@ -50,6 +50,28 @@ A move the table does not allow is 409 `invalid_transition`, naming the allowed 
 """
 
 
+ERRORS = {
+    401: "Missing, invalid or revoked token.",
+    403: "You see it but may not do this.",
+    404: "No such resource, or not visible to you.",
+    409: "Refused in the current state (see the message).",
+    422: "Invalid input; `errors` names the fields.",
+}
+
+
+def _errors(blueprint: Blueprint, *codes: int) -> Any:
+    """Document the error responses of an endpoint (all in the SPEC envelope)."""
+
+    def decorate(view: Any) -> Any:
+        for code in (401, *codes):
+            view = blueprint.alt_response(code, response="DEFAULT_ERROR", description=ERRORS[code])(
+                view
+            )
+        return view
+
+    return decorate
+
+
 def _shown(items: Any) -> Any:
     for_candidate = not policies.sees_employer_view(current_user)
     if isinstance(items, list):
@@ -70,6 +92,7 @@ def _require(allowed: bool, message: str) -> None:
 @auth_required("candidate")
 @blp.arguments(ApplyArgsSchema)
 @blp.response(201, ApplicationSchema)
+@_errors(blp, 403, 404, 409, 422)
 def apply(data: dict[str, Any], job_id: int) -> Shown:
     """Apply to a public job (candidates; one active application per job)."""
     _require(policies.can_apply(current_user), "Only candidates apply.")
@@ -81,6 +104,7 @@ def apply(data: dict[str, Any], job_id: int) -> Shown:
 @blp.arguments(ApplicationListArgsSchema, location="query")
 @blp.response(200, ApplicationSchema(many=True))
 @blp.paginate(**PAGINATION)
+@_errors(blp, 422)
 def list_applications(args: dict[str, Any], pagination_parameters: Any) -> list[Shown]:
     """Candidates: their own; employers: those to their companies' jobs; admins: all."""
     query = services.list_query(actor=current_user, **args)
@@ -90,6 +114,7 @@ def list_applications(args: dict[str, Any], pagination_parameters: Any) -> list[
 @blp.route("/applications/<int:application_id>")
 @auth_required()
 @blp.response(200, ApplicationSchema)
+@_errors(blp, 404)
 def get_application(application_id: int) -> Shown:
     """One application: its candidate, the job's company members, admins."""
     return _shown(_application(application_id))
@@ -100,6 +125,7 @@ def get_application(application_id: int) -> Shown:
 @blp.arguments(StatusChangeSchema)
 @blp.response(200, ApplicationSchema)
 @blp.doc(description=STATUS_DOC)
+@_errors(blp, 403, 404, 409, 422)
 def change_status(data: dict[str, Any], application_id: int) -> Shown:
     """Move an application (see the transition table)."""
     application = _application(application_id)
@@ -119,6 +145,7 @@ def change_status(data: dict[str, Any], application_id: int) -> Shown:
 @auth_required()
 @blp.response(200, ApplicationEventSchema(many=True))
 @blp.paginate(**PAGINATION)
+@_errors(blp, 404)
 def history(application_id: int, pagination_parameters: Any) -> list[Shown]:
     """The recorded moves, oldest first (candidates: without the company's notes)."""
     query = services.history_query(application=_application(application_id))
@@ -129,6 +156,7 @@ def history(application_id: int, pagination_parameters: Any) -> list[Shown]:
 @auth_required()
 @blp.response(200, NoteSchema(many=True))
 @blp.paginate(**PAGINATION)
+@_errors(blp, 403, 404)
 def list_notes(application_id: int, pagination_parameters: Any) -> list[Any]:
     """The company's private notes, oldest first (members and admins)."""
     application = _application(application_id)
@@ -140,6 +168,7 @@ def list_notes(application_id: int, pagination_parameters: Any) -> list[Any]:
 @auth_required()
 @blp.arguments(NoteCreateSchema)
 @blp.response(201, NoteSchema)
+@_errors(blp, 403, 404, 422)
 def add_note(data: dict[str, Any], application_id: int) -> Any:
     """Add a private note (members); never shown to the candidate."""
     application = _application(application_id)
@@ -151,6 +180,7 @@ def add_note(data: dict[str, Any], application_id: int) -> Any:
 @auth_required()
 @blp.response(200, InterviewSchema(many=True))
 @blp.paginate(**PAGINATION)
+@_errors(blp, 404)
 def list_interviews(application_id: int, pagination_parameters: Any) -> list[Shown]:
     """The application's interviews in time order (both sides; candidates: time and place)."""
     query = interviews.interviews_query(application=_application(application_id))
@@ -161,6 +191,7 @@ def list_interviews(application_id: int, pagination_parameters: Any) -> list[Sho
 @auth_required()
 @blp.arguments(InterviewCreateSchema)
 @blp.response(201, InterviewSchema)
+@_errors(blp, 403, 404, 409, 422)
 def schedule_interview(data: dict[str, Any], application_id: int) -> Shown:
     """Schedule an interview (members): invites to both sides; screening → interviewing."""
     application = _application(application_id)
@@ -178,6 +209,7 @@ def _interview(interview_id: int) -> tuple[Interview, Application]:
 @interviews_blp.route("/<int:interview_id>")
 @auth_required()
 @interviews_blp.response(200, InterviewSchema)
+@_errors(interviews_blp, 404)
 def get_interview(interview_id: int) -> Shown:
     """One interview (both sides; candidates: time, kind, place and status)."""
     return _shown(_interview(interview_id)[0])
@@ -187,6 +219,7 @@ def get_interview(interview_id: int) -> Shown:
 @auth_required()
 @interviews_blp.arguments(InterviewUpdateSchema)
 @interviews_blp.response(200, InterviewSchema)
+@_errors(interviews_blp, 403, 404, 409, 422)
 def reschedule_interview(changes: dict[str, Any], interview_id: int) -> Shown:
     """Reschedule or change an interview (members): updated invites, same event."""
     interview, application = _interview(interview_id)
@@ -199,6 +232,7 @@ def reschedule_interview(changes: dict[str, Any], interview_id: int) -> Shown:
 @interviews_blp.route("/<int:interview_id>", methods=["DELETE"])
 @auth_required()
 @interviews_blp.response(204)
+@_errors(interviews_blp, 403, 404)
 def cancel_interview(interview_id: int) -> None:
     """Cancel an interview (members): CANCEL invites; the candidate is notified."""
     interview, application = _interview(interview_id)
@@ -210,6 +244,7 @@ def cancel_interview(interview_id: int) -> None:
 @auth_required()
 @interviews_blp.response(200, FeedbackSchema(many=True))
 @interviews_blp.paginate(**PAGINATION)
+@_errors(interviews_blp, 403, 404)
 def list_feedback(interview_id: int, pagination_parameters: Any) -> list[InterviewFeedback]:
     """The interview's feedback (members and admins; never the candidate)."""
     interview, _application = _interview(interview_id)
@@ -221,6 +256,7 @@ def list_feedback(interview_id: int, pagination_parameters: Any) -> list[Intervi
 @auth_required()
 @interviews_blp.arguments(FeedbackCreateSchema)
 @interviews_blp.response(201, FeedbackSchema)
+@_errors(interviews_blp, 403, 404, 409, 422)
 def give_feedback(data: dict[str, Any], interview_id: int) -> InterviewFeedback:
     """Give feedback on an interview (members; one each, PATCH to amend)."""
     interview, _application = _interview(interview_id)
@@ -232,6 +268,7 @@ def give_feedback(data: dict[str, Any], interview_id: int) -> InterviewFeedback:
 @auth_required()
 @interviews_blp.arguments(FeedbackUpdateSchema)
 @interviews_blp.response(200, FeedbackSchema)
+@_errors(interviews_blp, 403, 404, 422)
 def update_feedback(changes: dict[str, Any], interview_id: int, feedback_id: int) -> Any:
     """Amend your own feedback."""
     interview, _application = _interview(interview_id)
