@@ -344,16 +344,17 @@ class Result:
             f"load average (1 min) before/after: {self.load_average_before:.2f} / "
             f"{self.load_average_after:.2f}",
             "",
-            "| kind | req/s | p50 ms | p95 ms | p99 ms | errors | EXPLAIN ANALYZE ms |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| kind | req/s | p50 ms | p95 ms | p99 ms | errors | 1 client p50 ms "
+            "| EXPLAIN ANALYZE ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for kind, r in self.kinds.items():
             if not r.get("requests"):
-                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - |")
+                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - | - |")
                 continue
             out.append(
                 f"| {kind} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
-                f"| {r['errors']} | {r['explain_ms']:.1f} |"
+                f"| {r['errors']} | {r['p50_one_client']:.1f} | {r['explain_ms']:.1f} |"
             )
         first = self.kinds.get("first page (newest)", {})
         deep = self.kinds.get("deep cursor page", {})
@@ -403,6 +404,9 @@ def measure(
             for kind, arg_sets in kinds.items():
                 paths = [f"/api/v1/jobs?{urlencode(a)}" for a in arg_sets]
                 results[kind] = drive(port, paths, clients=clients, duration=duration)
+                # The same requests one at a time: the cost of a request without queueing.
+                alone = drive(port, paths, clients=1, duration=min(duration, 3))
+                results[kind]["p50_one_client"] = alone.get("p50", float("nan"))
         load_after = os.getloadavg()[0]
         for kind, arg_sets in kinds.items():
             if results[kind].get("requests"):

@@ -76,6 +76,7 @@ def _import_blueprints() -> list:
     from jobhub.jobs.views import blp as jobs
     from jobhub.jobs.views import saved_searches_blp as saved_searches
     from jobhub.notifications.views import blp as notifications
+    from jobhub.resumes.views import blp as resumes
     from jobhub.users.views import blp as users
 
     return [
@@ -89,4 +90,5 @@ def _import_blueprints() -> list:
         (saved_searches, "/api/v1/saved-searches"),
         (applications, "/api/v1"),
         (interviews, "/api/v1/interviews"),
+        (resumes, "/api/v1/resumes"),
     ]

@@ -26,4 +26,8 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "applications.send_interview_reminders",
         "schedule": crontab(minute="*/5"),
     },
+    "requeue-stuck-resume-analyses": {
+        "task": "resumes.requeue_stuck_analyses",
+        "schedule": crontab(minute="*/5"),
+    },
 }

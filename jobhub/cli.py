@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from jobhub.db import transaction
 from jobhub.errors import JobHubError
 from jobhub.seed import seed
+from jobhub.storage.cli import storage_cli
 from jobhub.users import services as users
 from jobhub.users.models import Role
 
@@ -77,3 +78,4 @@ def _describe(exc: JobHubError) -> str:
 def register_commands(app: Flask) -> None:
     for command in (create_admin_command, seed_command):
         app.cli.add_command(command)
+    app.cli.add_command(storage_cli)

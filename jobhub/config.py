@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 ASYNC_MODES = ("eventlet", "gevent")
 MAIL_BACKENDS = ("smtp", "console", "memory")
+STORAGE_BACKENDS = ("local", "s3")
 # Placeholders that must never reach production (they appear in docs and compose files).
 KNOWN_DEFAULT_SECRETS = {"", "change-me", "changeme", "secret", "dev", "development"}
 MIN_SECRET_LENGTH = 32
@@ -165,6 +167,31 @@ class Config:
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
         self.S3_BUCKET = env.get("S3_BUCKET") or None
         self.S3_ENDPOINT_URL = env.get("S3_ENDPOINT_URL") or None
+        if self.STORAGE_BACKEND not in STORAGE_BACKENDS:
+            raise ConfigError(
+                f"STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}, "
+                f"got {self.STORAGE_BACKEND!r}"
+            )
+        if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
+            raise ConfigError("S3_BUCKET must be set when STORAGE_BACKEND is s3")
+        # An S3-compatible server at its own address (MinIO, Ceph) wants path-style URLs.
+        self.S3_ADDRESSING_STYLE = (
+            env.get("S3_ADDRESSING_STYLE") or ("path" if self.S3_ENDPOINT_URL else "auto")
+        ).lower()
+        self.S3_KEY_PREFIX = env.get("S3_KEY_PREFIX") or ""
+        # Passed to boto3 explicitly; unset means boto3's own chain (instance or task role).
+        self.AWS_ACCESS_KEY_ID = env.get("AWS_ACCESS_KEY_ID") or None
+        self.AWS_SECRET_ACCESS_KEY = env.get("AWS_SECRET_ACCESS_KEY") or None
+        self.AWS_SESSION_TOKEN = env.get("AWS_SESSION_TOKEN") or None
+        self.AWS_REGION = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+        # Resumes
+        self.RESUME_MAX_BYTES = _int(env, "RESUME_MAX_BYTES", 5 * 1024 * 1024)
+        self.RESUME_QUOTA = _int(env, "RESUME_QUOTA", 20)
+        # A resume pending or processing longer than this is re-queued by the beat sweeper;
+        # keep it above CELERY_TASK_TIME_LIMIT, or a running analysis is taken over.
+        self.RESUME_ANALYSIS_TIMEOUT = _int(env, "RESUME_ANALYSIS_TIMEOUT", 900)
+        self.RESUME_ANALYSIS_MAX_ATTEMPTS = _int(env, "RESUME_ANALYSIS_MAX_ATTEMPTS", 3)
 
         # API docs (flask-smorest)
         self.API_TITLE = "JobHub API"
@@ -257,6 +284,10 @@ class TestingConfig(Config):
         self.PASSWORD_HASH_TIME_COST = 1
         self.MAIL_BACKEND = self.environ.get("MAIL_BACKEND") or "memory"
         self.JSON_LOGS = False
+        # Files a test stores stay out of the project's instance folder.
+        self.UPLOAD_DIR = self.environ.get("UPLOAD_DIR") or str(
+            Path(tempfile.gettempdir()) / "jobhub-test-uploads"
+        )
 
     def default_secret(self, name: str) -> str:
         return f"testing-{name.lower()}-not-a-secret-0123456789abcdef"

@@ -25,6 +25,7 @@ from jobhub.jobs.models import (
     SavedSearchSkill,
 )
 from jobhub.notifications.models import Notification, NotificationPreference
+from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OneTimeToken",
+    "Resume",
+    "ResumeSkill",
     "RevokedToken",
     "User",
 ]

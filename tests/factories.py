@@ -283,3 +283,48 @@ def create_interview_reminder(*, interview, kind="24h", **fields):
     db.session.add(reminder)
     db.session.flush()
     return reminder
+
+
+def create_resume(*, user, data: bytes | None = None, skills: list[str] | None = None, **fields):
+    """Store a text resume for ``user`` and add its row (not committed).
+
+    With ``skills`` the resume is already analysed (status done, those skills in order).
+    """
+    import hashlib
+    import io
+    import secrets
+
+    from jobhub.db import db, utcnow
+    from jobhub.resumes.models import AnalysisStatus, FileFormat, Resume, ResumeSkill
+    from jobhub.storage import get_storage, save_in_transaction
+
+    n = next(_sequence)
+    data = data if data is not None else f"Resume {n}\nPython developer.\n".encode()
+    storage = get_storage()
+    key = f"resumes/{secrets.token_hex(16)}"
+    digest = hashlib.sha256(data).hexdigest()
+    save_in_transaction(
+        storage, key, io.BytesIO(data), content_type="text/plain; charset=utf-8", sha256=digest
+    )
+    analysed = skills is not None
+    resume = Resume(
+        user_id=user.id,
+        filename=fields.pop("filename", f"resume-{n}.txt"),
+        download_name=fields.pop("download_name", f"resume-{n}.txt"),
+        file_format=FileFormat.TEXT,
+        content_type="text/plain; charset=utf-8",
+        size_bytes=len(data),
+        sha256=digest,
+        storage_key=key,
+        storage_backend=storage.name,
+        analysis_status=AnalysisStatus.DONE if analysed else AnalysisStatus.PENDING,
+        analyzed_at=utcnow() if analysed else None,
+        text=data.decode() if analysed else None,
+        **fields,
+    )
+    db.session.add(resume)
+    db.session.flush()
+    for position, skill in enumerate(skills or []):
+        db.session.add(ResumeSkill(resume_id=resume.id, skill=skill, position=position))
+    db.session.flush()
+    return resume

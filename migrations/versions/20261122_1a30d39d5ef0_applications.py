@@ -1,7 +1,7 @@
 """applications
 
 Revision ID: 1a30d39d5ef0
-Revises: a010248074c5
+Revises: 853d6178c803
 Create Date: 2026-11-22 03:35:57.493658
 
 """
@@ -22,7 +22,7 @@ def _existing_enum(*values, name):
 
 # revision identifiers, used by Alembic.
 revision = '1a30d39d5ef0'
-down_revision = 'a010248074c5'
+down_revision = '853d6178c803'
 branch_labels = None
 depends_on = None
 

@@ -66,3 +66,19 @@ def test_saved_searches_are_removed(app, make, make_user):
     _delete_account(app, candidate.id)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SavedSearch)) == 1
+
+
+def test_deleting_an_account_through_the_api_reaches_companies_and_searches(
+    app, client, make, make_user, auth_headers
+):
+    from tests.factories import DEFAULT_PASSWORD
+
+    owner = make_user(role="employer")
+    company = make("company", owner=owner)
+    job = make("job", company=company)
+    response = client.delete(
+        "/api/v1/users/me", json={"password": DEFAULT_PASSWORD}, headers=auth_headers(owner)
+    )
+    assert response.status_code == 204, response.get_json()
+    assert client.get(f"/api/v1/jobs/{job.id}").status_code == 404
+    assert client.get(f"/api/v1/companies/{company.id}").status_code == 404

@@ -1,0 +1,1 @@
+"""Resumes: safe uploads, storage, download policy and the Celery analysis."""

@@ -1,0 +1,165 @@
+"""Estimate years of professional experience from date ranges and explicit statements.
+
+Date ranges ("2015-2020", "Jan 2019 - present", "03/2017 - 11/2019", "since 2021") in
+the experience part of a resume are merged, so overlapping jobs count once; statements
+such as "5+ years of experience" or "ten years of Python" count as claims. The
+estimate is the larger of the two, in years with one decimal.
+
+Year-only ranges count whole years (2015-2020 is 5); ranges with months count both
+end months (Jan-Dec 2019 is 12 months); "present" runs to the analysis date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from jobhub.resumes.analysis.sections import Section, has_section
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_YEAR = r"(?:19[5-9]\d|20\d{2})"
+_DATE = (
+    rf"(?:{_MONTH}\.?,?\s*(?:{_YEAR}|['\u2019]\d{{2}})"  # Jan 2019, Sept. 2019, Jan '19
+    rf"|(?:0?[1-9]|1[0-2])\s*/\s*{_YEAR}"  # 03/2019
+    rf"|{_YEAR}-(?:0[1-9]|1[0-2])(?!\d)"  # 2019-03
+    rf"|{_YEAR})"  # 2019
+)
+_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|date)"
+_DASH = r"(?:-|\u2013|\u2014|\u2012|\u2015|\u2212|~|to|until|till|through|thru)"
+_RANGE = re.compile(
+    rf"(?<![\w/.-])(?P<start>{_DATE})\s*{_DASH}\s*(?P<end>{_DATE}|{_PRESENT})(?![\w/]|-\d)"
+    rf"|\bsince\s+(?P<since>{_DATE})(?![\w/])",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "twenty-five": 25, "thirty": 30,
+}  # fmt: skip
+_NUMBER = r"(?:\d{1,2}(?:\.\d)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_CLAIM = re.compile(
+    rf"\b(?P<n>{_NUMBER})\s*(?:\+|plus)?\s*(?:years?|yrs?)['\u2019]?s?\+?"
+    r"(?:\s+(?:of|in)\s+(?!age\b|ago\b)"
+    r"|\s+(?:(?:professional|industry|hands[-\s]on|relevant|work(?:ing)?|commercial"
+    r"|practical|total|overall|combined)\s+)+(?:experience|exp)\b"
+    r"|\s+(?:experience|exp)\b)",
+    re.IGNORECASE,
+)
+_EDUCATION_WORDS = re.compile(
+    r"\b(?:universit|college|school|academy|institute|bachelor|master|ph\.?d|b\.?sc|m\.?sc"
+    r"|degree|diploma|graduat|studies|studied)",
+    re.IGNORECASE,
+)
+MAX_YEARS = 50.0
+_WORK_SECTIONS = ("experience",)
+_NON_WORK_SECTIONS = ("education", "certifications", "projects", "other")
+
+
+def _parse_date(text: str) -> tuple[int, int | None]:
+    """(year, month or None) from one of the _DATE forms."""
+    text = text.strip().lower()
+    month_name = re.match(r"[a-z]+", text)
+    if month_name:
+        month = _MONTHS[month_name.group()[:3]]
+        year_text = re.search(r"(\d{4}|\d{2})$", text).group(1)  # type: ignore[union-attr]
+        year = int(year_text)
+        if len(year_text) == 2:
+            year += 2000 if year <= date.today().year % 100 else 1900
+        return year, month
+    if "/" in text:
+        month_text, year_text = (part.strip() for part in text.split("/"))
+        return int(year_text), int(month_text)
+    if "-" in text:
+        year_text, month_text = text.split("-")
+        return int(year_text), int(month_text)
+    return int(text), None
+
+
+def _interval(start: str, end: str | None, today: date) -> tuple[int, int] | None:
+    """[start, end) in months since year 0, or None when the range is implausible."""
+    start_year, start_month = _parse_date(start)
+    now = today.year * 12 + today.month  # the current month counts
+    begin = start_year * 12 + (start_month or 1) - 1
+    if end is None or re.fullmatch(_PRESENT, end.strip(), re.IGNORECASE):
+        finish = now
+    else:
+        end_year, end_month = _parse_date(end)
+        finish = end_year * 12 + end_month if end_month else end_year * 12
+    finish = min(finish, now)
+    if begin >= finish or begin > now or finish - begin > MAX_YEARS * 12:
+        return None
+    return begin, finish
+
+
+def date_ranges(text: str, today: date) -> list[tuple[int, int]]:
+    """Every plausible date range in text, as month intervals."""
+    found = []
+    for match in _RANGE.finditer(text):
+        if match.group("since"):
+            interval = _interval(match.group("since"), None, today)
+        else:
+            interval = _interval(match.group("start"), match.group("end"), today)
+        if interval:
+            found.append(interval)
+    return found
+
+
+def merged_months(intervals: list[tuple[int, int]]) -> int:
+    """Total months covered by intervals, overlaps counted once."""
+    total = 0
+    current_start = current_end = None
+    for start, end in sorted(intervals):
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += current_end - current_start  # type: ignore[operator]
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += current_end - current_start  # type: ignore[operator]
+    return total
+
+
+def claimed_years(text: str) -> float | None:
+    """The largest "N years of …" claim in text."""
+    claims = []
+    for match in _CLAIM.finditer(text):
+        raw = match.group("n").lower()
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
+        if 0 < value <= MAX_YEARS:
+            claims.append(value)
+    return max(claims, default=None)
+
+
+def _work_text(sections: list[Section]) -> str:
+    """The text whose dates are jobs: the experience sections, or, without any, every line
+    that does not look like education."""
+    if has_section(sections, "experience"):
+        return "\n".join(s.text for s in sections if s.kind in _WORK_SECTIONS)
+    lines = [
+        line
+        for section in sections
+        if section.kind not in _NON_WORK_SECTIONS
+        for line in section.lines
+        if not _EDUCATION_WORDS.search(line)
+    ]
+    return "\n".join(lines)
+
+
+def estimate_years(sections: list[Section], *, today: date) -> float | None:
+    """Years of experience (one decimal), or None when the resume gives no clue."""
+    months = merged_months(date_ranges(_work_text(sections), today))
+    claim_text = "\n".join(s.text for s in sections if s.kind != "education")
+    claim = claimed_years(claim_text)
+    candidates = [value for value in (months / 12 if months else None, claim) if value]
+    if not candidates:
+        return None
+    return round(min(max(candidates), MAX_YEARS), 1)
