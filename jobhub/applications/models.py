@@ -64,8 +64,10 @@ class Application(IdMixin, TimestampMixin, db.Model):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    # The resumes domain validates ownership; a foreign key follows once it is merged.
-    resume_id: Mapped[int | None] = mapped_column(default=None)
+    # One of the candidate's resumes; deleting the resume clears it (the file is gone).
+    resume_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resumes.id", ondelete="SET NULL"), default=None
+    )
     cover_letter: Mapped[str | None] = mapped_column(Text, default=None)
     status: Mapped[ApplicationStatus] = mapped_column(
         _enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED

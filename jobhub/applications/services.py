@@ -6,7 +6,7 @@ itself is ``pipeline.TRANSITIONS``, enforced by ``transitions.move``.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Connection, Select, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -22,8 +22,9 @@ from jobhub.applications.pipeline import (
 from jobhub.applications.queries import visible_applications_query
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
-from jobhub.errors import Duplicate, NotFound
+from jobhub.errors import Duplicate, NotFound, ValidationError
 from jobhub.jobs import services as jobs
+from jobhub.resumes import services as resumes
 from jobhub.users.models import User
 
 SORTS = ("newest", "match")
@@ -49,6 +50,8 @@ def apply(
     job = jobs.get_visible_job(actor=actor, job_id=job_id)
     if not jobs.is_public(job):
         raise NotFound("No such job.")
+    if resume_id is not None:
+        _check_resume(actor=actor, resume_id=resume_id)
     if _has_active_application(candidate_id=actor.id, job_id=job.id):
         raise Duplicate(_DUPLICATE)
     now = utcnow()
@@ -82,6 +85,16 @@ def apply(
     application.candidate = actor
     notices.application_received(application=application, job=job, candidate=actor)
     return application
+
+
+def _check_resume(*, actor: User, resume_id: int) -> None:
+    """The resume must be one of the applicant's own (another's is as good as missing)."""
+    resume = resumes.get_resume(resume_id=resume_id)
+    if resume is None or resume.user_id != actor.id:
+        raise ValidationError(
+            "Apply with one of your own resumes.",
+            errors={"json": {"resume_id": ["No such resume among yours."]}},
+        )
 
 
 def _has_active_application(*, candidate_id: int, job_id: int) -> bool:
@@ -144,6 +157,32 @@ def history_query(*, application: Application) -> Select[tuple[ApplicationEvent]
         .options(joinedload(ApplicationEvent.actor))
         .where(ApplicationEvent.application_id == application.id)
         .order_by(ApplicationEvent.id)
+    )
+
+
+def resume_sent_to_company_of(*, resume_id: int, member_id: int) -> bool:
+    """Whether the resume came with an application to a company the member acts for."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.resume_id == resume_id,
+                    Application.company_id.in_(companies.member_company_ids(user_id=member_id)),
+                )
+            )
+        )
+    )
+
+
+def forget_resume(*, resume_id: int, connection: Connection) -> None:
+    """A deleted resume leaves the applications it came with: the database's SET NULL,
+    done here too for SQLite, which does not enforce foreign keys. Runs inside the
+    flush that deletes the resume, hence on its connection."""
+    connection.execute(
+        update(Application)
+        .where(Application.resume_id == resume_id)
+        .values(resume_id=None)
+        .execution_options(synchronize_session=False)
     )
 
 

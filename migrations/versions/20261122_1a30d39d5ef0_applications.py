@@ -46,6 +46,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['candidate_id'], ['users.id'], name=op.f('fk_applications_candidate_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_applications_company_id_companies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_applications_job_id_jobs'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resume_id'], ['resumes.id'], name=op.f('fk_applications_resume_id_resumes'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_applications'))
     )
     with op.batch_alter_table('applications', schema=None) as batch_op:
