@@ -65,6 +65,9 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 
 def _import_blueprints() -> list:
     """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
+    from jobhub.applications import receivers as _applications_receivers  # noqa: F401
+    from jobhub.applications.views import blp as applications
+    from jobhub.applications.views import interviews_blp as interviews
     from jobhub.auth.views import blp as auth
     from jobhub.companies.views import blp as companies
     from jobhub.health.views import blp as health
@@ -86,6 +89,8 @@ def _import_blueprints() -> list:
         (jobs, "/api/v1/jobs"),
         (admin_jobs, "/api/v1/admin"),
         (saved_searches, "/api/v1/saved-searches"),
+        (applications, "/api/v1"),
+        (interviews, "/api/v1/interviews"),
         (resumes, "/api/v1/resumes"),
         # Paths under /resumes, /jobs and /matches (SPEC §5 matching; stats; skill gap).
         (matching, "/api/v1"),

@@ -22,6 +22,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
     },
     "close-expired-jobs": {"task": "jobs.close_expired", "schedule": crontab(minute="*/10")},
     "flush-job-views": {"task": "jobs.flush_views", "schedule": 60.0},
+    "send-interview-reminders": {
+        "task": "applications.send_interview_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
     "requeue-stuck-resume-analyses": {
         "task": "resumes.requeue_stuck_analyses",
         "schedule": crontab(minute="*/5"),

@@ -46,12 +46,23 @@ def create_admin_command(email: str, password: str | None, full_name: str) -> No
     type=click.IntRange(0),
     help="Top the jobs up to this many (bulk-inserted, with companies to match).",
 )
+@click.option(
+    "--applications",
+    default=None,
+    type=click.IntRange(0),
+    help=(
+        "Top the applications up to this many (bulk-inserted, with generated candidates, "
+        "histories, notes and interviews); by default the demo candidates get a few."
+    ),
+)
 @with_appcontext
-def seed_command(candidates: int, employers: int, jobs: int) -> None:
+def seed_command(candidates: int, employers: int, jobs: int, applications: int | None) -> None:
     """Create demo data that is missing (idempotent)."""
     started = time.perf_counter()
     with transaction():
-        report = seed(candidates=candidates, employers=employers, jobs=jobs)
+        report = seed(
+            candidates=candidates, employers=employers, jobs=jobs, applications=applications
+        )
     created = ", ".join(f"{count} {kind}" for kind, count in report.created.items() if count)
     elapsed = f" in {time.perf_counter() - started:.1f} s"
     click.echo(f"Seeded: {created}{elapsed}." if created else "Seed data already present.")

@@ -4,6 +4,15 @@ Migrations (autogenerate), the schema check in the tests and the admin panel rel
 this list; a new domain adds its models here.
 """
 
+from jobhub.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Interview,
+    InterviewFeedback,
+    InterviewInterviewer,
+    InterviewReminder,
+)
 from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs import fulltext  # noqa: F401  (DDL events: search trigger, FTS5 table)
@@ -31,3 +40,5 @@ __all__ = [
 ]
 __all__ += ["Company", "CompanyMember"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]
+__all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
+__all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]

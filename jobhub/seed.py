@@ -53,8 +53,14 @@ def _demo_name(names: list[str], index: int) -> str:
     return base if index < len(names) else f"{base.split()[0]}{index} {base.split()[1]}"
 
 
-def seed(*, candidates: int = 5, employers: int = 3, jobs: int = 0) -> SeedReport:
-    """Create whatever demo data is missing; running it again creates nothing new."""
+def seed(
+    *, candidates: int = 5, employers: int = 3, jobs: int = 0, applications: int | None = 0
+) -> SeedReport:
+    """Create whatever demo data is missing; running it again creates nothing new.
+
+    ``applications``: None gives the demo candidates a few applications; N tops the
+    applications up to N (with generated candidates); 0 adds none.
+    """
     report = SeedReport()
     seed_users(candidates=candidates, employers=employers, report=report)
     seed_notifications(candidates=candidates, employers=employers, report=report)
@@ -62,6 +68,15 @@ def seed(*, candidates: int = 5, employers: int = 3, jobs: int = 0) -> SeedRepor
         from jobhub.jobs.seeding import seed_jobs
 
         seed_jobs(jobs=jobs, report=report)
+    if applications != 0:
+        from jobhub.applications.seeding import seed_applications
+
+        seed_applications(
+            applications=applications,
+            demo_candidates=candidates,
+            password=DEMO_PASSWORD,
+            report=report,
+        )
     return report
 
 

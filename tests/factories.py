@@ -151,6 +151,140 @@ def create_notification(*, user, **fields):
     return notification
 
 
+def create_application(*, job, candidate, **fields):
+    """An application (status ``applied`` unless given) with its initial history entry."""
+    from jobhub.applications.models import Application, ApplicationEvent
+    from jobhub.applications.pipeline import ApplicationStatus, Side
+    from jobhub.db import db, utcnow
+
+    now = utcnow()
+    application = Application(
+        job_id=job.id,
+        company_id=job.company_id,
+        candidate_id=candidate.id,
+        status=ApplicationStatus(fields.pop("status", ApplicationStatus.APPLIED)),
+        status_changed_at=fields.pop("status_changed_at", now),
+        **fields,
+    )
+    db.session.add(application)
+    db.session.flush()
+    db.session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            to_status=ApplicationStatus.APPLIED,
+            actor_id=candidate.id,
+            actor_side=Side.CANDIDATE,
+        )
+    )
+    db.session.flush()
+    return application
+
+
+def create_application_event(*, application, actor=None, **fields):
+    """A recorded move (straight to the table, not through the pipeline)."""
+    from jobhub.applications.models import ApplicationEvent
+    from jobhub.applications.pipeline import Side
+    from jobhub.db import db
+
+    event = ApplicationEvent(
+        application_id=application.id,
+        actor_id=actor.id if actor is not None else None,
+        actor_side=Side(fields.pop("actor_side", Side.EMPLOYER)),
+        to_status=fields.pop("to_status", application.status),
+        **fields,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def create_application_note(*, application, author, **fields):
+    """A private note on an application."""
+    from jobhub.applications.models import ApplicationNote
+    from jobhub.db import db
+
+    note = ApplicationNote(
+        application_id=application.id,
+        author_id=author.id,
+        body=fields.pop("body", "Strong systems background."),
+        **fields,
+    )
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def create_interview(*, application, organizer=None, interviewers=(), **fields):
+    """A scheduled interview tomorrow (video, 45 min) with the given interviewers."""
+    from datetime import timedelta
+
+    from jobhub.applications.models import Interview, InterviewInterviewer
+    from jobhub.db import db, utcnow
+
+    starts_at = fields.pop("starts_at", utcnow() + timedelta(days=1))
+    interview = Interview(
+        application_id=application.id,
+        organizer_id=organizer.id if organizer is not None else None,
+        starts_at=starts_at,
+        duration_minutes=fields.pop("duration_minutes", 45),
+        kind=fields.pop("kind", "video"),
+        location=fields.pop("location", "https://meet.example/abc"),
+        notice_minutes=fields.pop(
+            "notice_minutes", int((starts_at - utcnow()).total_seconds() // 60)
+        ),
+        interviewer_rows=[InterviewInterviewer(user_id=user.id) for user in interviewers],
+        **fields,
+    )
+    db.session.add(interview)
+    db.session.flush()
+    return interview
+
+
+def create_interview_interviewer(*, interview, user):
+    """One interviewer on an interview."""
+    from jobhub.applications.models import InterviewInterviewer
+    from jobhub.db import db
+
+    row = InterviewInterviewer(interview_id=interview.id, user_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def create_interview_feedback(*, interview, author, **fields):
+    """Feedback on an interview."""
+    from jobhub.applications.models import InterviewFeedback
+    from jobhub.db import db
+
+    feedback = InterviewFeedback(
+        interview_id=interview.id,
+        author_id=author.id,
+        rating=fields.pop("rating", 4),
+        recommendation=fields.pop("recommendation", "yes"),
+        notes=fields.pop("notes", "Clear thinker."),
+        **fields,
+    )
+    db.session.add(feedback)
+    db.session.flush()
+    return feedback
+
+
+def create_interview_reminder(*, interview, kind="24h", **fields):
+    """A reminder recorded as sent."""
+    from jobhub.applications.models import InterviewReminder, ReminderKind
+    from jobhub.db import db
+
+    reminder = InterviewReminder(
+        interview_id=interview.id,
+        kind=ReminderKind(kind),
+        starts_at=fields.pop("starts_at", interview.starts_at),
+        **fields,
+    )
+    db.session.add(reminder)
+    db.session.flush()
+    return reminder
+
+
 def create_resume(*, user, data: bytes | None = None, skills: list[str] | None = None, **fields):
     """Store a text resume for ``user`` and add its row (not committed).
 

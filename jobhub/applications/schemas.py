@@ -1,0 +1,352 @@
+"""Application, history, note, interview and feedback payloads.
+
+Applications, moves and interviews are shown to two audiences. Views hand the schemas
+``Shown(item, for_candidate)``; for a candidate, only the fields in ``CANDIDATE_FIELDS``
+leave (an allow-list, so a field added later is hidden from candidates until chosen),
+and a move's note is kept only when the candidate wrote it. The employer shape is what
+the OpenAPI document shows; each schema's description names the candidate's subset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import marshmallow as ma
+from marshmallow import validate
+
+from jobhub.applications.models import (
+    MAX_DURATION,
+    MIN_DURATION,
+    InterviewKind,
+    InterviewStatus,
+    Recommendation,
+)
+from jobhub.applications.notices import DELETED_CANDIDATE
+from jobhub.applications.pipeline import ApplicationStatus, RejectionReason, Side
+from jobhub.jobs.models import JobStatus
+from jobhub.schemas import Schema, UtcDateTime
+
+MAX_COVER_LETTER = 10_000
+MAX_NOTE = 5_000
+MAX_INTERVIEWERS = 10
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An object on its way out, and whether its reader is the candidate."""
+
+    item: Any
+    for_candidate: bool
+
+
+class AudienceSchema(Schema):
+    """Dumps ``Shown`` wrappers: everything for the company, the allow-list for candidates."""
+
+    CANDIDATE_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    @ma.pre_dump
+    def _unwrap(self, shown: Any, **_: Any) -> Any:
+        if not isinstance(shown, Shown):
+            raise TypeError(f"{type(self).__name__} dumps Shown(...) wrappers only")
+        return shown.item
+
+    @ma.post_dump(pass_original=True)
+    def _for_audience(self, data: dict[str, Any], shown: Shown, **_: Any) -> dict[str, Any]:
+        if not shown.for_candidate:
+            return data
+        return self.for_candidate({k: v for k, v in data.items() if k in self.CANDIDATE_FIELDS})
+
+    def for_candidate(self, data: dict[str, Any]) -> dict[str, Any]:
+        return data
+
+
+class PersonField(ma.fields.Nested):
+    """A user as the company sees them: id and name (and email); deleted ones anonymised."""
+
+    def __init__(self, *, email: bool = False, **kwargs: Any) -> None:
+        super().__init__(PersonSchema if email else PersonNameSchema, allow_none=True, **kwargs)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if value is not None and value.deleted_at is not None:
+            return {"id": None, "full_name": "Deleted user"}
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class PersonNameSchema(Schema):
+    id = ma.fields.Integer(allow_none=True)
+    full_name = ma.fields.String()
+
+
+class PersonSchema(PersonNameSchema):
+    email = ma.fields.String(allow_none=True)
+
+
+class CandidateSummarySchema(Schema):
+    id = ma.fields.Integer(allow_none=True)
+    full_name = ma.fields.String()
+    email = ma.fields.String(allow_none=True)
+    headline = ma.fields.String(allow_none=True)
+    location = ma.fields.String(allow_none=True)
+
+
+class CandidateField(ma.fields.Nested):
+    """The applicant, or "Deleted candidate" (no id, email or profile) after deletion."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(CandidateSummarySchema, **kwargs)
+
+    def _serialize(self, value: Any, attr: Any, application: Any, **kwargs: Any) -> Any:
+        if application.is_anonymized or value.deleted_at is not None:
+            return {
+                "id": None,
+                "full_name": DELETED_CANDIDATE,
+                "email": None,
+                "headline": None,
+                "location": None,
+            }
+        return super()._serialize(value, attr, application, **kwargs)
+
+
+class JobSummarySchema(Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    company_id = ma.fields.Integer()
+    company_name = ma.fields.String()
+    location = ma.fields.String(allow_none=True)
+    status = ma.fields.Enum(JobStatus, by_value=True)
+
+
+# -- applications ------------------------------------------------------------------------
+
+
+class ApplyArgsSchema(Schema):
+    resume_id = ma.fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "One of your resumes (optional)."},
+    )
+    cover_letter = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_COVER_LETTER))
+
+    @ma.post_load
+    def _blank_is_none(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        letter = data.get("cover_letter")
+        if letter is not None:
+            data["cover_letter"] = letter.strip() or None
+        return data
+
+
+class ApplicationSchema(AudienceSchema):
+    """An application. Candidates get: id, job_id, job, status, status_changed_at,
+    resume_id, cover_letter, match_score, created_at, updated_at."""
+
+    CANDIDATE_FIELDS = frozenset(
+        {
+            "id",
+            "job_id",
+            "job",
+            "status",
+            "status_changed_at",
+            "resume_id",
+            "cover_letter",
+            "match_score",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id = ma.fields.Integer()
+    job_id = ma.fields.Integer()
+    job = ma.fields.Nested(JobSummarySchema)
+    candidate = CandidateField()
+    status = ma.fields.Enum(ApplicationStatus, by_value=True)
+    status_changed_at = UtcDateTime()
+    rejection_reason = ma.fields.Enum(RejectionReason, by_value=True, allow_none=True)
+    resume_id = ma.fields.Integer(allow_none=True)
+    cover_letter = ma.fields.String(allow_none=True)
+    match_score = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "0-100, from resume matching; null until computed."},
+    )
+    anonymized = ma.fields.Boolean(attribute="is_anonymized")
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class ApplicationListArgsSchema(Schema):
+    status = ma.fields.Enum(ApplicationStatus, by_value=True)
+    job_id = ma.fields.Integer(validate=validate.Range(min=1))
+    sort = ma.fields.String(
+        load_default="newest",
+        validate=validate.OneOf(["newest", "match"]),
+        metadata={"description": "newest (default), or match: highest match_score first."},
+    )
+
+
+class StatusChangeSchema(Schema):
+    status = ma.fields.Enum(ApplicationStatus, by_value=True, required=True)
+    note = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE))
+    reason = ma.fields.Enum(
+        RejectionReason,
+        by_value=True,
+        allow_none=True,
+        metadata={"description": "Only with status rejected."},
+    )
+
+    @ma.validates_schema
+    def _reason_only_on_rejection(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("reason") is not None and data.get("status") != ApplicationStatus.REJECTED:
+            raise ma.ValidationError("Only a rejection carries a reason.", "reason")
+
+
+class ApplicationEventSchema(AudienceSchema):
+    """A recorded move. Candidates get: id, from_status, to_status, actor_side,
+    created_at, and the note only when they wrote it."""
+
+    CANDIDATE_FIELDS = frozenset(
+        {"id", "from_status", "to_status", "actor_side", "note", "created_at"}
+    )
+
+    id = ma.fields.Integer()
+    from_status = ma.fields.Enum(ApplicationStatus, by_value=True, allow_none=True)
+    to_status = ma.fields.Enum(ApplicationStatus, by_value=True)
+    actor = PersonField()
+    actor_side = ma.fields.Enum(Side, by_value=True)
+    note = ma.fields.String(allow_none=True)
+    reason = ma.fields.Enum(RejectionReason, by_value=True, allow_none=True)
+    created_at = UtcDateTime()
+
+    def for_candidate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("actor_side") != Side.CANDIDATE.value:
+            data["note"] = None
+        return data
+
+
+class NoteCreateSchema(Schema):
+    body = ma.fields.String(required=True, validate=validate.Length(min=1, max=MAX_NOTE))
+
+    @ma.validates("body")
+    def _not_blank(self, value: str, **_: Any) -> None:
+        if not value.strip():
+            raise ma.ValidationError("Must not be blank.")
+
+
+class NoteSchema(Schema):
+    id = ma.fields.Integer()
+    application_id = ma.fields.Integer()
+    author = PersonField()
+    body = ma.fields.String()
+    created_at = UtcDateTime()
+
+
+# -- interviews --------------------------------------------------------------------------
+
+
+class _InterviewFields(Schema):
+    starts_at = UtcDateTime(metadata={"description": "In the future."})
+    duration_minutes = ma.fields.Integer(validate=validate.Range(MIN_DURATION, MAX_DURATION))
+    kind = ma.fields.Enum(InterviewKind, by_value=True)
+    location = ma.fields.String(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "Address or meeting link; required for onsite and video."},
+    )
+
+
+class InterviewCreateSchema(_InterviewFields):
+    starts_at = UtcDateTime(required=True, metadata={"description": "In the future."})
+    duration_minutes = ma.fields.Integer(
+        required=True, validate=validate.Range(MIN_DURATION, MAX_DURATION)
+    )
+    kind = ma.fields.Enum(InterviewKind, by_value=True, required=True)
+    interviewer_ids = ma.fields.List(
+        ma.fields.Integer(),
+        validate=validate.Length(max=MAX_INTERVIEWERS),
+        metadata={"description": "Members of the job's company; default: you."},
+    )
+
+
+class InterviewUpdateSchema(_InterviewFields):
+    interviewer_ids = ma.fields.List(
+        ma.fields.Integer(), validate=validate.Length(min=1, max=MAX_INTERVIEWERS)
+    )
+
+    @ma.validates_schema
+    def _something(self, data: dict[str, Any], **_: Any) -> None:
+        if not data:
+            raise ma.ValidationError("Name at least one field to change.", "_schema")
+
+
+class InterviewerSchema(Schema):
+    id = ma.fields.Integer(attribute="user_id")
+    full_name = ma.fields.Method("_name")
+    email = ma.fields.Method("_email", allow_none=True)
+
+    def _name(self, row: Any) -> str:
+        return "Deleted user" if row.user.deleted_at is not None else row.user.full_name
+
+    def _email(self, row: Any) -> str | None:
+        return None if row.user.deleted_at is not None else row.user.email
+
+
+class InterviewSchema(AudienceSchema):
+    """An interview. Candidates get: id, application_id, starts_at, ends_at,
+    duration_minutes, kind, location, status, cancelled_at, updated_at."""
+
+    CANDIDATE_FIELDS = frozenset(
+        {
+            "id",
+            "application_id",
+            "starts_at",
+            "ends_at",
+            "duration_minutes",
+            "kind",
+            "location",
+            "status",
+            "cancelled_at",
+            "updated_at",
+        }
+    )
+
+    id = ma.fields.Integer()
+    application_id = ma.fields.Integer()
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
+    duration_minutes = ma.fields.Integer()
+    kind = ma.fields.Enum(InterviewKind, by_value=True)
+    location = ma.fields.String(allow_none=True)
+    status = ma.fields.Enum(InterviewStatus, by_value=True)
+    organizer = PersonField()
+    interviewers = ma.fields.List(ma.fields.Nested(InterviewerSchema), attribute="interviewer_rows")
+    sequence = ma.fields.Integer(metadata={"description": "The invite's iCalendar SEQUENCE."})
+    cancelled_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class FeedbackCreateSchema(Schema):
+    rating = ma.fields.Integer(required=True, validate=validate.Range(1, 5))
+    recommendation = ma.fields.Enum(Recommendation, by_value=True, required=True)
+    notes = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE))
+
+
+class FeedbackUpdateSchema(Schema):
+    rating = ma.fields.Integer(validate=validate.Range(1, 5))
+    recommendation = ma.fields.Enum(Recommendation, by_value=True)
+    notes = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE))
+
+    @ma.validates_schema
+    def _something(self, data: dict[str, Any], **_: Any) -> None:
+        if not data:
+            raise ma.ValidationError("Name at least one field to change.", "_schema")
+
+
+class FeedbackSchema(Schema):
+    id = ma.fields.Integer()
+    interview_id = ma.fields.Integer()
+    author = PersonField()
+    rating = ma.fields.Integer()
+    recommendation = ma.fields.Enum(Recommendation, by_value=True)
+    notes = ma.fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()

@@ -1,0 +1,341 @@
+"""Demo applications for ``flask seed``: histories, notes, interviews, feedback, in bulk.
+
+Without ``--applications`` the demo candidates apply to the demo companies' jobs (three
+each, once). ``--applications N`` tops the applications up to N with generated
+candidates: each applies to a handful of listed jobs and moves along the pipeline as
+real ones do (most wait or are turned down early, a few reach an offer), with the
+recorded moves, the company's notes, interviews (past ones with feedback, upcoming ones
+scheduled) and rejection reasons that go with it. A company without members gets a
+generated recruiter, who writes the notes and interviews. Rows are generated in memory
+and written with ``COPY`` on PostgreSQL (ids taken from the sequences in one query per
+table) or ``executemany`` on SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, text, update
+
+from jobhub.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Interview,
+    InterviewFeedback,
+    InterviewInterviewer,
+)
+from jobhub.applications.pipeline import ApplicationStatus as S
+from jobhub.applications.seed_histories import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    ListedJob,
+    Rows,
+    application_rows,
+)
+from jobhub.companies.models import Company, CompanyMember, MemberRole
+from jobhub.db import db, utcnow
+from jobhub.jobs.models import Job, JobStatus, ModerationStatus
+from jobhub.security import hash_password
+from jobhub.users.models import Role, User
+
+DEMO_COMPANY_SLUGS = ("northwind-labs", "bluefin-health", "cedar-robotics")
+DEMO_APPLICATIONS_EACH = 3
+SEED_DOMAIN = "seed.jobhub.local"
+
+
+class _Ids:
+    """Ids for new rows: from the PostgreSQL sequence in one query, or max(id) + 1."""
+
+    def __init__(self, model: type, count: int) -> None:
+        table = model.__table__.name
+        if count == 0:
+            self._ids: list[int] = []
+        elif db.engine.dialect.name == "postgresql":
+            self._ids = list(
+                db.session.scalars(
+                    text(
+                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                        "FROM generate_series(1, :n)"
+                    ),
+                    {"table": table, "n": count},
+                )
+            )
+        else:
+            start = (db.session.scalar(select(func.max(model.id))) or 0) + 1
+            self._ids = list(range(start, start + count))
+        self._next = 0
+
+    def take(self) -> int:
+        value = self._ids[self._next]
+        self._next += 1
+        return value
+
+
+def seed_applications(
+    *, applications: int | None, demo_candidates: int, password: str, report: Any
+) -> None:
+    """Demo applications (``applications`` None), or top the applications up to N.
+
+    Generated accounts get ``password`` (one hash shared by all: hashing each would take
+    minutes at scale).
+    """
+    existing = db.session.scalar(select(func.count()).select_from(Application)) or 0
+    rng = random.Random(existing)  # noqa: S311  (demo data, reproducible for a given start)
+    now = utcnow()
+    jobs = _listed_jobs(now)
+    if not jobs:
+        return
+    plan: list[tuple[int | str, list[ListedJob]]] = []
+    if existing == 0:
+        plan += _demo_plan(rng, jobs, demo_candidates)
+    wanted = (applications or 0) - existing - sum(len(picks) for _, picks in plan)
+    if wanted > 0:
+        plan += _generated_plan(rng, jobs, wanted)
+    if not plan:
+        return
+    rows = Rows()
+    password_hash = hash_password(password)
+    members = _members({job.company_id for _, picks in plan for job in picks}, rows, now)
+    newcomers = [entry for entry in plan if isinstance(entry[0], str)]
+    user_ids = _Ids(User, len(newcomers) + len(members.missing))
+    members.create(user_ids, password_hash)
+    taken = db.session.scalar(
+        select(func.count()).where(User.email.like(f"applicant.%@{SEED_DOMAIN}"))
+    )
+    candidates: list[tuple[int, list[ListedJob]]] = []
+    for who, picks in plan:
+        if isinstance(who, str):
+            user_id = user_ids.take()
+            taken += 1
+            email = f"applicant.{taken}@{SEED_DOMAIN}"
+            rows.users.append(_user_row(user_id, email, who, Role.CANDIDATE, password_hash, now))
+            who = user_id
+        candidates.append((who, picks))
+    application_ids = _Ids(Application, sum(len(picks) for _, picks in candidates))
+    for candidate_id, picks in candidates:
+        for job in picks:
+            member_id = members.by_company[job.company_id]
+            application_rows(rng, rows, application_ids.take(), candidate_id, job, member_id, now)
+    _number(rows)
+    _write(rows)
+    _recount(job_ids={row["job_id"] for row in rows.applications})
+    for kind, count in (
+        ("candidates", len(newcomers)),
+        ("recruiters", len(rows.members)),
+        ("applications", len(rows.applications)),
+        ("application moves", len(rows.events)),
+        ("interviews", len(rows.interviews)),
+    ):
+        report.add(kind, count)
+
+
+def _listed_jobs(now: datetime) -> list[ListedJob]:
+    """Jobs that were ever public (open or closed since), oldest first."""
+    query = (
+        select(Job.id, Job.company_id, Job.title, Job.listed_at)
+        .where(
+            Job.deleted_at.is_(None),
+            Job.moderation_status == ModerationStatus.APPROVED,
+            Job.status.in_([JobStatus.PUBLISHED, JobStatus.CLOSED]),
+            Job.listed_at < now,
+        )
+        .order_by(Job.id)
+    )
+    return [ListedJob(*row) for row in db.session.execute(query)]
+
+
+@dataclass
+class _Members:
+    """Who acts for each company applied to; companies without members get a recruiter."""
+
+    by_company: dict[int, int]
+    missing: list[tuple[int, str]]
+    rows: Rows
+    now: datetime
+
+    def create(self, user_ids: _Ids, password_hash: str) -> None:
+        member_ids = _Ids(CompanyMember, len(self.missing))
+        for company_id, name in self.missing:
+            user_id = user_ids.take()
+            email = f"recruiter.{company_id}@{SEED_DOMAIN}"
+            self.rows.users.append(
+                _user_row(
+                    user_id, email, f"{name} Hiring Team", Role.EMPLOYER, password_hash, self.now
+                )
+            )
+            self.rows.members.append(
+                {
+                    "id": member_ids.take(),
+                    "company_id": company_id,
+                    "user_id": user_id,
+                    "role": MemberRole.RECRUITER.value,
+                    "created_at": self.now,
+                }
+            )
+            self.by_company[company_id] = user_id
+
+
+def _members(company_ids: set[int], rows: Rows, now: datetime) -> _Members:
+    found: dict[int, int] = {}
+    for company_id, user_id in db.session.execute(
+        select(CompanyMember.company_id, CompanyMember.user_id)
+        .where(CompanyMember.company_id.in_(company_ids))
+        .order_by(CompanyMember.role, CompanyMember.id)
+    ):
+        found.setdefault(company_id, user_id)
+    missing = sorted(company_ids - set(found))
+    names = db.session.execute(
+        select(Company.id, Company.name).where(Company.id.in_(missing)).order_by(Company.id)
+    )
+    return _Members(by_company=found, missing=[tuple(row) for row in names], rows=rows, now=now)
+
+
+def _user_row(
+    user_id: int, email: str, name: str, role: Role, password_hash: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "email": email,
+        "password_hash": password_hash,
+        "full_name": name,
+        "role": role.value,
+        "is_active": True,
+        # Unverified: generated accounts are never mailed.
+        "email_verified": False,
+        "headline": None,
+        "location": None,
+        "bio": None,
+        "skills": [],
+        "years_experience": None,
+        "desired_roles": [],
+        "open_to_work": role == Role.CANDIDATE,
+        "links": {},
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _demo_plan(
+    rng: random.Random, jobs: Sequence[ListedJob], demo_candidates: int
+) -> list[tuple[int | str, list[ListedJob]]]:
+    """The demo candidates, three applications each to the demo companies' jobs.
+
+    Only companies with a member (their demo employer) take part: the default seed
+    creates no account beyond the demo ones.
+    """
+    demo_companies = set(
+        db.session.scalars(
+            select(Company.id)
+            .join(CompanyMember, CompanyMember.company_id == Company.id)
+            .where(Company.slug.in_(DEMO_COMPANY_SLUGS))
+        )
+    )
+    pool = [job for job in jobs if job.company_id in demo_companies]
+    if not pool:
+        return []
+    candidates = db.session.scalars(
+        select(User.id)
+        .where(User.role == Role.CANDIDATE, User.email.like("%.candidate@jobhub.local"))
+        .order_by(User.id)
+        .limit(demo_candidates)
+    ).all()
+    return [
+        (candidate_id, rng.sample(pool, k=min(DEMO_APPLICATIONS_EACH, len(pool))))
+        for candidate_id in candidates
+    ]
+
+
+def _generated_plan(
+    rng: random.Random, jobs: Sequence[ListedJob], wanted: int
+) -> list[tuple[int | str, list[ListedJob]]]:
+    """New candidates (by name) applying to 1-11 jobs each (6 on average) until ``wanted``."""
+    plan: list[tuple[int | str, list[ListedJob]]] = []
+    while wanted > 0:
+        count = min(wanted, rng.randint(1, 11), len(jobs))
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        plan.append((name, rng.sample(jobs, k=count)))
+        wanted -= count
+    return plan
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def _number(rows: Rows) -> None:
+    """Draw ids for the rows generated without them (exactly as many as needed)."""
+    for model, batch in (
+        (ApplicationEvent, rows.events),
+        (ApplicationNote, rows.notes),
+        (InterviewFeedback, rows.feedback),
+    ):
+        ids = _Ids(model, len(batch))
+        for row in batch:
+            row["id"] = ids.take()
+    interview_ids = _Ids(Interview, len(rows.interviews))
+    real = [interview_ids.take() for _ in rows.interviews]
+    for position, row in enumerate(rows.interviews):
+        row["id"] = real[position]
+    for row in (*rows.interviewers, *rows.feedback):
+        row["interview_id"] = real[row["interview_id"]]
+
+
+TABLES = (
+    ("users", User),
+    ("members", CompanyMember),
+    ("applications", Application),
+    ("events", ApplicationEvent),
+    ("notes", ApplicationNote),
+    ("interviews", Interview),
+    ("interviewers", InterviewInterviewer),
+    ("feedback", InterviewFeedback),
+)
+
+
+def _write(rows: Rows) -> None:
+    postgres = db.engine.dialect.name == "postgresql"
+    for attribute, model in TABLES:
+        batch = getattr(rows, attribute)
+        if not batch:
+            continue
+        if postgres:
+            _copy(model.__table__.name, batch)
+        else:
+            for start in range(0, len(batch), 5000):
+                db.session.execute(insert(model), batch[start : start + 5000])
+
+
+def _copy(table: str, batch: list[dict[str, Any]]) -> None:
+    """COPY through the session's own connection, so it is part of the transaction."""
+    columns = list(batch[0])
+    raw = db.session.connection().connection.driver_connection
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in batch:
+            copy.write_row([_pg_value(row[column]) for column in columns])
+
+
+def _pg_value(value: Any) -> Any:
+    return json.dumps(value) if isinstance(value, list | dict) else value
+
+
+def _recount(*, job_ids: set[int]) -> None:
+    """Every job's count of applications not withdrawn, in one statement."""
+    if not job_ids:
+        return
+    counted = (
+        select(func.count())
+        .where(and_(Application.job_id == Job.id, Application.status != S.WITHDRAWN))
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Job)
+        .where(Job.id.in_(job_ids))
+        .values({Job.applications_count: counted, Job.updated_at: Job.updated_at})
+        .execution_options(synchronize_session=False)
+    )
