@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,12 @@ import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask_jwt_extended import create_access_token
+from sqlalchemy import event
 
 from jobhub import create_app
 from jobhub.config import TestingConfig
 from jobhub.db import db
+from tests import factories
 from tests.support.backends import Backend, prepare_backend
 
 BACKEND_NAME = os.environ.get("JOBHUB_TEST_BACKEND", "sqlite")
@@ -142,3 +145,49 @@ def unique() -> str:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def make(app):
+    """``make("job", company=c, title=...)``: a committed row from tests.factories, detached."""
+
+    def build(kind: str, **fields):
+        with app.app_context():
+            refs = {k: _merge(v) for k, v in fields.items()}
+            row = getattr(factories, f"create_{kind}")(**refs)
+            db.session.commit()
+            db.session.refresh(row)
+            db.session.expunge(row)
+            return row
+
+    return build
+
+
+def _merge(value):
+    if hasattr(value, "_sa_instance_state"):
+        return db.session.merge(value, load=False)
+    if isinstance(value, list | tuple):
+        return [_merge(item) for item in value]
+    return value
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries: ...`` then ``len(queries)``: SQL statements run."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting

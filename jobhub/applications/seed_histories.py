@@ -183,7 +183,7 @@ def _interview(
     starts_at = starts_at.replace(minute=rng.choice((0, 30)), second=0, microsecond=0)
     upcoming = starts_at > now
     cancelled = not upcoming and rng.random() < 0.04
-    # A placeholder until ids are drawn: the interview's position in rows.interviews.
+    # Provisional id: the interview's position in rows.interviews, replaced when ids are drawn.
     interview_id = len(rows.interviews)
     kind = rng.choice(("phone", "video", "video", "onsite"))
     rows.interviews.append(

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
-from jobhub.db import db, utcnow
-from tests import factories
+from jobhub.db import utcnow
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def make(app):
-    """``make("job", company=c, title=...)``: a committed row from tests.factories, detached."""
-
-    def build(kind: str, **fields):
-        with app.app_context():
-            refs = {k: _merge(v) for k, v in fields.items()}
-            row = getattr(factories, f"create_{kind}")(**refs)
-            db.session.commit()
-            db.session.refresh(row)
-            db.session.expunge(row)
-            return row
-
-    return build
-
-
-def _merge(value: Any) -> Any:
-    if hasattr(value, "_sa_instance_state"):
-        return db.session.merge(value, load=False)
-    if isinstance(value, list | tuple):
-        return [_merge(item) for item in value]
-    return value
 
 
 @dataclass
@@ -145,25 +117,3 @@ def iso(moment) -> str:
 @pytest.fixture
 def api(client, auth_headers) -> Api:
     return Api(client, auth_headers)
-
-
-@pytest.fixture
-def count_queries(app):
-    """``with count_queries() as queries: ...`` then ``len(queries)``."""
-
-    @contextmanager
-    def counting() -> Iterator[list[str]]:
-        statements: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args) -> None:
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-
-    return counting
