@@ -75,6 +75,7 @@ def _import_blueprints() -> list:
     from jobhub.jobs.views import admin_blp as admin_jobs
     from jobhub.jobs.views import blp as jobs
     from jobhub.jobs.views import saved_searches_blp as saved_searches
+    from jobhub.matching import receivers as _matching_receivers  # noqa: F401  (match scores)
     from jobhub.matching.views import blp as matching
     from jobhub.notifications.views import blp as notifications
     from jobhub.resumes.views import blp as resumes

@@ -18,3 +18,9 @@ user_logged_out = _events.signal("user-logged-out")
 # kwargs: actor (User), user (User) — a receiver returns True to let the actor read the
 # user's profile (GET /users/{id}); e.g. an employer the candidate applied to.
 user_profile_access = _events.signal("user-profile-access")
+# kwargs: application (the new Application, flushed) — sent when a candidate applies
+application_submitted = _events.signal("application-submitted")
+# kwargs: resume (the Resume, analysis done and stored)
+resume_analyzed = _events.signal("resume-analyzed")
+# kwargs: job (the Job) — its title, description or skills changed
+job_content_changed = _events.signal("job-content-changed")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Enum,
     Float,
@@ -76,8 +78,10 @@ class Application(IdMixin, TimestampMixin, db.Model):
         _enum(RejectionReason, "application_rejection_reason"), default=None
     )
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # 0-100, written by resume matching; null until computed.
+    # 0-100, written by resume matching (jobhub.matching.applicants); null until computed.
     match_score: Mapped[float | None] = mapped_column(Float, default=None)
+    # Why: matched/missing skills, text similarity, resume and time of scoring.
+    match_explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # The candidate deleted their account: the employer keeps the record, not the person.
     anonymized_at: Mapped[datetime | None] = mapped_column(default=None)
 

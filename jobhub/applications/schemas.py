@@ -136,9 +136,19 @@ class ApplyArgsSchema(Schema):
         return data
 
 
+class MatchExplanationSchema(Schema):
+    resume_id = ma.fields.Integer(metadata={"description": "The resume that was scored."})
+    matched_skills = ma.fields.List(ma.fields.String(), metadata={"description": "Required."})
+    missing_skills = ma.fields.List(ma.fields.String(), metadata={"description": "Required."})
+    nice_to_have_matched = ma.fields.List(ma.fields.String())
+    nice_to_have_missing = ma.fields.List(ma.fields.String())
+    similarity = ma.fields.Float(metadata={"description": "TF-IDF cosine, 0-1."})
+    scored_at = ma.fields.String(metadata={"description": "ISO-8601, UTC."})
+
+
 class ApplicationSchema(AudienceSchema):
     """An application. Candidates get: id, job_id, job, status, status_changed_at,
-    resume_id, cover_letter, match_score, created_at, updated_at."""
+    resume_id, cover_letter, match_score, match_explanation, created_at, updated_at."""
 
     CANDIDATE_FIELDS = frozenset(
         {
@@ -150,6 +160,7 @@ class ApplicationSchema(AudienceSchema):
             "resume_id",
             "cover_letter",
             "match_score",
+            "match_explanation",
             "created_at",
             "updated_at",
         }
@@ -166,7 +177,15 @@ class ApplicationSchema(AudienceSchema):
     cover_letter = ma.fields.String(allow_none=True)
     match_score = ma.fields.Float(
         allow_none=True,
-        metadata={"description": "0-100, from resume matching; null until computed."},
+        metadata={
+            "description": "0-100: the resume against the job (as GET /jobs/{id}/match); "
+            "null until its resume is analysed and scored, or without a resume."
+        },
+    )
+    match_explanation = ma.fields.Nested(
+        MatchExplanationSchema,
+        allow_none=True,
+        metadata={"description": "Why the score: matched and missing skills; null with it."},
     )
     anonymized = ma.fields.Boolean(attribute="is_anonymized")
     created_at = UtcDateTime()

@@ -6,10 +6,12 @@ itself is ``pipeline.TRANSITIONS``, enforced by ``transitions.move``.
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import Connection, Select, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from jobhub import signals
 from jobhub.applications import interviews, notices, transitions
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
 from jobhub.applications.pipeline import (
@@ -84,6 +86,7 @@ def apply(
     application.job = job
     application.candidate = actor
     notices.application_received(application=application, job=job, candidate=actor)
+    signals.application_submitted.send(current_app._get_current_object(), application=application)
     return application
 
 

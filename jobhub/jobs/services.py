@@ -16,6 +16,7 @@ from sqlalchemy import Select, delete, insert, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from jobhub import signals
 from jobhub import skills as taxonomy
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company, MemberRole
@@ -47,6 +48,8 @@ CONTENT_FIELDS = (
     "nice_to_have_skills",
 )
 EDITABLE_FIELDS = (*CONTENT_FIELDS, "expires_at")
+# What a resume is matched against (jobhub.matching): edits to these rescore applicants.
+MATCHED_FIELDS = frozenset({"title", "description", "skills", "nice_to_have_skills"})
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -235,11 +238,12 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     changes = dict(changes)
     target = changes.pop("status", None)
     _normalize_skills(changes, job)
-    content_changed = False
+    changed = set()
     for field in EDITABLE_FIELDS:
         if field in changes and getattr(job, field) != changes[field]:
             setattr(job, field, changes[field])
-            content_changed = content_changed or field in CONTENT_FIELDS
+            changed.add(field)
+    content_changed = bool(changed.intersection(CONTENT_FIELDS))
     _check(job, now=now, expires_changed="expires_at" in changes)
     company = db.session.get(Company, job.company_id)
     # An edit resubmits a rejected job, and sends an unverified company's approved job
@@ -266,6 +270,8 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     if "skills" in changes:
         _sync_skills(job)
     job_written(job)
+    if changed & MATCHED_FIELDS:
+        signals.job_content_changed.send(current_app._get_current_object(), job=job)
     return job
 
 

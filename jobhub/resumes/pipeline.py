@@ -19,8 +19,10 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, or_, select
 
+from jobhub import signals
 from jobhub.db import db
 from jobhub.notifications.services import notify
 from jobhub.resumes.analysis import AnalysisResult, analyze_text, extract_text
@@ -65,7 +67,7 @@ def claim(*, resume_id: int, token: str | None, now: datetime, max_attempts: int
     if token is None:
         if resume.analysis_status is not AnalysisStatus.PENDING:
             return None
-        token = resume.analysis_token
+        token = resume.analysis_token or new_token()
     elif resume.analysis_token != token:
         return None
     if resume.analysis_attempts >= max_attempts:
@@ -152,6 +154,7 @@ def finish(held: Claim, result: AnalysisResult, *, now: datetime) -> Resume | No
     db.session.flush()
     db.session.expire(resume, ["skill_rows"])
     _announce(resume, skills=len(result.skills))
+    signals.resume_analyzed.send(current_app._get_current_object(), resume=resume)
     return resume
 
 

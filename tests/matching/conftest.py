@@ -1,4 +1,4 @@
-"""Matching test fixtures: committed rows from the factories, query counting, an upload dir."""
+"""Matching test fixtures: a hand-made set of jobs, an analysed resume, an upload dir."""
 
 from __future__ import annotations
 
@@ -20,5 +20,58 @@ def candidate(make_user):
 
 
 @pytest.fixture
-def company(make, make_user):
-    return make("company", owner=make_user(role="employer"))
+def employer(make_user):
+    return make_user(role="employer")
+
+
+@pytest.fixture
+def company(make, employer):
+    return make("company", owner=employer)
+
+
+BACKEND_TEXT = b"Backend engineer. Python, Docker, PostgreSQL and Kubernetes in production."
+
+
+@pytest.fixture
+def jobs(make, company):
+    """A hand-made set: a full match, a partial one, one sharing nothing, and hidden ones."""
+    return {
+        "full": make(
+            "job",
+            company=company,
+            title="Backend Engineer",
+            description="Python services on Docker and Kubernetes with PostgreSQL.",
+            skills=["python", "docker", "postgresql", "kubernetes"],
+            nice_to_have_skills=["terraform"],
+        ),
+        "partial": make(
+            "job",
+            company=company,
+            title="Platform Engineer",
+            description="Kubernetes, Terraform and AWS.",
+            skills=["kubernetes", "terraform", "aws"],
+        ),
+        "none": make(
+            "job",
+            company=company,
+            title="Java Developer",
+            description="Spring services.",
+            skills=["java", "spring"],
+        ),
+        "draft": make(
+            "job", company=company, status="draft", skills=["python", "docker"], title="Draft"
+        ),
+        "rejected": make(
+            "job", company=company, moderation_status="rejected", skills=["python"], title="Bad"
+        ),
+    }
+
+
+@pytest.fixture
+def resume(make, candidate):
+    return make(
+        "resume",
+        user=candidate,
+        data=BACKEND_TEXT,
+        skills=["python", "docker", "postgresql", "kubernetes"],
+    )
