@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import event
 
-from jobhub.db import db, transaction
+from jobhub.db import transaction
 from tests.factories import create_notification
 
 
@@ -23,28 +19,6 @@ def add_notifications(app):
             return [row.id for row in rows]
 
     return add
-
-
-@pytest.fixture
-def count_queries(app):
-    """``with count_queries() as queries:`` counts the SQL statements run in the block."""
-
-    @contextmanager
-    def counting() -> Iterator[list[str]]:
-        statements: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args) -> None:
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-
-    return counting
 
 
 @pytest.fixture

@@ -9,11 +9,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from flask import Flask
 from moto.server import ThreadedMotoServer
-from sqlalchemy import event
-
-from jobhub.db import db
 
 UPLOAD_URL = "/api/v1/resumes"
 
@@ -53,29 +49,6 @@ def upload(client, auth_headers) -> Callable:
 def stored_files(root: Path) -> list[Path]:
     """Every file under an upload directory (temporary files included)."""
     return sorted(path for path in root.rglob("*") if path.is_file())
-
-
-@pytest.fixture
-def count_queries(app: Flask) -> Callable:
-    """``with count_queries() as queries: ...`` then ``len(queries)``."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def counting() -> Iterator[list[str]]:
-        statements: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args) -> None:
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-
-    return counting
 
 
 # -- S3 (moto's server mode: real HTTP, so every process and thread can reach it) -------
