@@ -37,23 +37,12 @@ from jobhub.errors import Conflict, NotFound
 from jobhub.jobs import fulltext
 from jobhub.jobs.models import Job, JobAlert, JobSkill, SavedSearch, SavedSearchSkill
 from jobhub.jobs.queries import public_condition
+from jobhub.jobs.search import FILTERS
 from jobhub.users.models import User
 
 MAX_SAVED_SEARCHES = 50
-PARAMETERS = (
-    "q",
-    "location",
-    "country",
-    "remote",
-    "employment_type",
-    "seniority",
-    "salary_min",
-    "salary_currency",
-    "skills",
-    "company_id",
-    "posted_within_days",
-    "sort",
-)
+# A saved search keeps the search's filters and its sort (not its page).
+PARAMETERS = (*FILTERS, "sort")
 
 
 def saved_searches_query(*, user: User) -> Select[tuple[SavedSearch]]:
