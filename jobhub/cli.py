@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from jobhub.db import transaction
 from jobhub.errors import JobHubError
+from jobhub.matching.cli import matching_cli
 from jobhub.seed import seed
 from jobhub.storage.cli import storage_cli
 from jobhub.users import services as users
@@ -79,3 +80,4 @@ def register_commands(app: Flask) -> None:
     for command in (create_admin_command, seed_command):
         app.cli.add_command(command)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(matching_cli)

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from jobhub.applications.models import Application
-from jobhub.db import db
+from jobhub.db import db, transaction, utcnow
 from jobhub.matching import services
 from jobhub.matching.scoring import MatchResult
 from jobhub.resumes.models import AnalysisStatus, Resume
@@ -29,13 +29,17 @@ def scorable(
     application_id: int | None = None,
     resume_id: int | None = None,
     job_id: int | None = None,
+    unscored_only: bool = False,
 ) -> Select[tuple[Application]]:
-    """Applications with an analysed resume, narrowed to one application, resume or job."""
+    """Applications with an analysed resume, narrowed to one application, resume or job
+    (or to those without a score yet)."""
     query = (
         select(Application)
         .join(Resume, Resume.id == Application.resume_id)
         .where(Resume.analysis_status == AnalysisStatus.DONE)
     )
+    if unscored_only:
+        query = query.where(Application.match_score.is_(None))
     if application_id is not None:
         query = query.where(Application.id == application_id)
     if resume_id is not None:
@@ -43,6 +47,18 @@ def scorable(
     if job_id is not None:
         query = query.where(Application.job_id == job_id)
     return query
+
+
+def score_all(query: Select[tuple[Application]]) -> int:
+    """Score every application of ``query``, committing batch by batch; how many."""
+    scored, after_id = 0, 0
+    while True:
+        with transaction():
+            ids = score_next(query, after_id=after_id, now=utcnow())
+        if not ids:
+            return scored
+        scored += len(ids)
+        after_id = ids[-1]
 
 
 def score_next(query: Select[tuple[Application]], *, after_id: int, now: datetime) -> list[int]:

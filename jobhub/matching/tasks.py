@@ -8,7 +8,6 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from sqlalchemy.exc import OperationalError
 
-from jobhub.db import transaction, utcnow
 from jobhub.matching import applicants
 
 log = logging.getLogger(__name__)
@@ -37,15 +36,8 @@ def score_applications(
     transaction; a database outage is retried with exponential backoff.
     """
     query = applicants.scorable(application_id=application_id, resume_id=resume_id, job_id=job_id)
-    scored, after_id = 0, 0
     try:
-        while True:
-            with transaction():
-                ids = applicants.score_next(query, after_id=after_id, now=utcnow())
-            if not ids:
-                return scored
-            scored += len(ids)
-            after_id = ids[-1]
+        return applicants.score_all(query)
     except OperationalError as exc:
         countdown = get_exponential_backoff_interval(
             BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True

@@ -178,3 +178,29 @@ def test_scoring_walks_a_large_job_in_batches(app, api, make, employer, jobs, mo
         assert score_applications.apply(kwargs={"job_id": job.id}).get() == 5
     scores = {a["match_score"] for a in ranked(api, employer, job)}
     assert len(scores) == 1 and None not in scores
+
+
+def test_the_cli_fills_in_missing_scores(api, runner, make, employer, jobs):
+    """Applications created before scoring existed (rows made directly here) get scores."""
+    for job in (jobs["full"], jobs["partial"], jobs["partial"]):
+        candidate = make("user", role="candidate")
+        resume = make("resume", user=candidate, data=BACKEND_TEXT, skills=["kubernetes"])
+        make("application", job=job, candidate=candidate, resume_id=resume.id)
+    make("application", job=jobs["full"], candidate=make("user", role="candidate"))
+
+    result = runner.invoke(args=["matching", "score-applications", "--job-id", jobs["full"].id])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Scored 1 application."
+    assert [a["match_score"] is None for a in ranked(api, employer, jobs["partial"])] == [True] * 2
+
+    result = runner.invoke(args=["matching", "score-applications"])
+    assert result.output.strip() == "Scored 2 applications."
+    assert None not in [a["match_score"] for a in ranked(api, employer, jobs["partial"])]
+    assert runner.invoke(args=["matching", "score-applications"]).output.strip() == (
+        "Scored 0 applications."
+    )
+    assert runner.invoke(args=["matching", "score-applications", "--all"]).output.strip() == (
+        "Scored 3 applications."
+    )
+    bad = runner.invoke(args=["matching", "score-applications", "--job-id", "0"])
+    assert bad.exit_code == 2
