@@ -40,6 +40,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
         expose_headers=[
             "X-Request-ID",
             "X-Pagination",
+            "X-Cache",
             "Retry-After",
             "X-RateLimit-Limit",
             "X-RateLimit-Remaining",

@@ -36,14 +36,19 @@ admin_blp = Blueprint("admin-jobs", __name__, description="Job moderation (admin
 
 # Public endpoints that also accept a token (members and admins see more).
 OPTIONAL_BEARER = [{}, *BEARER]
-PAGINATION_DOC = {
+SEARCH_HEADERS_DOC = {
     "X-Pagination": {
         "description": (
             "JSON: total, total_pages, first_page, last_page, page, previous_page, "
             "next_page (page mode) and next_cursor (both modes; absent on the last page)."
         ),
         "schema": {"type": "string"},
-    }
+    },
+    "X-Cache": {
+        "description": "hit or miss: whether an anonymous search came from the cache "
+        "(absent when the cache is off or the caller is signed in).",
+        "schema": {"type": "string", "enum": ["hit", "miss"]},
+    },
 }
 
 
@@ -56,7 +61,7 @@ def _optional_user() -> User | None:
 @blp.route("")
 @blp.doc(security=OPTIONAL_BEARER)
 @blp.arguments(JobSearchArgsSchema, location="query")
-@blp.response(200, JobSchema(many=True), headers=PAGINATION_DOC)
+@blp.response(200, JobSchema(many=True), headers=SEARCH_HEADERS_DOC)
 def search_jobs(args: dict[str, Any]) -> Response:
     """Search jobs: full text (`q`), filters, `sort`, page or cursor (public)."""
     actor = _optional_user()
@@ -65,18 +70,20 @@ def search_jobs(args: dict[str, Any]) -> Response:
         cached, cache_key = cache.cached_search(args)
         if cached is not None:
             entry = json.loads(cached)
-            return _json_response(entry["body"], entry["pagination"])
+            return _json_response(entry["body"], entry["pagination"], cache_state="hit")
     result, pagination = services.search_jobs(actor=actor, args=args)
     body = json.dumps(JobSchema(many=True).dump(result.jobs))
     header = json.dumps(pagination)
     if cache_key is not None:
         cache.store_search(cache_key, json.dumps({"body": body, "pagination": header}))
-    return _json_response(body, header)
+    return _json_response(body, header, cache_state="miss" if cache_key else None)
 
 
-def _json_response(body: str, pagination: str) -> Response:
+def _json_response(body: str, pagination: str, *, cache_state: str | None) -> Response:
     response = Response(body, status=200, mimetype="application/json")
     response.headers["X-Pagination"] = pagination
+    if cache_state is not None:  # only where the cache is on and the caller anonymous
+        response.headers["X-Cache"] = cache_state
     return response
 
 

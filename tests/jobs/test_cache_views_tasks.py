@@ -32,11 +32,13 @@ def test_anonymous_results_are_cached_until_a_job_changes(
 ):
     owner = make_user(role="employer")
     job = make("job", company=make("company", owner=owner), title="Welder")
-    assert _titles(client) == ["Welder"]
+    assert client.get(API).headers["X-Cache"] == "miss"
     _rename_behind_the_apps_back(app, job.id, "Plumber")
     assert _titles(client) == ["Welder"]  # served from Redis
+    assert client.get(API).headers["X-Cache"] == "hit"
     assert _titles(client, query="page_size=5") == ["Plumber"]  # another key
     assert _titles(client, headers=auth_headers(owner)) == ["Plumber"]  # never cached
+    assert "X-Cache" not in client.get(API, headers=auth_headers(owner)).headers
     response = client.patch(
         f"{API}/{job.id}", json={"title": "Electrician"}, headers=auth_headers(owner)
     )
