@@ -159,15 +159,24 @@ def statements(
         # deeper pages are for cursors anyway.
         capped = query.order_by(None).with_only_columns(Job.id).limit(COUNT_CAP + 1)
         count = select(func.count()).select_from(capped.subquery())
-    query = (
-        query.add_columns(plan_.key.label("sort_key"))
-        .options(joinedload(Job.company))
+    # Rank and cut the page on (id, key) alone, then load the page's rows and companies:
+    # sorting every match's full row (description and all) and joining its company took
+    # half the time of a broad keyword search.
+    ranked = (
+        query.with_only_columns(Job.id.label("job_id"), plan_.key.label("sort_key"))
         .order_by(plan_.key.desc(), Job.id.desc())
         .limit(page_size + 1)
     )
     if not cursor:
-        query = query.offset((page - 1) * page_size)
-    return count, query
+        ranked = ranked.offset((page - 1) * page_size)
+    ranked = ranked.subquery("ranked")
+    page_query = (
+        select(Job, ranked.c.sort_key)
+        .join(ranked, ranked.c.job_id == Job.id)
+        .options(joinedload(Job.company))
+        .order_by(ranked.c.sort_key.desc(), Job.id.desc())
+    )
+    return count, page_query
 
 
 def run(plan_: Plan, *, page: int, page_size: int, cursor: str | None, fingerprint: str) -> Page:
