@@ -287,7 +287,7 @@ class Profile:
     """One resume profile: its data, in-process split and single-client latency."""
 
     name: str
-    skills: int
+    skills: list[str]  # what the analysis found
     sharing_jobs: int  # public jobs sharing at least one skill: the rows SQL groups
     candidates: int  # handed to the scorer (at most 200)
     top_score: int
@@ -333,9 +333,9 @@ class Result:
                 else f"- ({h.get('errors', 0)} errors)"
             )
             out.append(
-                f"| {p.name} | {p.skills} | {p.sharing_jobs:,} | {latency} | {p.resume_ms:.1f} / "
-                f"{p.sql_ms:.1f} / {p.score_ms:.1f} ({p.tfidf_ms:.1f}) / {p.dump_ms:.1f} "
-                f"| {p.explain_ms:.1f} |"
+                f"| {p.name} | {len(p.skills)} | {p.sharing_jobs:,} | {latency} "
+                f"| {p.resume_ms:.1f} / {p.sql_ms:.1f} / {p.score_ms:.1f} ({p.tfidf_ms:.1f}) "
+                f"/ {p.dump_ms:.1f} | {p.explain_ms:.1f} |"
             )
         if c.get("requests"):
             out.append(
@@ -398,7 +398,7 @@ def measure(
         profiles.append(
             Profile(
                 name=owner.profile,
-                skills=len(owner.skills),
+                skills=owner.skills,
                 sharing_jobs=s["sharing_jobs"],
                 candidates=s["candidates"],
                 top_score=s["top_score"],
