@@ -227,8 +227,10 @@ def split(app, owner: Owner, repeats: int) -> dict[str, Any]:
             matches = timed(
                 "score_ms", lambda r=resume, j=jobs: services.score_jobs(resume=r, jobs_=j)
             )
+            # The TF-IDF part alone, over the very texts score_jobs builds.
             texts = [services._profile(job).text for job in jobs]
             timed("tfidf_ms", lambda r=resume, t=texts: scoring.text_similarities(r.text, t))
+            # Ranked as ranked_matches ranks them; the view then dumps the first page.
             ranked = sorted(matches, key=lambda m: (-m.result.score, -m.job.id))
             timed("dump_ms", lambda r=ranked: JobMatchSchema(many=True).dump(r[:DEFAULT_PAGE_SIZE]))
             info = {"candidates": len(jobs), "top_score": ranked[0].result.score if ranked else 0}

@@ -90,7 +90,7 @@ def _child_env(environ: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def flask(environ: dict[str, str], *args: str) -> str:
+def flask(environ: dict[str, str], *args: str, timeout: float = 900) -> str:
     """Run ``flask ARGS`` (the project's CLI) against ``environ``; its output."""
     result = subprocess.run(
         [str(BIN / "flask"), *args],
@@ -99,6 +99,7 @@ def flask(environ: dict[str, str], *args: str) -> str:
         capture_output=True,
         text=True,
         check=False,
+        timeout=timeout,
     )
     if result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
