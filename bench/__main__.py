@@ -17,7 +17,7 @@ import time
 from bench.support import Unavailable
 
 # Add a benchmark here: its module path.
-BENCHMARKS = ["bench.socketio_delivery", "bench.search", "bench.resumes"]
+BENCHMARKS = ["bench.socketio_delivery", "bench.search", "bench.resumes", "bench.matches"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,7 @@
 
 Creates its own database (dropped at the end), migrates it, seeds it with
 ``flask seed --jobs N`` (timed), serves it with gunicorn on 127.0.0.1, and drives each
-query kind with ``--clients`` concurrent keep-alive clients (two load processes, no
+query kind with ``--clients`` concurrent closed-loop clients (two load processes, no
 think time) for ``--duration`` seconds. It then runs the very SQL the app executed for
 sample requests of each kind under ``EXPLAIN (ANALYZE)``, so the HTTP latencies can be
 compared with PostgreSQL's own time.
@@ -18,39 +18,32 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import http.client
 import json
-import multiprocessing
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
+import redis
 
-from bench.support import Unavailable
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-PG_ADMIN_URL = os.environ.get(
-    "JOBHUB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from bench.support import (
+    REDIS_URL,
+    ROOT,
+    SECRETS,
+    capture_sql,
+    database,
+    drive,
+    explain_analyze,
+    flask,
+    gunicorn,
+    load_average,
+    vacuum_analyze,
 )
-REDIS_URL = os.environ.get("JOBHUB_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-SECRETS = {
-    "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
-    "JWT_SECRET_KEY": "bench-jwt-secret-0123456789abcdef0123456789",
-}
+
 P95_TARGET_MS = 150.0
 
 KEYWORDS = [
@@ -90,171 +83,24 @@ def _kinds(deep_cursors: list[str]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-# -- database and server ---------------------------------------------------------------
+# -- server --------------------------------------------------------------------------
 
 
-@contextmanager
-def bench_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, dropped afterwards."""
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"jobhub_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        raise Unavailable(f"PostgreSQL at {PG_ADMIN_URL}: {str(exc).splitlines()[0]}") from exc
-    try:
-        url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _environ(database_url: str, *, cache: bool, port: int, workers: int, mode: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOBHUB_", "DATABASE_URL"))}
-    env.pop("REDIS_URL", None)
-    env.update(
-        SECRETS,
-        JOBHUB_CONFIG="development",
-        DATABASE_URL=database_url,
-        JOBHUB_ASYNC_MODE=mode,
-        PORT=str(port),
-        WEB_CONCURRENCY=str(workers),
-        DB_POOL_SIZE="15",
-        DB_MAX_OVERFLOW="10",
-        RATELIMIT_ENABLED="false",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
+def _environ(database_url: str, *, cache: bool, workers: int, mode: str) -> dict[str, str]:
+    env = {
+        **SECRETS,
+        "JOBHUB_CONFIG": "development",
+        "DATABASE_URL": database_url,
+        "JOBHUB_ASYNC_MODE": mode,
+        "WEB_CONCURRENCY": str(workers),
+        "DB_POOL_SIZE": "15",
+        "DB_MAX_OVERFLOW": "10",
+        "RATELIMIT_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+    }
     if cache:
         env["REDIS_URL"] = REDIS_URL
     return env
-
-
-def _run(args: list[str], env: dict) -> str:
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(env: dict, port: int, log_path: Path) -> Iterator[None]:
-    """gunicorn on 127.0.0.1:port until the block ends."""
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited:\n{log_path.read_text()}")
-            try:
-                if _get("127.0.0.1", port, "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start within 60 s")
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _get(host: str, port: int, path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection(host, port, timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-# -- load ------------------------------------------------------------------------------
-
-
-def _client_thread(port: int, paths: list[str], deadline: float, out: list, seed: int) -> None:
-    # A connection per request: kept-alive connections would stick to whichever gunicorn
-    # worker accepted them first and leave the other worker idle.
-    rng = random.Random(seed)
-    while time.monotonic() < deadline:
-        path = rng.choice(paths)
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            connection.request("GET", path, headers={"Connection": "close"})
-            response = connection.getresponse()
-            response.read()
-            ok = response.status == 200
-        except (OSError, http.client.HTTPException):
-            ok = False
-        finally:
-            connection.close()
-        out.append((time.perf_counter() - started, ok))
-
-
-def _load_process(job: tuple[int, list[str], int, float, int]) -> list[tuple[float, bool]]:
-    port, paths, threads, deadline, seed = job
-    results: list[list] = [[] for _ in range(threads)]
-    workers = [
-        threading.Thread(target=_client_thread, args=(port, paths, deadline, results[i], seed + i))
-        for i in range(threads)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return [sample for per_thread in results for sample in per_thread]
-
-
-def drive(port: int, paths: list[str], *, clients: int, duration: float) -> dict[str, float]:
-    """``clients`` concurrent closed-loop clients for ``duration`` seconds."""
-    processes = 2
-    per_process = [clients // processes + (1 if i < clients % processes else 0) for i in range(2)]
-    started = time.monotonic()
-    deadline = started + duration
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes) as pool:
-        parts = pool.map(
-            _load_process,
-            [(port, paths, n, deadline, 1000 * i) for i, n in enumerate(per_process)],
-        )
-    elapsed = time.monotonic() - started
-    samples = [s for part in parts for s in part]
-    latencies = sorted(seconds * 1000 for seconds, ok in samples if ok)
-    errors = sum(1 for _, ok in samples if not ok)
-    if not latencies:
-        return {"requests": 0, "errors": errors}
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, round(p / 100 * len(latencies)) - 1)]
-
-    return {
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / elapsed,
-        "p50": pct(50),
-        "p95": pct(95),
-        "p99": pct(99),
-    }
 
 
 # -- in-process: cursors and EXPLAIN ---------------------------------------------------
@@ -290,28 +136,15 @@ def explain(app, arg_sets: list[dict[str, Any]], samples: int = 8) -> float:
 
     timings = []
     with app.app_context():
-        engine = db.engine
         for raw in arg_sets[:samples]:
             args = JobSearchArgsSchema().load({k: str(v) for k, v in raw.items()})
-            captured: list[tuple[str, Any]] = []
-
-            def capture(_conn, _cursor, statement, parameters, *_rest, sink=captured) -> None:
-                if "FROM jobs" in statement:
-                    sink.append((statement, parameters))
-
-            sa.event.listen(engine, "before_cursor_execute", capture)
-            try:
-                services.search_jobs(actor=None, args=args)
-            finally:
-                sa.event.remove(engine, "before_cursor_execute", capture)
-            total = 0.0
-            with engine.connect() as connection:
-                cursor = connection.connection.driver_connection.cursor()
-                for statement, parameters in captured:
-                    cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
-                    plan = cursor.fetchone()[0][0]
-                    total += plan["Planning Time"] + plan["Execution Time"]
-            timings.append(total)
+            statements = capture_sql(
+                db.engine,
+                lambda args=args: services.search_jobs(actor=None, args=args),
+                contains="FROM jobs",
+            )
+            plans = explain_analyze(db.engine, statements)
+            timings.append(sum(plan["Planning Time"] + plan["Execution Time"] for plan in plans))
             db.session.remove()
     return statistics.median(timings)
 
@@ -377,37 +210,33 @@ def measure(
     cache: bool = False,
 ) -> Result:
     """Create, seed, serve and load a database of ``jobs`` jobs; drop it afterwards."""
-    with bench_database() as database_url:
-        port = _free_port()
-        env = _environ(database_url, cache=cache, port=port, workers=workers, mode=async_mode)
+    with database() as database_url:
+        env = _environ(database_url, cache=cache, workers=workers, mode=async_mode)
         if cache:
-            import redis
-
             redis.Redis.from_url(REDIS_URL).flushdb()
-        _run([str(BIN / "flask"), "db", "upgrade"], env)
+        flask(env, "db", "upgrade")
         started = time.perf_counter()
-        _run([str(BIN / "flask"), "seed", "--jobs", str(jobs)], env)
+        flask(env, "seed", "--jobs", str(jobs))
         seed_seconds = time.perf_counter() - started
-        engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-        engine.dispose()
+        vacuum_analyze(database_url)
 
         app = _app(env)
         kinds = _kinds(deep_cursors(app, jobs))
-        log_path = Path(tempfile.gettempdir()) / f"jobhub-bench-gunicorn-{port}.log"
         results: dict[str, dict] = {}
-        load_before = os.getloadavg()[0]
-        with gunicorn(env, port, log_path):
-            warm = [f"/api/v1/jobs?{urlencode(a)}" for k in kinds.values() for a in k[:3]]
+        load_before = load_average()
+        with (
+            tempfile.TemporaryDirectory(prefix="jobhub-bench-") as tmp,
+            gunicorn(env, log_path=Path(tmp) / "gunicorn.log") as port,
+        ):
+            warm = [(f"/api/v1/jobs?{urlencode(a)}", {}) for k in kinds.values() for a in k[:3]]
             drive(port, warm, clients=clients, duration=3)
             for kind, arg_sets in kinds.items():
-                paths = [f"/api/v1/jobs?{urlencode(a)}" for a in arg_sets]
-                results[kind] = drive(port, paths, clients=clients, duration=duration)
+                targets = [(f"/api/v1/jobs?{urlencode(a)}", {}) for a in arg_sets]
+                results[kind] = drive(port, targets, clients=clients, duration=duration)
                 # The same requests one at a time: the cost of a request without queueing.
-                alone = drive(port, paths, clients=1, duration=min(duration, 3))
+                alone = drive(port, targets, clients=1, duration=min(duration, 3))
                 results[kind]["p50_one_client"] = alone.get("p50", float("nan"))
-        load_after = os.getloadavg()[0]
+        load_after = load_average()
         for kind, arg_sets in kinds.items():
             if results[kind].get("requests"):
                 results[kind]["explain_ms"] = explain(app, arg_sets)

@@ -1,4 +1,5 @@
-"""What every benchmark needs: its own PostgreSQL database and Redis, and server processes.
+"""What every benchmark needs: its own PostgreSQL database and Redis, server processes,
+a load generator and PostgreSQL's own timings.
 
 Everything runs on this machine, on loopback; the database is created for the run and
 dropped after it, and the benchmark's Redis database is emptied before and after.
@@ -6,20 +7,26 @@ dropped after it, and the benchmark's Redis database is emptied before and after
 
 from __future__ import annotations
 
+import http.client
 import math
+import multiprocessing
 import os
+import random
 import resource
 import subprocess
 import sys
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import redis
 import sqlalchemy as sa
 
-from tests.support.servers import ROOT, _process_env, wait_for
+from tests.support.servers import ROOT, _process_env, free_port, wait_for
 
 PG_ADMIN_URL = os.environ.get(
     "JOBHUB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -37,12 +44,8 @@ class Unavailable(RuntimeError):
 
 
 @contextmanager
-def backend() -> Iterator[dict[str, str]]:
-    """A fresh PostgreSQL database and an empty Redis database; yields the app environment."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        raise Unavailable(f"Redis at {REDIS_URL}: {exc}") from exc
+def database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped afterwards; yields its URL."""
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"jobhub_bench_{uuid.uuid4().hex[:10]}"
     try:
@@ -50,22 +53,67 @@ def backend() -> Iterator[dict[str, str]]:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as exc:
         raise Unavailable(f"PostgreSQL at {PG_ADMIN_URL}: {str(exc).splitlines()[0]}") from exc
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(False)
     try:
-        yield {
-            "JOBHUB_CONFIG": "production",
-            "DATABASE_URL": url,
-            "REDIS_URL": REDIS_URL,
-            "SOCKETIO_CHANNEL": f"jobhub-bench-{uuid.uuid4().hex[:8]}",
-            "LOG_LEVEL": "WARNING",
-            **SECRETS,
-        }
+        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(False)
     finally:
-        redis.Redis.from_url(REDIS_URL).flushdb()
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def backend() -> Iterator[dict[str, str]]:
+    """A fresh PostgreSQL database and an empty Redis database; yields the app environment."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        raise Unavailable(f"Redis at {REDIS_URL}: {exc}") from exc
+    with database() as url:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        try:
+            yield {
+                "JOBHUB_CONFIG": "production",
+                "DATABASE_URL": url,
+                "REDIS_URL": REDIS_URL,
+                "SOCKETIO_CHANNEL": f"jobhub-bench-{uuid.uuid4().hex[:8]}",
+                "LOG_LEVEL": "WARNING",
+                **SECRETS,
+            }
+        finally:
+            redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def _child_env(environ: dict[str, str]) -> dict[str, str]:
+    env = _process_env(environ)
+    if "REDIS_URL" not in environ:
+        env.pop("REDIS_URL", None)  # an inherited one would switch caches and queues on
+    return env
+
+
+def flask(environ: dict[str, str], *args: str, timeout: float = 900) -> str:
+    """Run ``flask ARGS`` (the project's CLI) against ``environ``; its output."""
+    result = subprocess.run(
+        [str(BIN / "flask"), *args],
+        cwd=ROOT,
+        env=_child_env(environ),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def vacuum_analyze(database_url: str) -> None:
+    """VACUUM ANALYZE the database: fresh statistics and visibility map after bulk loads."""
+    engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+    finally:
+        engine.dispose()
 
 
 def raise_open_files_limit(needed: int) -> int:
@@ -125,3 +173,182 @@ def percentile(values: list[float], fraction: float) -> float:
         return float("nan")
     rank = max(1, min(len(ordered), math.ceil(fraction * len(ordered))))
     return ordered[rank - 1]
+
+
+# -- gunicorn, as production runs it ------------------------------------------------------
+
+
+def _answers(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/health")
+        return connection.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+
+
+@contextmanager
+def gunicorn(environ: dict[str, str], *, log_path: Path) -> Iterator[int]:
+    """gunicorn with gunicorn.conf.py serving ``wsgi:app`` on a free loopback port.
+
+    ``environ`` is the app's environment (``WEB_CONCURRENCY``, ``JOBHUB_ASYNC_MODE``, …);
+    without ``REDIS_URL`` in it the app runs without Redis. Yields the port once
+    ``/health`` answers.
+    """
+    port = free_port()
+    env = _child_env({**environ, "HOST": "127.0.0.1", "PORT": str(port)})
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early:\n{log_path.read_text(errors='replace')}")
+        return _answers(port)
+
+    try:
+        wait_for(ready, timeout=60, what="gunicorn to answer /health")
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# -- closed-loop HTTP load ------------------------------------------------------------------
+
+# A request to send: path and headers.
+Target = tuple[str, dict[str, str]]
+
+
+def _client_thread(
+    port: int, targets: Sequence[Target], deadline: float, out: list, seed: int
+) -> None:
+    # A connection per request: kept-alive connections would stick to whichever gunicorn
+    # worker accepted them first and leave the other worker idle.
+    rng = random.Random(seed)
+    while time.monotonic() < deadline:
+        path, headers = rng.choice(targets)
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", path, headers={**headers, "Connection": "close"})
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+        finally:
+            connection.close()
+        out.append((time.perf_counter() - started, ok))
+
+
+def _load_process(job: tuple[int, Sequence[Target], int, float, int]) -> list[tuple[float, bool]]:
+    port, targets, threads, deadline, seed = job
+    results: list[list] = [[] for _ in range(threads)]
+    workers = [
+        threading.Thread(
+            target=_client_thread, args=(port, targets, deadline, results[i], seed + i)
+        )
+        for i in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return [sample for per_thread in results for sample in per_thread]
+
+
+def drive(
+    port: int, targets: Sequence[Target], *, clients: int, duration: float
+) -> dict[str, float]:
+    """``clients`` closed-loop clients (no think time) for ``duration`` seconds.
+
+    The clients run as threads in two processes, each picking a random target per
+    request; every request stops by ``duration`` + its 30 s timeout. Returns requests,
+    errors (anything but a 200), req/s and p50/p95/p99 in milliseconds.
+    """
+    processes = 2
+    per_process = [clients // processes + (1 if i < clients % processes else 0) for i in range(2)]
+    started = time.monotonic()
+    deadline = started + duration
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as pool:
+        parts = pool.map(
+            _load_process,
+            [(port, list(targets), n, deadline, 1000 * i) for i, n in enumerate(per_process)],
+        )
+    elapsed = time.monotonic() - started
+    samples = [s for part in parts for s in part]
+    latencies = [seconds * 1000 for seconds, ok in samples if ok]
+    errors = sum(1 for _, ok in samples if not ok)
+    if not latencies:
+        return {"requests": 0, "errors": errors}
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+    }
+
+
+def load_average() -> float:
+    """The 1-minute load average (with 2 cores, above 2 means processes wait for a CPU)."""
+    return os.getloadavg()[0]
+
+
+# -- PostgreSQL's own time -------------------------------------------------------------------
+
+# A statement as the app sent it: SQL text with its parameters.
+Statement = tuple[str, Any]
+
+
+def capture_sql(engine: sa.Engine, work: Callable[[], object], *, contains: str) -> list[Statement]:
+    """Run ``work()`` and return the statements it sent whose SQL contains ``contains``."""
+    captured: list[Statement] = []
+
+    def capture(_conn, _cursor, statement, parameters, *_rest) -> None:
+        if contains in statement:
+            captured.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        work()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    return captured
+
+
+def explain_analyze(engine: sa.Engine, statements: Sequence[Statement]) -> list[dict[str, Any]]:
+    """Each statement under ``EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)``: its plan document.
+
+    A plan has ``Planning Time`` and ``Execution Time`` (ms) and the ``Plan`` tree. The
+    statement runs once here, as a one-off (custom) plan for these parameter values.
+    """
+    plans = []
+    with engine.connect() as connection:
+        cursor = connection.connection.driver_connection.cursor()
+        for statement, parameters in statements:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters)
+            plans.append(cursor.fetchone()[0][0])
+    return plans
+
+
+def explain_text(engine: sa.Engine, statement: Statement) -> str:
+    """One statement under ``EXPLAIN (ANALYZE, BUFFERS)``: the plan as psql shows it."""
+    with engine.connect() as connection:
+        cursor = connection.connection.driver_connection.cursor()
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement[0], statement[1])
+        return "\n".join(row[0] for row in cursor.fetchall())
