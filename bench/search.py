@@ -1,6 +1,6 @@
 """Search benchmark: GET /api/v1/jobs on PostgreSQL with 100,000 seeded jobs.
 
-    python -m bench.search [--jobs 100000] [--clients 50] [--duration 15] [--cache]
+    python -m bench.search [--jobs 100000] [--clients 50] [--duration 15] [--cache both]
 
 Creates its own database (dropped at the end), migrates it, seeds it with
 ``flask seed --jobs N`` (timed), serves it with gunicorn on 127.0.0.1, and drives each
@@ -9,9 +9,10 @@ think time) for ``--duration`` seconds. It then runs the very SQL the app execut
 sample requests of each kind under ``EXPLAIN (ANALYZE)``, so the HTTP latencies can be
 compared with PostgreSQL's own time.
 
-Without ``--cache`` no Redis is configured, so every request reaches the database (the
-anonymous search cache is off); ``--cache`` adds ``REDIS_URL`` (``JOBHUB_BENCH_REDIS_URL``,
-default database 14) and measures the production configuration.
+Each run serves the same database twice: **cache off** (no Redis configured, so every
+request reaches PostgreSQL) and **cache on** (``REDIS_URL``, ``JOBHUB_BENCH_REDIS_URL``,
+default database 14: the production configuration, anonymous results cached);
+``--cache off|on`` measures one of them only.
 """
 
 from __future__ import annotations
@@ -155,39 +156,31 @@ NAME = "search"
 
 
 @dataclasses.dataclass
-class Result:
-    """One run: options, seeding time, and per kind req/s, percentiles, EXPLAIN time."""
+class Load:
+    """The query kinds under load with the cache off or on."""
 
-    jobs: int
-    clients: int
-    duration: float
-    workers: int
-    async_mode: str
     cache: bool
-    seed_seconds: float
     load_average_before: float
     load_average_after: float
     kinds: dict[str, dict[str, float]]
 
     def lines(self) -> list[str]:
         out = [
-            f"{self.jobs:,} jobs, {self.clients} clients, {self.duration:.0f} s per kind, "
-            f"{self.workers} {self.async_mode} workers, cache {'on' if self.cache else 'off'}",
-            f"seed (flask seed --jobs {self.jobs}): {self.seed_seconds:.1f} s",
-            f"load average (1 min) before/after: {self.load_average_before:.2f} / "
-            f"{self.load_average_after:.2f}",
+            f"cache {'on' if self.cache else 'off'}; load average (1 min) before/after: "
+            f"{self.load_average_before:.2f} / {self.load_average_after:.2f}",
             "",
-            "| kind | req/s | p50 ms | p95 ms | p99 ms | errors | 1 client p50 ms "
-            "| EXPLAIN ANALYZE ms |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| kind | req/s | p50 ms | p95 ms | p99 ms | errors | cache hits "
+            "| 1 client p50 ms | EXPLAIN ANALYZE ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for kind, r in self.kinds.items():
             if not r.get("requests"):
-                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - | - |")
+                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - | - | - |")
                 continue
+            hits = f"{r['cache_hit_ratio']:.0%}" if "cache_hit_ratio" in r else "-"
             out.append(
                 f"| {kind} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
-                f"| {r['errors']} | {r['p50_one_client']:.1f} | {r['explain_ms']:.1f} |"
+                f"| {r['errors']} | {hits} | {r['p50_one_client']:.1f} | {r['explain_ms']:.1f} |"
             )
         first = self.kinds.get("first page (newest)", {})
         deep = self.kinds.get("deep cursor page", {})
@@ -200,6 +193,29 @@ class Result:
         return out
 
 
+@dataclasses.dataclass
+class Result:
+    """One run: options, seeding time, and the load with the cache off and/or on."""
+
+    jobs: int
+    clients: int
+    duration: float
+    workers: int
+    async_mode: str
+    seed_seconds: float
+    loads: list[Load]
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.jobs:,} jobs, {self.clients} clients, {self.duration:.0f} s per kind, "
+            f"{self.workers} {self.async_mode} workers",
+            f"seed (flask seed --jobs {self.jobs}): {self.seed_seconds:.1f} s",
+        ]
+        for load in self.loads:
+            out += ["", *load.lines()]
+        return out
+
+
 def measure(
     *,
     jobs: int,
@@ -207,13 +223,11 @@ def measure(
     duration: float,
     workers: int = 2,
     async_mode: str = "eventlet",
-    cache: bool = False,
+    caches: tuple[bool, ...] = (False, True),
 ) -> Result:
     """Create, seed, serve and load a database of ``jobs`` jobs; drop it afterwards."""
     with database() as database_url:
-        env = _environ(database_url, cache=cache, workers=workers, mode=async_mode)
-        if cache:
-            redis.Redis.from_url(REDIS_URL).flushdb()
+        env = _environ(database_url, cache=False, workers=workers, mode=async_mode)
         flask(env, "db", "upgrade")
         started = time.perf_counter()
         flask(env, "seed", "--jobs", str(jobs))
@@ -222,34 +236,57 @@ def measure(
 
         app = _app(env)
         kinds = _kinds(deep_cursors(app, jobs))
-        results: dict[str, dict] = {}
-        load_before = load_average()
-        with (
-            tempfile.TemporaryDirectory(prefix="jobhub-bench-") as tmp,
-            gunicorn(env, log_path=Path(tmp) / "gunicorn.log") as port,
-        ):
-            warm = [(f"/api/v1/jobs?{urlencode(a)}", {}) for k in kinds.values() for a in k[:3]]
-            drive(port, warm, clients=clients, duration=3)
-            for kind, arg_sets in kinds.items():
-                targets = [(f"/api/v1/jobs?{urlencode(a)}", {}) for a in arg_sets]
-                results[kind] = drive(port, targets, clients=clients, duration=duration)
-                # The same requests one at a time: the cost of a request without queueing.
-                alone = drive(port, targets, clients=1, duration=min(duration, 3))
-                results[kind]["p50_one_client"] = alone.get("p50", float("nan"))
-        load_after = load_average()
-        for kind, arg_sets in kinds.items():
-            if results[kind].get("requests"):
-                results[kind]["explain_ms"] = explain(app, arg_sets)
+        explained = {kind: explain(app, arg_sets) for kind, arg_sets in kinds.items()}
+        loads = []
+        for cache in caches:
+            env = _environ(database_url, cache=cache, workers=workers, mode=async_mode)
+            loads.append(
+                _load(env, kinds, explained, cache=cache, clients=clients, duration=duration)
+            )
     return Result(
         jobs=jobs,
         clients=clients,
         duration=duration,
         workers=workers,
         async_mode=async_mode,
-        cache=cache,
         seed_seconds=seed_seconds,
+        loads=loads,
+    )
+
+
+def _load(
+    env: dict[str, str],
+    kinds: dict[str, list[dict[str, Any]]],
+    explained: dict[str, float],
+    *,
+    cache: bool,
+    clients: int,
+    duration: float,
+) -> Load:
+    """Every kind against a fresh gunicorn (and an empty cache)."""
+    if cache:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    results: dict[str, dict] = {}
+    load_before = load_average()
+    with (
+        tempfile.TemporaryDirectory(prefix="jobhub-bench-") as tmp,
+        gunicorn(env, log_path=Path(tmp) / "gunicorn.log") as port,
+    ):
+        warm = [(f"/api/v1/jobs?{urlencode(a)}", {}) for k in kinds.values() for a in k[:3]]
+        drive(port, warm, clients=clients, duration=3)
+        for kind, arg_sets in kinds.items():
+            targets = [(f"/api/v1/jobs?{urlencode(a)}", {}) for a in arg_sets]
+            results[kind] = drive(port, targets, clients=clients, duration=duration)
+            # The same requests one at a time: the cost of a request without queueing.
+            alone = drive(port, targets, clients=1, duration=min(duration, 3))
+            results[kind]["p50_one_client"] = alone.get("p50", float("nan"))
+            results[kind]["explain_ms"] = explained[kind]
+    if cache:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    return Load(
+        cache=cache,
         load_average_before=load_before,
-        load_average_after=load_after,
+        load_average_after=load_average(),
         kinds=results,
     )
 
@@ -268,7 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per query kind")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent"])
-    parser.add_argument("--cache", action="store_true", help="with Redis: the search cache on")
+    parser.add_argument(
+        "--cache",
+        choices=["both", "off", "on"],
+        default="both",
+        help="off: no Redis, every request reaches PostgreSQL; on: the production "
+        "configuration (Redis, anonymous results cached); both (default): off, then on",
+    )
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     options = parser.parse_args(argv)
     result = measure(
@@ -277,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         duration=options.duration,
         workers=options.workers,
         async_mode=options.async_mode,
-        cache=options.cache,
+        caches={"both": (False, True), "off": (False,), "on": (True,)}[options.cache],
     )
     print("\n".join(result.lines()))
     if options.output:

@@ -241,19 +241,23 @@ def _client_thread(
         path, headers = rng.choice(targets)
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        cache = None
         try:
             connection.request("GET", path, headers={**headers, "Connection": "close"})
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
+            cache = response.getheader("X-Cache")
         except (OSError, http.client.HTTPException):
             ok = False
         finally:
             connection.close()
-        out.append((time.perf_counter() - started, ok))
+        out.append((time.perf_counter() - started, ok, cache))
 
 
-def _load_process(job: tuple[int, Sequence[Target], int, float, int]) -> list[tuple[float, bool]]:
+def _load_process(
+    job: tuple[int, Sequence[Target], int, float, int],
+) -> list[tuple[float, bool, str | None]]:
     port, targets, threads, deadline, seed = job
     results: list[list] = [[] for _ in range(threads)]
     workers = [
@@ -276,7 +280,8 @@ def drive(
 
     The clients run as threads in two processes, each picking a random target per
     request; every request stops by ``duration`` + its 30 s timeout. Returns requests,
-    errors (anything but a 200), req/s and p50/p95/p99 in milliseconds.
+    errors (anything but a 200), req/s and p50/p95/p99 in milliseconds, and the share of
+    answers with ``X-Cache: hit`` where the server said (the anonymous search cache).
     """
     processes = 2
     per_process = [clients // processes + (1 if i < clients % processes else 0) for i in range(2)]
@@ -290,11 +295,11 @@ def drive(
         )
     elapsed = time.monotonic() - started
     samples = [s for part in parts for s in part]
-    latencies = [seconds * 1000 for seconds, ok in samples if ok]
-    errors = sum(1 for _, ok in samples if not ok)
+    latencies = [seconds * 1000 for seconds, ok, _ in samples if ok]
+    errors = sum(1 for _, ok, _ in samples if not ok)
     if not latencies:
         return {"requests": 0, "errors": errors}
-    return {
+    result = {
         "requests": len(latencies),
         "errors": errors,
         "rps": len(latencies) / elapsed,
@@ -302,6 +307,10 @@ def drive(
         "p95": percentile(latencies, 0.95),
         "p99": percentile(latencies, 0.99),
     }
+    cache_states = [cache for _, ok, cache in samples if ok and cache]
+    if cache_states:
+        result["cache_hit_ratio"] = cache_states.count("hit") / len(cache_states)
+    return result
 
 
 def load_average() -> float:
