@@ -48,6 +48,17 @@ def seed_users(*, candidates: int, employers: int, report: SeedReport) -> None:
             report.add(f"{role.value}s", int(created))
 
 
+def demo_candidates(count: int) -> list:
+    """The first ``count`` demo candidates that exist."""
+    found = (
+        users.get_user_by_email(
+            email=_email_for(_demo_name(DEMO_CANDIDATE_NAMES, i), Role.CANDIDATE)
+        )
+        for i in range(count)
+    )
+    return [user for user in found if user is not None]
+
+
 def _demo_name(names: list[str], index: int) -> str:
     base = names[index % len(names)]
     return base if index < len(names) else f"{base.split()[0]}{index} {base.split()[1]}"
@@ -64,6 +75,9 @@ def seed(
     report = SeedReport()
     seed_users(candidates=candidates, employers=employers, report=report)
     seed_notifications(candidates=candidates, employers=employers, report=report)
+    from jobhub.resumes.seeding import seed_demo_resumes
+
+    seed_demo_resumes(candidates=demo_candidates(candidates), report=report)
     if jobs:
         from jobhub.jobs.seeding import seed_jobs
 

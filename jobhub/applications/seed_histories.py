@@ -96,6 +96,7 @@ def application_rows(
     job: ListedJob,
     member_id: int,
     now: datetime,
+    resume_id: int | None = None,
 ) -> None:
     final, reached, _weight = rng.choices(OUTCOMES, weights=[o[2] for o in OUTCOMES])[0]
     path = list(LADDER[: LADDER.index(reached) + 1])
@@ -112,7 +113,7 @@ def application_rows(
             "job_id": job.id,
             "company_id": job.company_id,
             "candidate_id": candidate_id,
-            "resume_id": None,
+            "resume_id": resume_id,
             "cover_letter": (
                 f"I would love to join as {job.title}: it is the work I do best."
                 if rng.random() < 0.6

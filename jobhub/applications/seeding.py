@@ -41,6 +41,7 @@ from jobhub.applications.seed_histories import (
 from jobhub.companies.models import Company, CompanyMember, MemberRole
 from jobhub.db import db, utcnow
 from jobhub.jobs.models import Job, JobStatus, ModerationStatus
+from jobhub.resumes import services as resumes
 from jobhub.security import hash_password
 from jobhub.users.models import Role, User
 
@@ -99,6 +100,8 @@ def seed_applications(
         plan += _generated_plan(rng, jobs, wanted)
     if not plan:
         return
+    # Demo candidates (the existing accounts in the plan) apply with their demo resume.
+    resume_ids = resumes.latest_resume_ids(user_ids={w for w, _ in plan if isinstance(w, int)})
     rows = Rows()
     password_hash = hash_password(password)
     members = _members({job.company_id for _, picks in plan for job in picks}, rows, now)
@@ -121,7 +124,16 @@ def seed_applications(
     for candidate_id, picks in candidates:
         for job in picks:
             member_id = members.by_company[job.company_id]
-            application_rows(rng, rows, application_ids.take(), candidate_id, job, member_id, now)
+            application_rows(
+                rng,
+                rows,
+                application_ids.take(),
+                candidate_id,
+                job,
+                member_id,
+                now,
+                resume_id=resume_ids.get(candidate_id),
+            )
     _number(rows)
     _write(rows)
     _recount(job_ids={row["job_id"] for row in rows.applications})

@@ -79,6 +79,22 @@ def own_resumes_query(*, user: User) -> Select:
     )
 
 
+def has_resumes(*, user: User) -> bool:
+    return (
+        db.session.scalar(select(Resume.id).where(Resume.user_id == user.id).limit(1)) is not None
+    )
+
+
+def latest_resume_ids(*, user_ids: set[int]) -> dict[int, int]:
+    """Each user's most recent resume id, for those who have one."""
+    rows = db.session.execute(
+        select(Resume.user_id, func.max(Resume.id))
+        .where(Resume.user_id.in_(user_ids))
+        .group_by(Resume.user_id)
+    )
+    return {user_id: resume_id for user_id, resume_id in rows}
+
+
 def _new_storage_key() -> str:
     token = secrets.token_hex(16)
     return f"resumes/{token[:2]}/{token}"

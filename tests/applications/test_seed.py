@@ -17,7 +17,9 @@ from jobhub.applications.pipeline import ACTIVE_STATUSES, ApplicationStatus, is_
 from jobhub.companies.models import CompanyMember
 from jobhub.db import db
 from jobhub.jobs.models import Job
+from jobhub.resumes.models import AnalysisStatus, Resume
 from jobhub.users.models import User
+from tests.support.mail import eager_tasks
 
 
 def _count(app, model) -> int:
@@ -43,6 +45,26 @@ def test_demo_candidates_apply_to_the_demo_companies(app, runner, client):
     listed = client.get("/api/v1/applications", headers={"Authorization": f"Bearer {token}"})
     assert listed.status_code == 200
     assert all(item["candidate"]["email"].endswith("@jobhub.local") for item in listed.json)
+
+
+def test_demo_candidates_apply_with_analysed_resumes_and_get_match_scores(app, runner):
+    """As `make run` does it: the analysis and the scoring run in process after the seed."""
+    eager_tasks(app)
+    result = runner.invoke(args=["seed", "--jobs", "150"])
+    assert result.exit_code == 0, result.output
+    assert "5 resumes" in result.output
+    with app.app_context():
+        resumes = list(db.session.scalars(select(Resume)))
+        assert len(resumes) == 5
+        assert {r.analysis_status for r in resumes} == {AnalysisStatus.DONE}
+        assert all(len(r.skills) >= 5 for r in resumes)
+        applications = list(db.session.scalars(select(Application)))
+        assert len(applications) == 15
+        by_owner = {r.user_id: r.id for r in resumes}
+        assert all(a.resume_id == by_owner[a.candidate_id] for a in applications)
+        assert all(a.match_score is not None for a in applications)
+        assert all(a.match_explanation["resume_id"] == a.resume_id for a in applications)
+    assert "already present" in runner.invoke(args=["seed", "--jobs", "150"]).output
 
 
 def test_applications_top_up_with_consistent_histories(app, runner):
