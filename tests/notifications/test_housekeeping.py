@@ -44,7 +44,8 @@ def test_seed_welcomes_each_demo_account_once(app, runner):
     assert "4 notifications" in first.output  # admin, two candidates, one employer
     second = runner.invoke(args=["seed", "--candidates", "2", "--employers", "1"])
     assert "already present" in second.output
-    assert _titles(app) == [
+    # (The demo candidates' resume.analyzed notices come too, when the analysis runs.)
+    assert [title for title in _titles(app) if title.startswith("Welcome")] == [
         "Welcome to JobHub, Ada!",
         "Welcome to JobHub, Alice!",
         "Welcome to JobHub, Bilal!",
