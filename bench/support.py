@@ -26,7 +26,7 @@ from typing import Any
 import redis
 import sqlalchemy as sa
 
-from tests.support.servers import ROOT, _process_env, free_port, wait_for
+from tests.support.servers import ROOT, _process_env, free_port, stop_process, wait_for
 
 PG_ADMIN_URL = os.environ.get(
     "JOBHUB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -158,12 +158,7 @@ def celery_worker(
         wait_for(ready, timeout=60, what="the celery worker to be ready")
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -217,12 +212,7 @@ def gunicorn(environ: dict[str, str], *, log_path: Path) -> Iterator[int]:
         wait_for(ready, timeout=60, what="gunicorn to answer /health")
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=20)
 
 
 # -- closed-loop HTTP load ------------------------------------------------------------------

@@ -72,7 +72,7 @@ def gunicorn(
         wait_for(lambda: _answers(server), timeout=30, what=f"gunicorn ({async_mode}) to serve")
         yield server
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def _answers(server: Server) -> bool:
@@ -116,13 +116,14 @@ def celery_worker(environ: dict[str, str], *, tmp_path: Path) -> Iterator[subpro
         wait_for(ready, timeout=45, what="the celery worker to be ready")
         yield process
     finally:
-        _stop(process)
+        stop_process(process)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen, *, timeout: float = 15) -> None:
+    """Terminate, then kill if it has not exited within ``timeout`` seconds."""
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
