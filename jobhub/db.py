@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, event
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -34,6 +35,12 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def value_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A database enum named ``name`` that stores the members' values (what the API
+    shows), not their Python names."""
+    return Enum(enum_class, name=name, values_callable=lambda members: [m.value for m in members])
 
 
 class UtcDateTime(TypeDecorator):

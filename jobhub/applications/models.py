@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -32,14 +31,9 @@ from jobhub.applications.pipeline import (
     RejectionReason,
     Side,
 )
-from jobhub.db import IdMixin, TimestampMixin, db, utcnow
+from jobhub.db import IdMixin, TimestampMixin, db, utcnow, value_enum
 from jobhub.jobs.models import Job
 from jobhub.users.models import User
-
-
-def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(enum_class, name=name, values_callable=lambda e: [m.value for m in e])
-
 
 # Literal SQL (not bound parameters) so the index predicate is the same on both backends.
 _ACTIVE = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(ACTIVE_STATUSES)))
@@ -72,10 +66,10 @@ class Application(IdMixin, TimestampMixin, db.Model):
     )
     cover_letter: Mapped[str | None] = mapped_column(Text, default=None)
     status: Mapped[ApplicationStatus] = mapped_column(
-        _enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED
+        value_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED
     )
     rejection_reason: Mapped[RejectionReason | None] = mapped_column(
-        _enum(RejectionReason, "application_rejection_reason"), default=None
+        value_enum(RejectionReason, "application_rejection_reason"), default=None
     )
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # 0-100, written by resume matching (jobhub.matching.applicants); null until computed.
@@ -105,18 +99,18 @@ class ApplicationEvent(IdMixin, db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     # Null for the initial "applied" entry.
     from_status: Mapped[ApplicationStatus | None] = mapped_column(
-        _enum(ApplicationStatus, "application_status"), default=None
+        value_enum(ApplicationStatus, "application_status"), default=None
     )
     to_status: Mapped[ApplicationStatus] = mapped_column(
-        _enum(ApplicationStatus, "application_status")
+        value_enum(ApplicationStatus, "application_status")
     )
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
     )
-    actor_side: Mapped[Side] = mapped_column(_enum(Side, "application_actor_side"))
+    actor_side: Mapped[Side] = mapped_column(value_enum(Side, "application_actor_side"))
     note: Mapped[str | None] = mapped_column(Text, default=None)
     reason: Mapped[RejectionReason | None] = mapped_column(
-        _enum(RejectionReason, "application_rejection_reason"), default=None
+        value_enum(RejectionReason, "application_rejection_reason"), default=None
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -192,10 +186,10 @@ class Interview(IdMixin, TimestampMixin, db.Model):
     )
     starts_at: Mapped[datetime] = mapped_column()
     duration_minutes: Mapped[int] = mapped_column()
-    kind: Mapped[InterviewKind] = mapped_column(_enum(InterviewKind, "interview_kind"))
+    kind: Mapped[InterviewKind] = mapped_column(value_enum(InterviewKind, "interview_kind"))
     location: Mapped[str | None] = mapped_column(String(500), default=None)
     status: Mapped[InterviewStatus] = mapped_column(
-        _enum(InterviewStatus, "interview_status"), default=InterviewStatus.SCHEDULED
+        value_enum(InterviewStatus, "interview_status"), default=InterviewStatus.SCHEDULED
     )
     # iCalendar SEQUENCE: raised by every change, so calendars take the newest invite.
     sequence: Mapped[int] = mapped_column(default=0)
@@ -240,7 +234,7 @@ class InterviewFeedback(IdMixin, TimestampMixin, db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     rating: Mapped[int] = mapped_column()
     recommendation: Mapped[Recommendation] = mapped_column(
-        _enum(Recommendation, "interview_recommendation")
+        value_enum(Recommendation, "interview_recommendation")
     )
     notes: Mapped[str | None] = mapped_column(Text, default=None)
 
@@ -259,7 +253,7 @@ class InterviewReminder(db.Model):
         ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[ReminderKind] = mapped_column(
-        _enum(ReminderKind, "interview_reminder_kind"), primary_key=True
+        value_enum(ReminderKind, "interview_reminder_kind"), primary_key=True
     )
     starts_at: Mapped[datetime] = mapped_column(primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)

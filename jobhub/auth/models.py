@@ -5,14 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jobhub.db import IdMixin, db, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda members: [m.value for m in members])
+from jobhub.db import IdMixin, db, utcnow, value_enum
 
 
 class RevokedToken(IdMixin, db.Model):
@@ -52,7 +48,7 @@ class AuthSession(IdMixin, db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(64), default=None)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
     end_reason: Mapped[SessionEndReason | None] = mapped_column(
-        _enum(SessionEndReason, "session_end_reason"), default=None
+        value_enum(SessionEndReason, "session_end_reason"), default=None
     )
 
     def __repr__(self) -> str:
@@ -71,7 +67,9 @@ class OneTimeToken(IdMixin, db.Model):
     __table_args__ = (Index("ix_one_time_tokens_user_id_purpose", "user_id", "purpose"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "one_time_token_purpose"))
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        value_enum(TokenPurpose, "one_time_token_purpose")
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The address the token was mailed to: it proves nothing once the email has changed.
     email: Mapped[str] = mapped_column(String(320))

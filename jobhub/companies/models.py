@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobhub.db import IdMixin, SoftDeleteMixin, TimestampMixin, db, utcnow
+from jobhub.db import IdMixin, SoftDeleteMixin, TimestampMixin, db, utcnow, value_enum
 from jobhub.users.models import User
 
 
@@ -27,10 +27,6 @@ class MemberRole(enum.StrEnum):
     RECRUITER = "recruiter"
 
 
-def _values(enum_class: type[enum.Enum]) -> list[str]:
-    return [member.value for member in enum_class]
-
-
 class Company(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "companies"
     __table_args__ = (
@@ -45,7 +41,7 @@ class Company(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     website: Mapped[str | None] = mapped_column(String(500), default=None)
     location: Mapped[str | None] = mapped_column(String(200), default=None)
     size: Mapped[CompanySize | None] = mapped_column(
-        Enum(CompanySize, name="company_size", values_callable=_values), default=None
+        value_enum(CompanySize, "company_size"), default=None
     )
     verified: Mapped[bool] = mapped_column(default=False)
 
@@ -63,9 +59,7 @@ class CompanyMember(IdMixin, db.Model):
 
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(
-        Enum(MemberRole, name="company_member_role", values_callable=_values)
-    )
+    role: Mapped[MemberRole] = mapped_column(value_enum(MemberRole, "company_member_role"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     company: Mapped[Company] = relationship(back_populates="members", lazy="raise")

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Computed,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -27,7 +26,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from jobhub.companies.models import Company
-from jobhub.db import IdMixin, SoftDeleteMixin, TimestampMixin, db, utcnow
+from jobhub.db import IdMixin, SoftDeleteMixin, TimestampMixin, db, utcnow, value_enum
 
 
 class WorkMode(enum.StrEnum):
@@ -77,10 +76,6 @@ class ReportReason(enum.StrEnum):
 class ReportStatus(enum.StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
-
-
-def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(enum_class, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 # The partial-index predicate: the rows anonymous search reads (expiry is checked on top).
@@ -135,19 +130,19 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     description: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(200), default=None)
     country: Mapped[str | None] = mapped_column(String(2), default=None)
-    remote: Mapped[WorkMode] = mapped_column(_enum(WorkMode, "job_remote"))
+    remote: Mapped[WorkMode] = mapped_column(value_enum(WorkMode, "job_remote"))
     employment_type: Mapped[EmploymentType] = mapped_column(
-        _enum(EmploymentType, "job_employment_type")
+        value_enum(EmploymentType, "job_employment_type")
     )
-    seniority: Mapped[Seniority] = mapped_column(_enum(Seniority, "job_seniority"))
+    seniority: Mapped[Seniority] = mapped_column(value_enum(Seniority, "job_seniority"))
     salary_min: Mapped[int | None] = mapped_column(default=None)
     salary_max: Mapped[int | None] = mapped_column(default=None)
     salary_currency: Mapped[str | None] = mapped_column(String(3), default=None)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     nice_to_have_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
-    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus, "job_status"))
+    status: Mapped[JobStatus] = mapped_column(value_enum(JobStatus, "job_status"))
     moderation_status: Mapped[ModerationStatus] = mapped_column(
-        _enum(ModerationStatus, "job_moderation_status")
+        value_enum(ModerationStatus, "job_moderation_status")
     )
     moderation_reason: Mapped[str | None] = mapped_column(Text, default=None)
     moderated_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -198,10 +193,10 @@ class JobReport(IdMixin, db.Model):
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason, "job_report_reason"))
+    reason: Mapped[ReportReason] = mapped_column(value_enum(ReportReason, "job_report_reason"))
     details: Mapped[str | None] = mapped_column(Text, default=None)
     status: Mapped[ReportStatus] = mapped_column(
-        _enum(ReportStatus, "job_report_status"), default=ReportStatus.OPEN
+        value_enum(ReportStatus, "job_report_status"), default=ReportStatus.OPEN
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from jobhub.db import IdMixin, TimestampMixin, db
+from jobhub.db import IdMixin, TimestampMixin, db, value_enum
 from jobhub.storage.models import StoredFileMixin
 
 
@@ -26,10 +26,6 @@ class AnalysisStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-def _values(enum_class: type[enum.Enum]) -> list[str]:
-    return [member.value for member in enum_class]
-
-
 class Resume(IdMixin, TimestampMixin, StoredFileMixin, db.Model):
     """An uploaded resume; the file itself is in storage under ``storage_key``."""
 
@@ -44,12 +40,10 @@ class Resume(IdMixin, TimestampMixin, StoredFileMixin, db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     # ASCII-only name with the detected type's extension, for Content-Disposition.
     download_name: Mapped[str] = mapped_column(String(150))
-    file_format: Mapped[FileFormat] = mapped_column(
-        Enum(FileFormat, name="resume_file_format", values_callable=_values)
-    )
+    file_format: Mapped[FileFormat] = mapped_column(value_enum(FileFormat, "resume_file_format"))
 
     analysis_status: Mapped[AnalysisStatus] = mapped_column(
-        Enum(AnalysisStatus, name="resume_analysis_status", values_callable=_values),
+        value_enum(AnalysisStatus, "resume_analysis_status"),
         default=AnalysisStatus.PENDING,
     )
     analysis_error: Mapped[str | None] = mapped_column(String(500), default=None)

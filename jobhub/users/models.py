@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jobhub.db import IdMixin, TimestampMixin, db
+from jobhub.db import IdMixin, TimestampMixin, db, value_enum
 
 
 class Role(enum.StrEnum):
@@ -25,9 +25,7 @@ class User(IdMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(value_enum(Role, "user_role"))
     is_active: Mapped[bool] = mapped_column(default=True)
     email_verified: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
