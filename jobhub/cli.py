@@ -70,10 +70,20 @@ def seed_command(candidates: int, employers: int, jobs: int, applications: int |
 
 
 def _describe(exc: JobHubError) -> str:
-    details = "; ".join(
-        f"{field}: {' '.join(messages)}" for field, messages in (exc.errors or {}).items()
-    )
+    details = "; ".join(_messages(exc.errors or {}))
     return f"{exc.message} {details}".strip()
+
+
+def _messages(errors: object) -> list[str]:
+    """``{"json": {"password": ["Too short."]}, "rule": "length"}`` as
+    ``["json: password: Too short.", "rule: length"]``."""
+    if isinstance(errors, dict):
+        return [
+            f"{key}: {message}" for key, value in errors.items() for message in _messages(value)
+        ]
+    if isinstance(errors, list | tuple):
+        return [message for value in errors for message in _messages(value)]
+    return [str(errors)]
 
 
 def register_commands(app: Flask) -> None:

@@ -29,7 +29,9 @@ def test_create_admin_refuses_a_password_containing_the_email(app, runner):
             "my-rootadmin-Zebra-42",
         ]
     )
-    assert result.exit_code != 0 and "contains_email" in result.output
+    assert result.exit_code != 0
+    assert "json: password: Do not use your email address in your password." in result.output
+    assert "rule: contains_email" in result.output
 
 
 def test_created_admin_logs_in_and_lists_users(client, runner):
