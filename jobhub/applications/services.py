@@ -26,6 +26,7 @@ from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
 from jobhub.errors import Duplicate, NotFound, ValidationError
 from jobhub.jobs import services as jobs
+from jobhub.notifications import services as notifications
 from jobhub.resumes import services as resumes
 from jobhub.users.models import User
 
@@ -294,5 +295,22 @@ def remove_candidate(*, user: User) -> int:
             application=application, job=application.job, candidate=user, event=event
         )
         withdrawn += 1
+    _redact_notices(user=user, applications=applications)
     db.session.flush()
     return withdrawn
+
+
+def _redact_notices(*, user: User, applications: list[Application]) -> None:
+    """What the companies were told about these applications stops naming the candidate."""
+    members = {
+        member.id
+        for company_id in {application.company_id for application in applications}
+        for member in companies.member_users(company_id=company_id)
+    }
+    notifications.redact_name(
+        recipient_ids=members,
+        data_key="application_id",
+        data_values=[application.id for application in applications],
+        name=user.full_name,
+        replacement=notices.DELETED_CANDIDATE,
+    )

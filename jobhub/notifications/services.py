@@ -286,6 +286,37 @@ def delete_user_data(*, user_id: int) -> None:
     live.disconnect_user(user_id=user_id)
 
 
+def redact_name(
+    *,
+    recipient_ids: Iterable[int],
+    data_key: str,
+    data_values: Iterable[int],
+    name: str,
+    replacement: str,
+) -> int:
+    """Replace ``name`` in the titles and bodies of the notifications these users got about
+    these objects (``data[data_key]`` among ``data_values``); how many changed.
+
+    For a deleted account: what others were told about it stops naming the person.
+    """
+    recipients, values = set(recipient_ids), set(data_values)
+    if not name or not recipients or not values:
+        return 0
+    changed = 0
+    for notification in db.session.scalars(
+        select(Notification).where(
+            Notification.user_id.in_(recipients),
+            Notification.data[data_key].as_integer().in_(values),
+        )
+    ):
+        title = notification.title.replace(name, replacement)
+        body = notification.body.replace(name, replacement)
+        if (title, body) != (notification.title, notification.body):
+            notification.title, notification.body = title, body
+            changed += 1
+    return changed
+
+
 def purge_read(*, read_before: datetime) -> int:
     """Delete every notification read before ``read_before``; unread ones are kept."""
     result = db.session.execute(

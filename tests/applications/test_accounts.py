@@ -56,12 +56,15 @@ def test_deleting_a_candidate_withdraws_open_applications_and_anonymises_all(app
         "/applications",
         f"/applications/{open_one['id']}/history",
         f"/applications/{open_one['id']}/interviews",
-        "/notifications?type=application.status_changed",
+        "/notifications",
     ):
         text = json.dumps(api.get(world.member, path).get_json())
         assert "Carla" not in text and "carla@example.com" not in text, path
     [told] = api.get(world.member, "/notifications?type=application.status_changed").get_json()
     assert told["title"].startswith("Deleted candidate withdrew")
+    # Notices raised before the deletion stop naming the candidate too.
+    [received] = api.get(world.member, "/notifications?type=application.received").get_json()
+    assert received["body"] == "Deleted candidate applied to Backend Engineer."
     # The upcoming interview is cancelled for the team; the old address gets no invite.
     seen = api.get(world.member, f"/interviews/{interview['id']}").get_json()
     assert seen["status"] == "cancelled"
