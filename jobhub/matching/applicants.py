@@ -1,10 +1,10 @@
 """Match scores of applications: the resume each came with, scored against its job.
 
-The ``matching.score_applications`` task calls this when a candidate applies with a
-resume, when that resume's analysis completes, and when the job's title, description
-or skills change. The score is the one the candidate sees at ``/jobs/{id}/match`` for
-the same resume and job. An application without an analysed resume keeps what it has
-(``match_score`` null until one is scored).
+The ``matching.score_applications`` task (batches committed one by one) runs this when a
+candidate applies with a resume, when that resume's analysis completes, and when the
+job's title, description or skills change. The score is the one the candidate sees at
+``/jobs/{id}/match`` for the same resume and job. An application without an analysed
+resume keeps what it has (``match_score`` null until one is scored).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from jobhub.applications.models import Application
-from jobhub.db import db, transaction, utcnow
+from jobhub.db import db
 from jobhub.matching import services
 from jobhub.matching.scoring import MatchResult
 from jobhub.resumes.models import AnalysisStatus, Resume
@@ -47,18 +47,6 @@ def scorable(
     if job_id is not None:
         query = query.where(Application.job_id == job_id)
     return query
-
-
-def score_all(query: Select[tuple[Application]]) -> int:
-    """Score every application of ``query``, committing batch by batch; how many."""
-    scored, after_id = 0, 0
-    while True:
-        with transaction():
-            ids = score_next(query, after_id=after_id, now=utcnow())
-        if not ids:
-            return scored
-        scored += len(ids)
-        after_id = ids[-1]
 
 
 def score_next(query: Select[tuple[Application]], *, after_id: int, now: datetime) -> list[int]:

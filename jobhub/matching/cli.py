@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from jobhub.matching import applicants
+from jobhub.matching.tasks import score_in_batches
 
 matching_cli = AppGroup("matching", help="Resume matching: application match scores.")
 
@@ -26,5 +27,5 @@ def score_applications_command(job_id: int | None, rescore: bool) -> None:
     the scoring.
     """
     query = applicants.scorable(job_id=job_id, unscored_only=not rescore)
-    scored = applicants.score_all(query)
+    scored = score_in_batches(query)
     click.echo(f"Scored {scored} application{'s' if scored != 1 else ''}.")

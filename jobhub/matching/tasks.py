@@ -6,8 +6,11 @@ import logging
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
+from sqlalchemy import Select
 from sqlalchemy.exc import OperationalError
 
+from jobhub.applications.models import Application
+from jobhub.db import transaction, utcnow
 from jobhub.matching import applicants
 
 log = logging.getLogger(__name__)
@@ -37,10 +40,22 @@ def score_applications(
     """
     query = applicants.scorable(application_id=application_id, resume_id=resume_id, job_id=job_id)
     try:
-        return applicants.score_all(query)
+        return score_in_batches(query)
     except OperationalError as exc:
         countdown = get_exponential_backoff_interval(
             BACKOFF_FACTOR, self.request.retries, BACKOFF_MAX, full_jitter=True
         )
         log.warning("match scores: retrying in %ss after %s", countdown, exc)
         raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+def score_in_batches(query: Select[tuple[Application]]) -> int:
+    """Score every application of ``query``, committing batch by batch; how many."""
+    scored, after_id = 0, 0
+    while True:
+        with transaction():
+            ids = applicants.score_next(query, after_id=after_id, now=utcnow())
+        if not ids:
+            return scored
+        scored += len(ids)
+        after_id = ids[-1]
