@@ -28,8 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.support import backend, celery_worker, percentile
+from bench.support import backend, percentile
 from tests.support.documents import docx_bytes, pdf_bytes
+from tests.support.servers import celery_process
 
 NAME = "resumes"
 FULL = {"in_process": 150, "through_celery": 150}
@@ -188,7 +189,7 @@ def through_celery(count: int) -> list[Rate]:
             db.session.remove()
 
         log_path = Path(tmp) / "celery-resumes.log"
-        with celery_worker(environ, app="celery_worker:celery", log_path=log_path):
+        with celery_process(environ, app="celery_worker:celery", log_path=log_path):
             deadline = time.monotonic() + DRAIN_DEADLINE
             while time.monotonic() < deadline:
                 with app.app_context():

@@ -26,8 +26,8 @@ from typing import Any
 import socketio
 from sqlalchemy import insert, select
 
-from bench.support import backend, celery_worker, percentile, raise_open_files_limit
-from tests.support.servers import gunicorn
+from bench.support import backend, percentile, raise_open_files_limit
+from tests.support.servers import celery_process, gunicorn
 
 NAME = "socketio"
 FULL = {"clients": 1000, "connect_concurrency": 50, "batch": 50}
@@ -277,7 +277,7 @@ def run(*, quick: bool = False) -> Result:
         )
         with (
             gunicorn(server_environ, async_mode="eventlet", tmp_path=Path(tmp)) as server,
-            celery_worker(environ, app="bench.worker:celery", log_path=Path(tmp) / "celery.log"),
+            celery_process(environ, app="bench.worker:celery", log_path=Path(tmp) / "celery.log"),
         ):
             result = asyncio.run(_drive(server.url, users, environ, settings))
     return result

@@ -26,7 +26,14 @@ from typing import Any
 import redis
 import sqlalchemy as sa
 
-from tests.support.servers import ROOT, _process_env, free_port, stop_process, wait_for
+from tests.support.servers import (
+    ROOT,
+    _process_env,
+    free_port,
+    spawn,
+    stop_process,
+    wait_for,
+)
 
 PG_ADMIN_URL = os.environ.get(
     "JOBHUB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -125,42 +132,6 @@ def raise_open_files_limit(needed: int) -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-@contextmanager
-def celery_worker(
-    environ: dict[str, str], *, app: str, log_path: Path, concurrency: int = 1
-) -> Iterator[subprocess.Popen]:
-    """A Celery worker for ``app`` (``module:attribute``), ready when this yields."""
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                app,
-                "worker",
-                f"--concurrency={concurrency}",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=_process_env(environ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def ready() -> bool:
-        if process.poll() is not None:
-            raise RuntimeError(f"celery exited early:\n{log_path.read_text()}")
-        return "ready." in log_path.read_text(errors="replace")
-
-    try:
-        wait_for(ready, timeout=60, what="the celery worker to be ready")
-        yield process
-    finally:
-        stop_process(process)
-
-
 def percentile(values: list[float], fraction: float) -> float:
     """The ``fraction`` percentile (nearest rank) of ``values``."""
     ordered = sorted(values)
@@ -194,14 +165,8 @@ def gunicorn(environ: dict[str, str], *, log_path: Path) -> Iterator[int]:
     """
     port = free_port()
     env = _child_env({**environ, "HOST": "127.0.0.1", "PORT": str(port)})
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"]
+    process = spawn(command, env=env, log_path=log_path)
 
     def ready() -> bool:
         if process.poll() is not None:

@@ -59,14 +59,8 @@ def gunicorn(
     port = free_port()
     env = _process_env({**environ, "JOBHUB_ASYNC_MODE": async_mode, "PORT": str(port)})
     log_path = tmp_path / f"gunicorn-{async_mode}-{port}.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", target],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", target]
+    process = spawn(command, env=env, log_path=log_path)
     server = Server(f"http://127.0.0.1:{port}", process, log_path)
     try:
         wait_for(lambda: _answers(server), timeout=30, what=f"gunicorn ({async_mode}) to serve")
@@ -87,36 +81,48 @@ def _answers(server: Server) -> bool:
 @contextmanager
 def celery_worker(environ: dict[str, str], *, tmp_path: Path) -> Iterator[subprocess.Popen]:
     """A real Celery worker (one prefork child) consuming from the test Redis."""
-    env = _process_env(environ)
-    log_path = tmp_path / "celery-worker.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "celery_worker:celery",
-                "worker",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    with celery_process(environ, log_path=tmp_path / "celery-worker.log") as process:
+        yield process
+
+
+@contextmanager
+def celery_process(
+    environ: dict[str, str],
+    *,
+    log_path: Path,
+    app: str = "celery_worker:celery",
+    concurrency: int = 1,
+) -> Iterator[subprocess.Popen]:
+    """A Celery worker for ``app`` (``module:attribute``), ready when this yields."""
+    command = [
+        str(BIN / "celery"),
+        "-A",
+        app,
+        "worker",
+        f"--concurrency={concurrency}",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    process = spawn(command, env=_process_env(environ), log_path=log_path)
 
     def ready() -> bool:
         if process.poll() is not None:
-            raise AssertionError(f"celery exited early:\n{log_path.read_text()}")
+            raise AssertionError(f"celery exited early:\n{log_path.read_text(errors='replace')}")
         return "ready." in log_path.read_text(errors="replace")
 
     try:
-        wait_for(ready, timeout=45, what="the celery worker to be ready")
+        wait_for(ready, timeout=60, what="the celery worker to be ready")
         yield process
     finally:
         stop_process(process)
+
+
+def spawn(command: list[str], *, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Start ``command`` in the project root, its output going to ``log_path``."""
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop_process(process: subprocess.Popen, *, timeout: float = 15) -> None:
