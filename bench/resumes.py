@@ -133,7 +133,7 @@ def _timed(label: str, files: list[bytes], work) -> Rate:
 def in_process(count: int) -> list[Rate]:
     """The analysis and the upload check, one file at a time in this process."""
     from jobhub.resumes.analysis import analyze_text, extract_text
-    from jobhub.resumes.filetypes import detect
+    from jobhub.resumes.files.filetypes import detect
     from jobhub.resumes.models import FileFormat
 
     files = corpus(count, seed=7)

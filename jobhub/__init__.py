@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from flask import Flask
 
 from jobhub.config import Config, load_config
@@ -11,6 +14,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     """Build the app: config → logging → extensions → blueprints → errors → cli."""
     from jobhub import errors, extensions, logs, security, web
     from jobhub.admin import init_admin
+    from jobhub.auth.services import is_token_revoked
     from jobhub.cli import register_commands
 
     if config_class is None:
@@ -28,7 +32,8 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     import jobhub.models  # the complete metadata, for migrations
     import jobhub.tasks  # noqa: F401  (every task registered, in web and worker alike)
 
-    blueprints = _import_blueprints()  # before socket.io binds its handlers
+    _connect_receivers()  # before socket.io binds its handlers
+    blueprints = _blueprints()
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, render_as_batch=True, compare_type=True)
@@ -47,7 +52,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
             "X-RateLimit-Reset",
         ],
     )
-    security.init_jwt(app)
+    security.init_jwt(app, find_user=_find_user, is_revoked=is_token_revoked)
     extensions.celery_init_app(app)
     extensions.api.init_app(app)
     extensions.api.spec.components.security_scheme(
@@ -64,19 +69,45 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     return app
 
 
-def _import_blueprints() -> list:
-    """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
-    from jobhub.applications import receivers as _applications_receivers  # noqa: F401
+def _find_user(user_id: int) -> Any:
+    from jobhub.users.services import get_user
+
+    return get_user(user_id=user_id)
+
+
+# Signal receivers and socket.io handlers, imported (and so connected) in this order, which
+# is the order blinker runs the receivers of one signal in: on ``account_deleted`` the
+# resumes go first and the notifications last.
+RECEIVERS = (
+    "jobhub.resumes.receivers",
+    "jobhub.applications.receivers",
+    "jobhub.applications.interviews.receivers",
+    "jobhub.auth.receivers",
+    "jobhub.companies.receivers",
+    "jobhub.jobs.receivers",
+    "jobhub.jobs.saved_searches.receivers",
+    "jobhub.notifications.receivers",
+    "jobhub.notifications.views",
+    "jobhub.matching.receivers",
+)
+
+
+def _connect_receivers() -> None:
+    """Every domain's receivers and the socket.io handlers (before socket.io binds them)."""
+    for module in RECEIVERS:
+        importlib.import_module(module)
+
+
+def _blueprints() -> list:
+    """Every domain's blueprint with its URL prefix."""
+    from jobhub.applications.interviews.views import blp as interviews
     from jobhub.applications.views import blp as applications
-    from jobhub.applications.views import interviews_blp as interviews
     from jobhub.auth.views import blp as auth
     from jobhub.companies.views import blp as companies
     from jobhub.health.views import blp as health
-    from jobhub.jobs import receivers as _jobs_receivers  # noqa: F401  (account deletion)
-    from jobhub.jobs.views import admin_blp as admin_jobs
+    from jobhub.jobs.moderation.views import blp as admin_jobs
+    from jobhub.jobs.saved_searches.views import blp as saved_searches
     from jobhub.jobs.views import blp as jobs
-    from jobhub.jobs.views import saved_searches_blp as saved_searches
-    from jobhub.matching import receivers as _matching_receivers  # noqa: F401  (match scores)
     from jobhub.matching.views import blp as matching
     from jobhub.notifications.views import blp as notifications
     from jobhub.resumes.views import blp as resumes

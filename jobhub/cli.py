@@ -1,4 +1,4 @@
-"""Flask CLI commands: create-admin, seed and maintenance."""
+"""Flask CLI commands: create-admin, seed, matching and storage maintenance."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import time
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from jobhub.db import transaction
 from jobhub.errors import JobHubError
-from jobhub.matching.cli import matching_cli
+from jobhub.matching.applicants import services as applicants
+from jobhub.matching.tasks import score_in_batches
 from jobhub.seed import seed
 from jobhub.storage.cli import storage_cli
 from jobhub.users import services as users
@@ -67,6 +68,29 @@ def seed_command(candidates: int, employers: int, jobs: int, applications: int |
     created = ", ".join(f"{count} {kind}" for kind, count in report.created.items() if count)
     elapsed = f" in {time.perf_counter() - started:.1f} s"
     click.echo(f"Seeded: {created}{elapsed}." if created else "Seed data already present.")
+
+
+matching_cli = AppGroup("matching", help="Resume matching: application match scores.")
+
+
+@matching_cli.command("score-applications")
+@click.option("--job-id", type=click.IntRange(1), help="Only this job's applications.")
+@click.option(
+    "--all",
+    "rescore",
+    is_flag=True,
+    help="Rescore applications that have a score too (default: only those without one).",
+)
+def score_applications_command(job_id: int | None, rescore: bool) -> None:
+    """Score applications whose resume is analysed, in batches committed one by one.
+
+    The task does this on every apply, analysis and job edit; run this to fill in
+    applications created before match scoring existed, or with --all after changing
+    the scoring.
+    """
+    query = applicants.scorable(job_id=job_id, unscored_only=not rescore)
+    scored = score_in_batches(query)
+    click.echo(f"Scored {scored} application{'s' if scored != 1 else ''}.")
 
 
 def _describe(exc: JobHubError) -> str:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from celery import current_app as celery_current_app
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, event
@@ -107,6 +108,14 @@ def on_commit(callback: Callable[[], Any]) -> None:
         # Tie the callback to a transaction, so that its end (commit or not) settles it.
         session.begin()
     session.info.setdefault(_ON_COMMIT, []).append(callback)
+
+
+def enqueue_after_commit(task: str, /, *args: Any, **kwargs: Any) -> None:
+    """Queue the Celery task registered as ``task`` once the transaction commits.
+
+    By name, so that a service does not import the tasks module that calls it back.
+    """
+    on_commit(lambda: celery_current_app.tasks[task].delay(*args, **kwargs))
 
 
 @event.listens_for(Session, "after_commit")

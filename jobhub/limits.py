@@ -1,4 +1,4 @@
-"""Rate-limit keys and values for the account endpoints.
+"""Rate-limit keys and configured limits for the account endpoints (a core library).
 
 Each limited endpoint counts per client IP and, when its body names an email, per
 normalised email as well, so neither many addresses from one IP nor one address from

@@ -4,26 +4,19 @@ Migrations (autogenerate), the schema check in the tests and the admin panel rel
 this list; a new domain adds its models here.
 """
 
-from jobhub.applications.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationNote,
+from jobhub.applications.interviews.models import (
     Interview,
     InterviewFeedback,
     InterviewInterviewer,
     InterviewReminder,
 )
+from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
 from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
 from jobhub.companies.models import Company, CompanyMember
-from jobhub.jobs import fulltext  # noqa: F401  (DDL events: search trigger, FTS5 table)
-from jobhub.jobs.models import (
-    Job,
-    JobAlert,
-    JobReport,
-    JobSkill,
-    SavedSearch,
-    SavedSearchSkill,
-)
+from jobhub.jobs.models import Job, JobSkill
+from jobhub.jobs.moderation.models import JobReport
+from jobhub.jobs.saved_searches.models import JobAlert, SavedSearch, SavedSearchSkill
+from jobhub.jobs.search import models as _search  # noqa: F401  (DDL events: trigger, FTS5 table)
 from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User

@@ -1,4 +1,4 @@
-"""The password policy: length, personal data, and zxcvbn's common-password data.
+"""The password policy (a core library): length, personal data, zxcvbn's common passwords.
 
 Rules, checked in this order; the first that fails is named in the 422:
 

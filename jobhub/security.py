@@ -1,8 +1,10 @@
-"""Authentication wiring: password hashing, JWT loaders, current_user and role checks.
+"""Authentication, a core library: password hashing, JWT loaders, current_user, auth_required.
 
 The loaders turn every flask-jwt-extended failure into our error envelope, look the
-user up on each request (so a deactivated account is refused at once) and ask the
-auth domain whether a token was revoked.
+user up on each request (so a deactivated account is refused at once) and ask whether
+a token was revoked. Which user an id names and which tokens are revoked are the
+domains' answers, handed in by the app factory (``init_jwt``): this module imports no
+domain.
 """
 
 from __future__ import annotations
@@ -69,22 +71,19 @@ def password_needs_rehash(password_hash: str) -> bool:
 current_user: Any = LocalProxy(lambda: _jwt_current_user)
 
 
-def _load_user(_header: dict, payload: dict) -> Any:
-    from jobhub.users.services import get_user
+def _user_loader(find_user: Callable[[int], Any]) -> Callable[[dict, dict], Any]:
+    """The token's user, looked up on every request; a disabled account is refused."""
 
-    user = get_user(user_id=int(payload["sub"]))
-    if user is None or user.deleted_at is not None:
-        return None
-    g.user_id = user.id
-    if not user.is_active:
-        raise AccountDisabled()
-    return user
+    def load(_header: dict, payload: dict) -> Any:
+        user = find_user(int(payload["sub"]))
+        if user is None or user.deleted_at is not None:
+            return None
+        g.user_id = user.id
+        if not user.is_active:
+            raise AccountDisabled()
+        return user
 
-
-def _token_revoked(_header: dict, payload: dict) -> bool:
-    from jobhub.auth.services import is_token_revoked
-
-    return is_token_revoked(payload)
+    return load
 
 
 def _unauthorized(reason: str) -> Any:
@@ -95,10 +94,16 @@ def _invalid_token(reason: str) -> Any:
     return error_response(401, "unauthorized", f"The token is invalid: {reason}.")
 
 
-def init_jwt(app: Flask) -> None:
+def init_jwt(
+    app: Flask,
+    *,
+    find_user: Callable[[int], Any],
+    is_revoked: Callable[[dict[str, Any]], bool],
+) -> None:
+    """Bind the JWT manager: ``find_user(id)`` and ``is_revoked(payload)`` come from domains."""
     jwt.init_app(app)
-    jwt.user_lookup_loader(_load_user)
-    jwt.token_in_blocklist_loader(_token_revoked)
+    jwt.user_lookup_loader(_user_loader(find_user))
+    jwt.token_in_blocklist_loader(lambda _header, payload: is_revoked(payload))
     jwt.unauthorized_loader(_unauthorized)
     jwt.invalid_token_loader(_invalid_token)
     jwt.expired_token_loader(lambda _h, _p: jobhub_error_response(TokenExpired()))

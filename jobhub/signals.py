@@ -18,8 +18,17 @@ user_logged_out = _events.signal("user-logged-out")
 # kwargs: actor (User), user (User) — a receiver returns True to let the actor read the
 # user's profile (GET /users/{id}); e.g. an employer the candidate applied to.
 user_profile_access = _events.signal("user-profile-access")
+# kwargs: actor (User), resume (Resume) — a receiver returns True to let the actor download
+# the resume's file; e.g. a member of a company the resume was sent to with an application.
+resume_file_access = _events.signal("resume-file-access")
+# kwargs: company (the Company, flushed), changed (set of field names) — after an edit
+company_updated = _events.signal("company-updated")
+# kwargs: company (the Company, soft-deleted and flushed)
+company_deleted = _events.signal("company-deleted")
 # kwargs: application (the new Application, flushed) — sent when a candidate applies
 application_submitted = _events.signal("application-submitted")
+# kwargs: application, event (the ApplicationEvent of the move, flushed)
+application_status_changed = _events.signal("application-status-changed")
 # kwargs: resume (the Resume, analysis done and stored)
 resume_analyzed = _events.signal("resume-analyzed")
 # kwargs: job (the Job) — its title, description or skills changed

@@ -3,13 +3,14 @@
 A new domain with tasks adds its module here; the beat schedule is in jobhub/beat.py.
 """
 
-from jobhub.applications import tasks as applications_tasks
+from jobhub.applications.interviews.reminders import tasks as interview_reminder_tasks
 from jobhub.auth import tasks as auth_tasks
 from jobhub.jobs import tasks as jobs_tasks
+from jobhub.jobs.saved_searches import tasks as saved_search_tasks
 from jobhub.mail import tasks as mail_tasks
 from jobhub.matching import tasks as matching_tasks
 from jobhub.notifications import tasks as notification_tasks
 from jobhub.resumes import tasks as resumes_tasks
 
 __all__ = ["auth_tasks", "jobs_tasks", "mail_tasks", "notification_tasks", "resumes_tasks"]
-__all__ += ["applications_tasks", "matching_tasks"]
+__all__ += ["interview_reminder_tasks", "matching_tasks", "saved_search_tasks"]

@@ -100,7 +100,7 @@ def create_job(*, company, **fields):
 def create_report(*, job, reporter, reason="spam", **fields):
     """A report on a job."""
     from jobhub.db import db
-    from jobhub.jobs.models import JobReport, ReportReason
+    from jobhub.jobs.moderation.models import JobReport, ReportReason
 
     report = JobReport(
         job_id=job.id, reporter_id=reporter.id, reason=ReportReason(reason), **fields
@@ -113,8 +113,8 @@ def create_report(*, job, reporter, reason="spam", **fields):
 def create_saved_search(*, user, **fields):
     """A saved search with alerts on (skills and q prepared as the service does)."""
     from jobhub.db import db
-    from jobhub.jobs.fulltext import fts5_query
-    from jobhub.jobs.models import SavedSearch, SavedSearchSkill
+    from jobhub.jobs.saved_searches.models import SavedSearch, SavedSearchSkill
+    from jobhub.jobs.search.queries import fts5_query
 
     search = SavedSearch(
         user_id=user.id,
@@ -153,8 +153,7 @@ def create_notification(*, user, **fields):
 
 def create_application(*, job, candidate, **fields):
     """An application (status ``applied`` unless given) with its initial history entry."""
-    from jobhub.applications.models import Application, ApplicationEvent
-    from jobhub.applications.pipeline import ApplicationStatus, Side
+    from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus, Side
     from jobhub.db import db, utcnow
 
     now = utcnow()
@@ -182,8 +181,7 @@ def create_application(*, job, candidate, **fields):
 
 def create_application_event(*, application, actor=None, **fields):
     """A recorded move (straight to the table, not through the pipeline)."""
-    from jobhub.applications.models import ApplicationEvent
-    from jobhub.applications.pipeline import Side
+    from jobhub.applications.models import ApplicationEvent, Side
     from jobhub.db import db
 
     event = ApplicationEvent(
@@ -218,7 +216,7 @@ def create_interview(*, application, organizer=None, interviewers=(), **fields):
     """A scheduled interview tomorrow (video, 45 min) with the given interviewers."""
     from datetime import timedelta
 
-    from jobhub.applications.models import Interview, InterviewInterviewer
+    from jobhub.applications.interviews.models import Interview, InterviewInterviewer
     from jobhub.db import db, utcnow
 
     starts_at = fields.pop("starts_at", utcnow() + timedelta(days=1))
@@ -242,7 +240,7 @@ def create_interview(*, application, organizer=None, interviewers=(), **fields):
 
 def create_interview_interviewer(*, interview, user):
     """One interviewer on an interview."""
-    from jobhub.applications.models import InterviewInterviewer
+    from jobhub.applications.interviews.models import InterviewInterviewer
     from jobhub.db import db
 
     row = InterviewInterviewer(interview_id=interview.id, user_id=user.id)
@@ -253,7 +251,7 @@ def create_interview_interviewer(*, interview, user):
 
 def create_interview_feedback(*, interview, author, **fields):
     """Feedback on an interview."""
-    from jobhub.applications.models import InterviewFeedback
+    from jobhub.applications.interviews.models import InterviewFeedback
     from jobhub.db import db
 
     feedback = InterviewFeedback(
@@ -271,7 +269,7 @@ def create_interview_feedback(*, interview, author, **fields):
 
 def create_interview_reminder(*, interview, kind="24h", **fields):
     """A reminder recorded as sent."""
-    from jobhub.applications.models import InterviewReminder, ReminderKind
+    from jobhub.applications.interviews.models import InterviewReminder, ReminderKind
     from jobhub.db import db
 
     reminder = InterviewReminder(

@@ -8,8 +8,7 @@ candidate's only when it is their own. Admins see everything and act for no side
 
 from __future__ import annotations
 
-from jobhub.applications.models import InterviewFeedback
-from jobhub.applications.pipeline import Side
+from jobhub.applications.models import Side
 from jobhub.users.models import Role, User
 
 
@@ -44,24 +43,4 @@ def can_read_notes(user: User) -> bool:
 
 def can_write_notes(user: User) -> bool:
     """Only the company's members write notes."""
-    return side_of(user) == Side.EMPLOYER
-
-
-def can_manage_interviews(user: User) -> bool:
-    """Schedule, reschedule, cancel: the company's members."""
-    return side_of(user) == Side.EMPLOYER
-
-
-def can_read_feedback(user: User) -> bool:
-    """Interview feedback: the company's members, and admins; never the candidate."""
-    return sees_employer_view(user)
-
-
-def can_amend_feedback(user: User, feedback: InterviewFeedback) -> bool:
-    """Feedback is amended by its author only."""
-    return feedback.author_id == user.id
-
-
-def can_give_feedback(user: User) -> bool:
-    """Feedback is given by the company's members (one each per interview)."""
     return side_of(user) == Side.EMPLOYER

@@ -1,11 +1,23 @@
-"""Which applications a caller may see: the one query function every read starts from."""
+"""Reading applications: which a caller may see (every read starts there), lists, history.
+
+``visible_applications_query`` is the one visibility rule; anything outside it is 404.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, exists, false, select
+from sqlalchemy.orm import joinedload
 
-from jobhub.applications.models import Application
+from jobhub.applications.models import (
+    ACTIVE_STATUSES,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    ApplicationStatus,
+)
 from jobhub.companies import services as companies
+from jobhub.db import db
+from jobhub.errors import NotFound
 from jobhub.users.models import Role, User
 
 
@@ -21,3 +33,101 @@ def visible_applications_query(actor: User) -> Select[tuple[Application]]:
     if actor.role == Role.CANDIDATE:
         return query.where(Application.candidate_id == actor.id)
     return query.where(false())
+
+
+def has_active_application(*, candidate_id: int, job_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.candidate_id == candidate_id,
+                    Application.job_id == job_id,
+                    Application.status.in_(ACTIVE_STATUSES),
+                )
+            )
+        )
+    )
+
+
+def get_visible_application(*, actor: User, application_id: int) -> Application:
+    """The application with its job and candidate if ``actor`` may see it; else 404."""
+    application = db.session.scalar(
+        visible_applications_query(actor)
+        .where(Application.id == application_id)
+        .options(joinedload(Application.job), joinedload(Application.candidate))
+    )
+    if application is None:
+        raise NotFound("No such application.")
+    return application
+
+
+def list_query(
+    *,
+    actor: User,
+    status: ApplicationStatus | None = None,
+    job_id: int | None = None,
+    sort: str = "newest",
+) -> Select[tuple[Application]]:
+    """The caller's visible applications, filtered, with job and candidate in one query.
+
+    ``sort=match`` orders by ``match_score`` (highest first, not yet computed last).
+    """
+    query = visible_applications_query(actor).options(
+        joinedload(Application.job), joinedload(Application.candidate)
+    )
+    if status is not None:
+        query = query.where(Application.status == status)
+    if job_id is not None:
+        query = query.where(Application.job_id == job_id)
+    newest = (Application.created_at.desc(), Application.id.desc())
+    if sort == "match":
+        return query.order_by(Application.match_score.desc().nulls_last(), *newest)
+    return query.order_by(*newest)
+
+
+def history_query(*, application: Application) -> Select[tuple[ApplicationEvent]]:
+    """The application's recorded moves, oldest first, with their actors."""
+    return (
+        select(ApplicationEvent)
+        .options(joinedload(ApplicationEvent.actor))
+        .where(ApplicationEvent.application_id == application.id)
+        .order_by(ApplicationEvent.id)
+    )
+
+
+def resume_sent_to_company_of(*, resume_id: int, member_id: int) -> bool:
+    """Whether the resume came with an application to a company the member acts for."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.resume_id == resume_id,
+                    Application.company_id.in_(companies.member_company_ids(user_id=member_id)),
+                )
+            )
+        )
+    )
+
+
+def applied_to_company_of(*, candidate_id: int, member_id: int) -> bool:
+    """Whether the candidate applied to a job of a company the member acts for."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Application.candidate_id == candidate_id,
+                    Application.company_id.in_(companies.member_company_ids(user_id=member_id)),
+                )
+            )
+        )
+    )
+
+
+def notes_query(*, application: Application) -> Select[tuple[ApplicationNote]]:
+    """The company's private notes on the application, oldest first."""
+    return (
+        select(ApplicationNote)
+        .options(joinedload(ApplicationNote.author))
+        .where(ApplicationNote.application_id == application.id)
+        .order_by(ApplicationNote.id)
+    )

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, event
 
 from jobhub import signals
-from jobhub.applications import services
-from jobhub.resumes import services as resumes
+from jobhub.applications import queries, services
 from jobhub.resumes.models import Resume
 from jobhub.users.models import Role, User
 
@@ -25,17 +24,17 @@ def _employer_the_candidate_applied_to(_sender: Any, *, actor: User, user: User,
     """An employer may read the profile of a candidate who applied to their company."""
     if actor.role != Role.EMPLOYER or user.role != Role.CANDIDATE:
         return False
-    return services.applied_to_company_of(candidate_id=user.id, member_id=actor.id)
+    return queries.applied_to_company_of(candidate_id=user.id, member_id=actor.id)
 
 
-def _member_of_a_company_it_was_sent_to(user: User, resume: Resume) -> bool:
+@signals.resume_file_access.connect
+def _member_of_a_company_it_was_sent_to(
+    _sender: Any, *, actor: User, resume: Resume, **_: Any
+) -> bool:
     """The resume's file, for the members of a company it came to with an application."""
-    if user.role != Role.EMPLOYER:
+    if actor.role != Role.EMPLOYER:
         return False
-    return services.resume_sent_to_company_of(resume_id=resume.id, member_id=user.id)
-
-
-resumes.register_file_access_check(_member_of_a_company_it_was_sent_to)
+    return queries.resume_sent_to_company_of(resume_id=resume.id, member_id=actor.id)
 
 
 @event.listens_for(Resume, "after_delete")

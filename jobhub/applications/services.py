@@ -1,33 +1,49 @@
-"""Application services: apply, read, move through the pipeline, history, notes, lists.
+"""Application services: apply, move through the pipeline, notes, account deletion.
 
-Interviews and feedback are in ``jobhub.applications.interviews``; the status machine
-itself is ``pipeline.TRANSITIONS``, enforced by ``transitions.move``.
+``move`` is the one place an application's status changes: checked against the table
+(``models.TRANSITIONS``), locked, recorded, counted, and announced with the
+``application_status_changed`` signal (interviews react to it). Reads start from
+``queries``; interviews and feedback are in ``jobhub.applications.interviews``.
+
+``jobs.applications_count`` counts a job's applications that were not withdrawn (rejected
+and hired ones included): applying adds one, withdrawing takes one away, both as SQL
+increments in the mover's transaction.
+
+The notifications the pipeline raises never carry, to a candidate, an employer's note,
+a rejection reason or feedback: titles, bodies and ``data`` name the job, the company
+and the status only.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
-from sqlalchemy import Connection, Select, exists, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from jobhub import signals
-from jobhub.applications import interviews, notices, transitions
-from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
-from jobhub.applications.pipeline import (
+from jobhub.applications.models import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
     ApplicationStatus,
     RejectionReason,
     Side,
+    describe_refusal,
+    is_allowed,
 )
-from jobhub.applications.queries import visible_applications_query
+from jobhub.applications.queries import has_active_application
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
-from jobhub.errors import Duplicate, NotFound, ValidationError
+from jobhub.errors import Duplicate, InvalidTransition, NotFound, ValidationError
 from jobhub.jobs import services as jobs
+from jobhub.jobs.models import Job
 from jobhub.notifications import services as notifications
-from jobhub.resumes import services as resumes
+from jobhub.resumes import queries as resumes
 from jobhub.users.models import User
 
 SORTS = ("newest", "match")
@@ -55,7 +71,7 @@ def apply(
         raise NotFound("No such job.")
     if resume_id is not None:
         _check_resume(actor=actor, resume_id=resume_id)
-    if _has_active_application(candidate_id=actor.id, job_id=job.id):
+    if has_active_application(candidate_id=actor.id, job_id=job.id):
         raise Duplicate(_DUPLICATE)
     now = utcnow()
     application = Application(
@@ -75,20 +91,24 @@ def apply(
             db.session.flush()
     except IntegrityError:
         raise Duplicate(_DUPLICATE) from None
-    transitions.record(
+    record(
         application=application,
         actor=actor,
         side=Side.CANDIDATE,
         from_status=None,
         to_status=ApplicationStatus.APPLIED,
     )
-    transitions.adjust_applications_count(job_id=job.id, delta=1)
+    adjust_applications_count(job_id=job.id, delta=1)
     db.session.flush()
     application.job = job
     application.candidate = actor
-    notices.application_received(application=application, job=job, candidate=actor)
-    signals.application_submitted.send(current_app._get_current_object(), application=application)
+    application_received(application=application, job=job, candidate=actor)
+    signals.application_submitted.send(_app(), application=application)
     return application
+
+
+def _app() -> Any:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 def _check_resume(*, actor: User, resume_id: int) -> None:
@@ -101,110 +121,90 @@ def _check_resume(*, actor: User, resume_id: int) -> None:
         )
 
 
-def _has_active_application(*, candidate_id: int, job_id: int) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Application.candidate_id == candidate_id,
-                    Application.job_id == job_id,
-                    Application.status.in_(ACTIVE_STATUSES),
-                )
-            )
+# -- moving ------------------------------------------------------------------------------
+
+
+def lock(application: Application) -> ApplicationStatus:
+    """Re-read the status under a row lock (PostgreSQL), so concurrent moves serialise."""
+    db.session.refresh(application, ["status", "rejection_reason"], with_for_update=True)
+    return application.status
+
+
+def adjust_applications_count(*, job_id: int, delta: int) -> None:
+    """Add ``delta`` to the job's count in SQL (no read-modify-write race)."""
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(
+            {
+                Job.applications_count: Job.applications_count + delta,
+                # Kept as is: a new applicant is not an edit of the job.
+                Job.updated_at: Job.updated_at,
+            }
         )
-    )
-
-
-# -- reading -----------------------------------------------------------------------------
-
-
-def get_visible_application(*, actor: User, application_id: int) -> Application:
-    """The application with its job and candidate if ``actor`` may see it; else 404."""
-    application = db.session.scalar(
-        visible_applications_query(actor)
-        .where(Application.id == application_id)
-        .options(joinedload(Application.job), joinedload(Application.candidate))
-    )
-    if application is None:
-        raise NotFound("No such application.")
-    return application
-
-
-def list_query(
-    *,
-    actor: User,
-    status: ApplicationStatus | None = None,
-    job_id: int | None = None,
-    sort: str = "newest",
-) -> Select[tuple[Application]]:
-    """The caller's visible applications, filtered, with job and candidate in one query.
-
-    ``sort=match`` orders by ``match_score`` (highest first, not yet computed last).
-    """
-    query = visible_applications_query(actor).options(
-        joinedload(Application.job), joinedload(Application.candidate)
-    )
-    if status is not None:
-        query = query.where(Application.status == status)
-    if job_id is not None:
-        query = query.where(Application.job_id == job_id)
-    newest = (Application.created_at.desc(), Application.id.desc())
-    if sort == "match":
-        return query.order_by(Application.match_score.desc().nulls_last(), *newest)
-    return query.order_by(*newest)
-
-
-def history_query(*, application: Application) -> Select[tuple[ApplicationEvent]]:
-    """The application's recorded moves, oldest first, with their actors."""
-    return (
-        select(ApplicationEvent)
-        .options(joinedload(ApplicationEvent.actor))
-        .where(ApplicationEvent.application_id == application.id)
-        .order_by(ApplicationEvent.id)
-    )
-
-
-def resume_sent_to_company_of(*, resume_id: int, member_id: int) -> bool:
-    """Whether the resume came with an application to a company the member acts for."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Application.resume_id == resume_id,
-                    Application.company_id.in_(companies.member_company_ids(user_id=member_id)),
-                )
-            )
-        )
-    )
-
-
-def forget_resume(*, resume_id: int, connection: Connection) -> None:
-    """A deleted resume leaves the applications it came with: the database's SET NULL,
-    done here too for SQLite, which does not enforce foreign keys. Runs inside the
-    flush that deletes the resume, hence on its connection."""
-    connection.execute(
-        update(Application)
-        .where(Application.resume_id == resume_id)
-        .values(resume_id=None)
         .execution_options(synchronize_session=False)
     )
 
 
-def applied_to_company_of(*, candidate_id: int, member_id: int) -> bool:
-    """Whether the candidate applied to a job of a company the member acts for."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Application.candidate_id == candidate_id,
-                    Application.company_id.in_(companies.member_company_ids(user_id=member_id)),
-                )
-            )
-        )
+def record(
+    *,
+    application: Application,
+    actor: User | None,
+    side: Side,
+    from_status: ApplicationStatus | None,
+    to_status: ApplicationStatus,
+    note: str | None = None,
+    reason: RejectionReason | None = None,
+) -> ApplicationEvent:
+    """Add one entry to the application's history."""
+    event = ApplicationEvent(
+        application_id=application.id,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor.id if actor is not None else None,
+        actor_side=side,
+        note=note,
+        reason=reason,
+        created_at=utcnow(),
     )
+    db.session.add(event)
+    return event
 
 
-# -- moving ------------------------------------------------------------------------------
+def move(
+    *,
+    application: Application,
+    actor: User,
+    side: Side,
+    target: ApplicationStatus,
+    note: str | None = None,
+    reason: RejectionReason | None = None,
+) -> ApplicationEvent:
+    """Move ``application`` to ``target`` for ``side`` as the transition table allows.
+
+    Anything else is 409 ``invalid_transition`` naming the allowed targets.
+    """
+    current = lock(application)
+    if not is_allowed(side, current, target):
+        raise InvalidTransition(describe_refusal(side, current, target))
+    application.status = target
+    application.status_changed_at = utcnow()
+    if target == ApplicationStatus.REJECTED:
+        application.rejection_reason = reason
+    event = record(
+        application=application,
+        actor=actor,
+        side=side,
+        from_status=current,
+        to_status=target,
+        note=note,
+        reason=reason if target == ApplicationStatus.REJECTED else None,
+    )
+    if target == ApplicationStatus.WITHDRAWN:
+        adjust_applications_count(job_id=application.job_id, delta=-1)
+    db.session.flush()
+    signals.application_status_changed.send(_app(), application=application, event=event)
+    return event
 
 
 def change_status(
@@ -220,28 +220,28 @@ def change_status(
 
     Reaching a final status (hired, rejected, withdrawn) cancels upcoming interviews.
     """
-    event = transitions.move(
+    event = move(
         application=application, actor=actor, side=side, target=target, note=note, reason=reason
     )
-    if target in FINAL_STATUSES:
-        interviews.cancel_upcoming(application=application)
-    notices.status_changed(
+    status_changed(
         application=application, job=application.job, candidate=application.candidate, event=event
     )
     return application
 
 
-# -- notes -------------------------------------------------------------------------------
-
-
-def notes_query(*, application: Application) -> Select[tuple[ApplicationNote]]:
-    """The company's private notes on the application, oldest first."""
-    return (
-        select(ApplicationNote)
-        .options(joinedload(ApplicationNote.author))
-        .where(ApplicationNote.application_id == application.id)
-        .order_by(ApplicationNote.id)
+def forget_resume(*, resume_id: int, connection: Connection) -> None:
+    """A deleted resume leaves the applications it came with: the database's SET NULL,
+    done here too for SQLite, which does not enforce foreign keys. Runs inside the
+    flush that deletes the resume, hence on its connection."""
+    connection.execute(
+        update(Application)
+        .where(Application.resume_id == resume_id)
+        .values(resume_id=None)
+        .execution_options(synchronize_session=False)
     )
+
+
+# -- notes -------------------------------------------------------------------------------
 
 
 def add_note(*, application: Application, author: User, body: str) -> ApplicationNote:
@@ -283,17 +283,14 @@ def remove_candidate(*, user: User) -> int:
         application.resume_id = None
         if application.status not in OPEN_STATUSES:
             continue
-        event = transitions.move(
+        event = move(
             application=application,
             actor=user,
             side=Side.CANDIDATE,
             target=ApplicationStatus.WITHDRAWN,
             note=DELETION_NOTE,
         )
-        interviews.cancel_upcoming(application=application)
-        notices.status_changed(
-            application=application, job=application.job, candidate=user, event=event
-        )
+        status_changed(application=application, job=application.job, candidate=user, event=event)
         withdrawn += 1
     _redact_notices(user=user, applications=applications)
     db.session.flush()
@@ -312,5 +309,85 @@ def _redact_notices(*, user: User, applications: list[Application]) -> None:
         data_key="application_id",
         data_values=[application.id for application in applications],
         name=user.full_name,
-        replacement=notices.DELETED_CANDIDATE,
+        replacement=DELETED_CANDIDATE,
     )
+
+
+# -- what the pipeline tells people ------------------------------------------------------
+
+DELETED_CANDIDATE = "Deleted candidate"
+
+_FOR_CANDIDATE = {
+    ApplicationStatus.SCREENING: "is being reviewed",
+    ApplicationStatus.INTERVIEWING: "moved to the interview stage",
+    ApplicationStatus.OFFERED: "comes with an offer",
+    ApplicationStatus.REJECTED: "was not successful",
+}
+_FOR_EMPLOYER = {
+    ApplicationStatus.WITHDRAWN: "withdrew their application for",
+    ApplicationStatus.HIRED: "accepted the offer for",
+}
+
+
+def candidate_name(application: Application, candidate: User) -> str:
+    """How the employer sees the candidate: by name, or anonymised after account deletion."""
+    if application.is_anonymized or candidate.deleted_at is not None:
+        return DELETED_CANDIDATE
+    return candidate.full_name
+
+
+def application_data(application: Application, job: Job) -> dict[str, Any]:
+    return {
+        "application_id": application.id,
+        "job_id": job.id,
+        "job_title": job.title,
+        "company_id": job.company_id,
+        "company_name": job.company_name,
+    }
+
+
+def application_received(*, application: Application, job: Job, candidate: User) -> None:
+    """``application.received`` to every member of the job's company."""
+    name = candidate_name(application, candidate)
+    for member in companies.member_users(company_id=job.company_id):
+        notifications.notify(
+            user=member,
+            type="application.received",
+            title=f"New application for {job.title}",
+            body=f"{name} applied to {job.title}.",
+            data=application_data(application, job),
+        )
+
+
+def status_changed(
+    *, application: Application, job: Job, candidate: User, event: ApplicationEvent
+) -> None:
+    """An employer's move tells the candidate; a candidate's move tells the members."""
+    data = {
+        **application_data(application, job),
+        "from_status": event.from_status.value if event.from_status else None,
+        "to_status": event.to_status.value,
+    }
+    if event.actor_side == Side.EMPLOYER:
+        phrase = _FOR_CANDIDATE.get(event.to_status, f"is now {event.to_status.value}")
+        notifications.notify(
+            user=candidate,
+            type="application.status_changed",
+            title=f"Your application for {job.title} {phrase}",
+            body=f"Your application for {job.title} at {job.company_name} {phrase}.",
+            data=data,
+        )
+        return
+    name = candidate_name(application, candidate)
+    phrase = _FOR_EMPLOYER.get(event.to_status, f"moved to {event.to_status.value}:")
+    body = f"{name} {phrase} {job.title}."
+    if event.note:
+        body += f"\n\n{event.note}"
+    for member in companies.member_users(company_id=job.company_id):
+        notifications.notify(
+            user=member,
+            type="application.status_changed",
+            title=f"{name} {phrase} {job.title}",
+            body=body,
+            data=data,
+        )

@@ -14,9 +14,13 @@ from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
 from jobhub import signals
-from jobhub.auth import onetime, revocation, sessions
 from jobhub.auth.models import AuthSession, SessionEndReason, TokenPurpose
-from jobhub.auth.sessions import SessionInfo, TokenPair, session_id_of
+from jobhub.auth.onetime import queries as onetime_queries
+from jobhub.auth.onetime import services as onetime
+from jobhub.auth.sessions import queries as session_queries
+from jobhub.auth.sessions import services as sessions
+from jobhub.auth.sessions.queries import session_id_of
+from jobhub.auth.sessions.services import SessionInfo, TokenPair
 from jobhub.db import db
 from jobhub.errors import AccountDisabled, BadRequest, TokenRevoked, Unauthorized, ValidationError
 from jobhub.mail.services import send_mail
@@ -41,12 +45,12 @@ def _logged_out(user_id: int, *, all_sessions: bool) -> None:
 
 def revoke_token(*, payload: dict[str, Any]) -> None:
     """Revoke one decoded token until its expiry."""
-    revocation.revoke(payload["jti"], datetime.fromtimestamp(payload["exp"], UTC))
+    sessions.revoke(payload["jti"], datetime.fromtimestamp(payload["exp"], UTC))
 
 
 def is_token_revoked(payload: dict[str, Any]) -> bool:
     """True when the token's id was revoked or its session was ended."""
-    return revocation.is_revoked(payload["jti"], session_id_of(payload))
+    return session_queries.is_revoked(payload["jti"], session_id_of(payload))
 
 
 # -- registration and login ----------------------------------------------------------
@@ -83,7 +87,7 @@ def refresh(*, user: User, payload: dict[str, Any], ip_address: str | None) -> T
     )
     if pair is not None:
         return pair
-    session = sessions.get(session_id=session_id)
+    session = session_queries.get(session_id=session_id)
     if session is not None and session.user_id == user.id and session.ended_at is None:
         sessions.end([session], reason=SessionEndReason.TOKEN_REUSE)
         _logged_out(user.id, all_sessions=True)
@@ -103,7 +107,7 @@ def logout(*, user: User, payload: dict[str, Any], refresh_token: str | None) ->
         revoke_token(payload=refresh_payload)
         ended.append(session_id_of(refresh_payload))
     for session_id in {sid for sid in ended if sid is not None}:
-        session = sessions.get(session_id=session_id)
+        session = session_queries.get(session_id=session_id)
         if session is not None and session.user_id == user.id:
             sessions.end([session], reason=SessionEndReason.LOGOUT)
     _logged_out(user.id, all_sessions=False)
@@ -130,13 +134,13 @@ def list_sessions(
     *, user: User, payload: dict[str, Any], pagination_parameters: Any
 ) -> list[SessionInfo]:
     """One page of the caller's live sessions, the request's own marked ``current``."""
-    page = paginated(sessions.active_query(user_id=user.id), pagination_parameters)
+    page = paginated(session_queries.active_query(user_id=user.id), pagination_parameters)
     return sessions.describe(page, current_id=session_id_of(payload))
 
 
 def get_live_session(*, session_id: int) -> AuthSession | None:
-    session = sessions.get(session_id=session_id)
-    return session if session is not None and sessions.is_active(session) else None
+    session = session_queries.get(session_id=session_id)
+    return session if session is not None and session_queries.is_active(session) else None
 
 
 def end_session(*, user: User, session: AuthSession, payload: dict[str, Any]) -> None:
@@ -199,7 +203,7 @@ def request_password_reset(*, email: str) -> None:
 
 def reset_password(*, token: str, new_password: str) -> None:
     """Set a new password with a mailed token (once); every session of the account ends."""
-    record = onetime.find_valid(raw=token, purpose=TokenPurpose.PASSWORD_RESET)
+    record = onetime_queries.find_valid(raw=token, purpose=TokenPurpose.PASSWORD_RESET)
     user = users.get_user(user_id=record.user_id) if record is not None else None
     if record is None or user is None or not _token_still_applies(user, record.email):
         raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
@@ -229,7 +233,7 @@ def request_email_verification(*, user: User) -> None:
 
 def confirm_email(*, token: str) -> User:
     """Mark the address the token was mailed to as verified (once)."""
-    record = onetime.find_valid(raw=token, purpose=TokenPurpose.EMAIL_VERIFICATION)
+    record = onetime_queries.find_valid(raw=token, purpose=TokenPurpose.EMAIL_VERIFICATION)
     user = users.get_user(user_id=record.user_id) if record is not None else None
     if record is None or user is None or not _token_still_applies(user, record.email):
         raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
@@ -276,14 +280,3 @@ def _send_password_changed(user: User, *, how: str) -> None:
 
 def _link(path: str, token: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/{path}?token={token}"
-
-
-# -- other domains' events -----------------------------------------------------------
-
-
-@signals.account_deleted.connect
-def _end_sessions_of_deleted_account(sender: Any, *, user: User, **_: Any) -> None:
-    """A deleted account keeps no session and no pending mailed token."""
-    sessions.end_all(user_id=user.id, reason=SessionEndReason.ACCOUNT_DELETED)
-    onetime.revoke_unused(user_id=user.id)
-    signals.user_logged_out.send(sender, user_id=user.id, all_sessions=True)

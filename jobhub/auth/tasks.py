@@ -7,8 +7,9 @@ from datetime import timedelta
 from celery import shared_task
 from sqlalchemy import delete
 
-from jobhub.auth import onetime, revocation
 from jobhub.auth.models import AuthSession
+from jobhub.auth.onetime import services as onetime
+from jobhub.auth.sessions import services as sessions
 from jobhub.db import transaction, utcnow
 
 # Ended and expired sessions stay listed nowhere but are kept this long for support.
@@ -19,7 +20,7 @@ STALE_AFTER = timedelta(days=30)
 def purge_expired_revocations() -> int:
     """Delete database revocations of tokens past their expiry (embedded default)."""
     with transaction():
-        return revocation.purge_expired()
+        return sessions.purge_expired()
 
 
 @shared_task(name="auth.purge_stale_sessions")

@@ -7,7 +7,8 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from jobhub.auth import limits, policies, services
+from jobhub import limits
+from jobhub.auth import policies, services
 from jobhub.auth.schemas import (
     EXAMPLE_PASSWORD,
     LOGIN_EXAMPLE,

@@ -6,9 +6,11 @@ import re
 import unicodedata
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from jobhub import signals
 from jobhub.companies.models import Company, CompanyMember, MemberRole
 from jobhub.db import db, utcnow
 from jobhub.errors import Conflict, Duplicate, NotFound, ValidationError
@@ -82,26 +84,30 @@ def _escape_like(text: str) -> str:
 
 
 def update_company(*, company: Company, changes: dict[str, Any]) -> Company:
-    """Apply edits (the slug never changes); a new name reaches the company's jobs."""
-    from jobhub.jobs import services as jobs
-
-    renamed = "name" in changes and changes["name"] != company.name
+    """Apply edits (the slug never changes); ``company_updated`` names what changed."""
+    changed = set()
     for field in EDITABLE_FIELDS:
         if field in changes:
+            if changes[field] != getattr(company, field):
+                changed.add(field)
             setattr(company, field, changes[field])
     db.session.flush()
-    if renamed or "verified" in changes:
-        jobs.company_changed(company=company)
+    if "verified" in changes:
+        changed.add("verified")  # re-sent as it was, it still refreshes the jobs' listing
+    if changed:
+        signals.company_updated.send(_app(), company=company, changed=changed)
     return company
 
 
 def delete_company(*, company: Company) -> None:
-    """Soft-delete the company and every job of it (jobs stay restorable by admins)."""
-    from jobhub.jobs import services as jobs
-
+    """Soft-delete the company; ``company_deleted`` lets its jobs go with it."""
     company.deleted_at = utcnow()
-    jobs.remove_company_jobs(company=company)
+    signals.company_deleted.send(_app(), company=company)
     db.session.flush()
+
+
+def _app() -> Any:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 # -- members -------------------------------------------------------------------------

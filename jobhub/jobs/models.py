@@ -1,7 +1,10 @@
-"""Jobs, their skills (for SQL filtering), reports and the search vector.
+"""Jobs, their skills (for SQL filtering) and the search vector.
+
+Reports live in ``jobhub.jobs.moderation.models``, saved searches and their alerts in
+``jobhub.jobs.saved_searches.models``.
 
 Full-text search lives in the database: on PostgreSQL a weighted ``tsvector`` column
-kept by a trigger (see ``jobhub.jobs.fulltext``), on SQLite an FTS5 table kept by
+kept by a trigger (see ``jobhub.jobs.search.models``), on SQLite an FTS5 table kept by
 triggers. ``company_name`` is denormalised from the company so the trigger needs no
 join; renaming a company rewrites it on the company's jobs.
 """
@@ -19,14 +22,13 @@ from sqlalchemy import (
     Index,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from jobhub.companies.models import Company
-from jobhub.db import IdMixin, SoftDeleteMixin, TimestampMixin, db, utcnow, value_enum
+from jobhub.db import IdMixin, SoftDeleteMixin, TimestampMixin, db, value_enum
 
 
 class WorkMode(enum.StrEnum):
@@ -63,19 +65,6 @@ class ModerationStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     FLAGGED = "flagged"
-
-
-class ReportReason(enum.StrEnum):
-    SPAM = "spam"
-    SCAM = "scam"
-    OFFENSIVE = "offensive"
-    DUPLICATE = "duplicate"
-    OTHER = "other"
-
-
-class ReportStatus(enum.StrEnum):
-    OPEN = "open"
-    RESOLVED = "resolved"
 
 
 # The partial-index predicate: the rows anonymous search reads (expiry is checked on top).
@@ -182,73 +171,3 @@ class JobSkill(db.Model):
     job_id: Mapped[int] = mapped_column(
         ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-
-
-class JobReport(IdMixin, db.Model):
-    __tablename__ = "job_reports"
-    __table_args__ = (
-        UniqueConstraint("job_id", "reporter_id"),
-        Index("ix_job_reports_job_id_status", "job_id", "status"),
-    )
-
-    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    reason: Mapped[ReportReason] = mapped_column(value_enum(ReportReason, "job_report_reason"))
-    details: Mapped[str | None] = mapped_column(Text, default=None)
-    status: Mapped[ReportStatus] = mapped_column(
-        value_enum(ReportStatus, "job_report_status"), default=ReportStatus.OPEN
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
-
-
-class SavedSearch(IdMixin, TimestampMixin, db.Model):
-    """A candidate's named search: the flat parameters of ``GET /jobs``, plus alerts."""
-
-    __tablename__ = "saved_searches"
-    __table_args__ = (Index("ix_saved_searches_alert", "alert"),)
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    alert: Mapped[bool] = mapped_column(default=True)
-    q: Mapped[str | None] = mapped_column(String(200), default=None)
-    # ``q`` compiled to an FTS5 query once, so alert matching stays in SQL on SQLite.
-    q_fts: Mapped[str | None] = mapped_column(Text, default=None)
-    location: Mapped[str | None] = mapped_column(String(200), default=None)
-    country: Mapped[str | None] = mapped_column(String(2), default=None)
-    remote: Mapped[str | None] = mapped_column(String(20), default=None)
-    employment_type: Mapped[str | None] = mapped_column(String(20), default=None)
-    seniority: Mapped[str | None] = mapped_column(String(20), default=None)
-    salary_min: Mapped[int | None] = mapped_column(default=None)
-    salary_currency: Mapped[str | None] = mapped_column(String(3), default=None)
-    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
-    company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("companies.id", ondelete="CASCADE"), default=None, index=True
-    )
-    posted_within_days: Mapped[int | None] = mapped_column(default=None)
-    sort: Mapped[str | None] = mapped_column(String(20), default=None)
-
-
-class SavedSearchSkill(db.Model):
-    """One required skill of a saved search, for matching new jobs in SQL."""
-
-    __tablename__ = "saved_search_skills"
-
-    saved_search_id: Mapped[int] = mapped_column(
-        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
-    )
-    skill: Mapped[str] = mapped_column(String(100), primary_key=True)
-
-
-class JobAlert(db.Model):
-    """A job.match already raised: the primary key makes a second one impossible."""
-
-    __tablename__ = "job_alerts"
-
-    saved_search_id: Mapped[int] = mapped_column(
-        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
-    )
-    job_id: Mapped[int] = mapped_column(
-        ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,17 +1,22 @@
-"""Reactions to other domains' events (``jobhub.signals``)."""
+"""Reactions to other domains' events (``jobhub.signals``): what companies do to their jobs."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from jobhub import signals
-from jobhub.companies import services as companies
-from jobhub.jobs import saved_searches
-from jobhub.users.models import User
+from jobhub.companies.models import Company
+from jobhub.jobs import services
 
 
-@signals.account_deleted.connect
-def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> None:
-    """Memberships go (a sole owner's company passes on or closes); saved searches go."""
-    companies.remove_user(user=user)
-    saved_searches.remove_user(user=user)
+@signals.company_updated.connect
+def _on_company_updated(_sender: Any, *, company: Company, changed: set[str], **_: Any) -> None:
+    """A rename reaches the jobs' copy of the name; verification changes their listing."""
+    if changed & {"name", "verified"}:
+        services.company_changed(company=company)
+
+
+@signals.company_deleted.connect
+def _on_company_deleted(_sender: Any, *, company: Company, **_: Any) -> None:
+    """A deleted company's jobs are soft-deleted (and closed) with it."""
+    services.remove_company_jobs(company=company)

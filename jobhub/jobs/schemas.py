@@ -1,4 +1,4 @@
-"""Job, report, moderation and saved-search payloads."""
+"""Job payloads and the search parameters (reports: ``moderation``; ``saved_searches``)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,28 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from jobhub.jobs.currencies import CURRENCIES
 from jobhub.jobs.models import (
     EmploymentType,
     JobStatus,
     ModerationStatus,
-    ReportReason,
-    ReportStatus,
     Seniority,
     WorkMode,
 )
 from jobhub.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from jobhub.schemas import Schema, UtcDateTime
 
+# ISO 4217 currency codes accepted for salaries (active codes, 2026).
+_CODES = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
+    TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR
+    ZMW ZWG
+"""
+CURRENCIES = frozenset(_CODES.split())
 MAX_SALARY = 100_000_000
 MAX_SKILLS = 30
 
@@ -154,7 +163,7 @@ class JobSchema(Schema):
     deleted_at = UtcDateTime(allow_none=True)
 
 
-class _SearchFilters(Schema):
+class SearchFilters(Schema):
     q = ma.fields.String(validate=validate.Length(min=1, max=200))
     location = ma.fields.String(validate=validate.Length(min=1, max=200))
     country = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
@@ -188,7 +197,7 @@ class _SearchFilters(Schema):
         return {key: value for key, value in cleaned.items() if value != ""}
 
 
-class JobSearchArgsSchema(_SearchFilters):
+class JobSearchArgsSchema(SearchFilters):
     skills = SkillQueryList(
         metadata={"description": "Comma-separated; every one required (aliases accepted)."}
     )
@@ -209,60 +218,3 @@ class MyJobsArgsSchema(Schema):
     deleted = ma.fields.Boolean(
         load_default=False, metadata={"description": "List the deleted jobs (to restore)."}
     )
-
-
-class ReportCreateSchema(Schema):
-    reason = ma.fields.Enum(ReportReason, by_value=True, required=True)
-    details = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-
-
-class ReportSchema(Schema):
-    id = ma.fields.Integer()
-    job_id = ma.fields.Integer()
-    reason = ma.fields.Enum(ReportReason, by_value=True)
-    details = ma.fields.String(allow_none=True)
-    status = ma.fields.Enum(ReportStatus, by_value=True)
-    created_at = UtcDateTime()
-
-
-class ModerationSchema(Schema):
-    decision = ma.fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
-    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-
-
-class ModerationQueueArgsSchema(Schema):
-    moderation_status = ma.fields.Enum(
-        ModerationStatus,
-        by_value=True,
-        validate=validate.OneOf([ModerationStatus.PENDING, ModerationStatus.FLAGGED]),
-    )
-
-
-class SavedSearchCreateSchema(_SearchFilters):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
-    alert = ma.fields.Boolean(load_default=True)
-
-
-class SavedSearchUpdateSchema(_SearchFilters):
-    name = ma.fields.String(validate=validate.Length(min=1, max=100))
-    alert = ma.fields.Boolean()
-
-
-class SavedSearchSchema(Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    alert = ma.fields.Boolean()
-    q = ma.fields.String(allow_none=True)
-    location = ma.fields.String(allow_none=True)
-    country = ma.fields.String(allow_none=True)
-    remote = ma.fields.String(allow_none=True)
-    employment_type = ma.fields.String(allow_none=True)
-    seniority = ma.fields.String(allow_none=True)
-    salary_min = ma.fields.Integer(allow_none=True)
-    salary_currency = ma.fields.String(allow_none=True)
-    skills = ma.fields.List(ma.fields.String())
-    company_id = ma.fields.Integer(allow_none=True)
-    posted_within_days = ma.fields.Integer(allow_none=True)
-    sort = ma.fields.String(allow_none=True)
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()

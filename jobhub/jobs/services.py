@@ -1,18 +1,25 @@
 """Job services: posting, editing, status moves, soft delete, views and expiry.
 
-Moderation and reports are in ``jobhub.jobs.moderation``; saved searches and their alerts
-in ``jobhub.jobs.saved_searches``. Every write retires the anonymous search cache after
-commit, and a write that leaves a job public queues the saved-search alert task.
+Searching is in ``jobhub.jobs.search``, moderation and reports in ``jobhub.jobs.moderation``,
+saved searches and their alerts in ``jobhub.jobs.saved_searches``. Every write retires
+the anonymous search cache after commit, and a write that leaves a job public queues the
+saved-search alert task.
+
+Views are counted in Redis and flushed to ``jobs.views`` by a beat task; without Redis
+they are written straight to the database with an atomic ``UPDATE … views = views + 1``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+import redis
 from flask import current_app
-from flask_smorest import Blueprint
-from sqlalchemy import Select, delete, insert, update
+from sqlalchemy import Select, bindparam, delete, insert, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,12 +27,13 @@ from jobhub import signals
 from jobhub import skills as taxonomy
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company, MemberRole
-from jobhub.db import db, on_commit, utcnow
+from jobhub.db import db, enqueue_after_commit, utcnow
 from jobhub.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from jobhub.jobs import cache, policies, search
+from jobhub.extensions import redis_store
 from jobhub.jobs.models import Job, JobSkill, JobStatus, ModerationStatus
 from jobhub.jobs.queries import visible_jobs_query
-from jobhub.users.models import User
+from jobhub.jobs.search import services as search
+from jobhub.users.models import Role, User
 
 ALLOWED_MOVES: dict[JobStatus, tuple[JobStatus, ...]] = {
     JobStatus.DRAFT: (JobStatus.PUBLISHED,),
@@ -48,6 +56,9 @@ CONTENT_FIELDS = (
     "nice_to_have_skills",
 )
 EDITABLE_FIELDS = (*CONTENT_FIELDS, "expires_at")
+VIEWS_KEY = "jobhub:jobs:views"
+VIEWS_FLUSHING_PREFIX = "jobhub:jobs:views:flushing:"
+log = logging.getLogger(__name__)
 # What a resume is matched against (jobhub.matching): edits to these rescore applicants.
 MATCHED_FIELDS = frozenset({"title", "description", "skills", "nice_to_have_skills"})
 
@@ -67,41 +78,16 @@ def get_visible_job(*, actor: User | None, job_id: int, deleted: bool = False) -
 def read_job(*, actor: User | None, job_id: int) -> Job:
     """A visible job; a public job's view by its audience is counted."""
     job = get_visible_job(actor=actor, job_id=job_id)
-    if is_public(job) and policies.counts_as_view(actor, membership(actor=actor, job=job)):
+    if is_public(job) and _counts_as_view(actor, membership(actor=actor, job=job)):
         record_view(job=job)
     else:
-        set_committed_value(job, "views", job.views + cache.pending_views(job.id))
+        set_committed_value(job, "views", job.views + pending_views(job.id))
     return job
 
 
-def _search_params(args: dict[str, Any]) -> dict[str, Any]:
-    params = {name: args[name] for name in (*search.FILTERS, "sort") if args.get(name) is not None}
-    if "skills" in params:
-        params["skills"] = taxonomy.normalize(params["skills"])
-    return params
-
-
-def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Page, dict]:
-    """Run a search; returns the page and its X-Pagination metadata."""
-    params = _search_params(args)
-    page, page_size, cursor = args.get("page", 1), args["page_size"], args.get("cursor")
-    result = search.run(
-        search.plan(actor=actor, params=params),
-        page=page,
-        page_size=page_size,
-        cursor=cursor,
-        fingerprint=search.fingerprint(params),
-    )
-    if cursor:
-        meta: dict[str, Any] = {"page_size": page_size}
-    else:
-        total = min(result.total, search.COUNT_CAP)
-        meta = Blueprint._make_pagination_metadata(page, page_size, total)
-        if result.total > search.COUNT_CAP:
-            meta["total_capped"] = True
-    if result.next_cursor:
-        meta["next_cursor"] = result.next_cursor
-    return result, meta
+def _counts_as_view(actor: User | None, membership: MemberRole | None) -> bool:
+    """The audience's views count; the company's own members and admins do not."""
+    return (actor is None or actor.role != Role.ADMIN) and membership is None
 
 
 def membership(*, actor: User | None, job: Job) -> MemberRole | None:
@@ -195,16 +181,9 @@ def _publish(job: Job, company: Company, now: datetime) -> None:
 
 def job_written(job: Job) -> None:
     """After any write: retire cached searches; if public, look for matching alerts."""
-    cache.invalidate_search()
+    search.invalidate_search()
     if is_public(job):
-        job_id, public_since = job.id, utcnow().isoformat()
-        on_commit(lambda: _enqueue_alerts(job_id, public_since))
-
-
-def _enqueue_alerts(job_id: int, public_since: str) -> None:
-    from jobhub.jobs.tasks import match_saved_searches
-
-    match_saved_searches.delay(job_id, public_since)
+        enqueue_after_commit("jobs.match_saved_searches", job.id, utcnow().isoformat())
 
 
 def create_job(*, actor: User, company: Company, data: dict[str, Any]) -> Job:
@@ -295,7 +274,7 @@ def restore_job(*, job: Job) -> Job:
 
 def record_view(*, job: Job) -> None:
     """Count a view; ``job.views`` shows it at once, the database gets it on flush."""
-    pending = cache.count_view(job.id)
+    pending = count_view(job.id)
     # Not a change to persist: the counter (Redis or an UPDATE) already holds it.
     set_committed_value(job, "views", job.views + pending)
 
@@ -311,7 +290,7 @@ def company_changed(*, company: Company) -> None:
         .values(company_name=company.name)
         .execution_options(synchronize_session=False)
     )
-    cache.invalidate_search()
+    search.invalidate_search()
 
 
 def remove_company_jobs(*, company: Company) -> None:
@@ -329,7 +308,7 @@ def remove_company_jobs(*, company: Company) -> None:
         .values(status=JobStatus.CLOSED, closed_at=now)
         .execution_options(synchronize_session=False)
     )
-    cache.invalidate_search()
+    search.invalidate_search()
 
 
 def close_expired(*, now: datetime | None = None) -> int:
@@ -342,5 +321,70 @@ def close_expired(*, now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount:
-        cache.invalidate_search()
+        search.invalidate_search()
     return result.rowcount
+
+
+# -- the view counter -----------------------------------------------------------------------------
+
+
+def _redis() -> redis.Redis | None:
+    return redis_store.client(current_app)
+
+
+def count_view(job_id: int) -> int:
+    """Count one view; return the views not yet reflected in ``Job.views``."""
+    client = _redis()
+    if client is not None:
+        try:
+            return int(client.hincrby(VIEWS_KEY, str(job_id), 1))
+        except redis.RedisError:
+            log.warning("view counter unavailable; counting in the database", exc_info=True)
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(views=Job.views + 1, updated_at=Job.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    return 1
+
+
+def pending_views(job_id: int) -> int:
+    """Views counted in Redis and not yet flushed to the database."""
+    client = _redis()
+    if client is None:
+        return 0
+    try:
+        return int(client.hget(VIEWS_KEY, str(job_id)) or 0)
+    except redis.RedisError:
+        return 0
+
+
+def flush_views() -> int:
+    """Move counted views from Redis into ``jobs.views``; returns the views written.
+
+    The live hash is renamed first, so views counted meanwhile go to a fresh hash; a
+    renamed hash left by a crashed flush is picked up by the next one.
+    """
+    client = _redis()
+    if client is None:
+        return 0
+    with contextlib.suppress(redis.ResponseError):  # nothing counted since the last flush
+        client.rename(VIEWS_KEY, f"{VIEWS_FLUSHING_PREFIX}{uuid.uuid4().hex}")
+    written = 0
+    for key in client.scan_iter(match=f"{VIEWS_FLUSHING_PREFIX}*"):
+        counts = {int(k): int(v) for k, v in client.hgetall(key).items()}
+        if counts:
+            statement = (
+                update(Job)
+                .where(Job.id == bindparam("job_id"))
+                .values(views=Job.views + bindparam("added"), updated_at=Job.updated_at)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.connection().execute(
+                statement, [{"job_id": k, "added": v} for k, v in counts.items()]
+            )
+            db.session.commit()
+            written += sum(counts.values())
+        client.delete(key)
+    return written

@@ -1,25 +1,11 @@
-"""Job tasks: saved-search alerts, expiry, and the view-counter flush."""
+"""Job tasks: expiry, and the view-counter flush (saved-search alerts: ``saved_searches``)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from celery import shared_task
 
 from jobhub.db import transaction
-from jobhub.jobs import alerts, cache, services
-
-
-@shared_task(name="jobs.match_saved_searches")
-def match_saved_searches(job_id: int, public_since: str | None = None) -> int:
-    """Alert the owners of the saved searches a newly public job matches (idempotent).
-
-    ``public_since`` (ISO-8601) is when the job became public; searches saved after it
-    are left out, however late the task runs.
-    """
-    since = datetime.fromisoformat(public_since) if public_since else None
-    with transaction():
-        return alerts.raise_alerts(job_id=job_id, public_since=since)
+from jobhub.jobs import services
 
 
 @shared_task(name="jobs.close_expired")
@@ -33,4 +19,4 @@ def close_expired() -> int:
 def flush_views() -> int:
     """Write the views counted in Redis to the database."""
     with transaction():
-        return cache.flush_views()
+        return services.flush_views()

@@ -1,4 +1,4 @@
-"""Job endpoints (SPEC §3): search, posting, moderation; thin views → policy → service."""
+"""Job endpoints (SPEC §3): search, posting, reports; thin views → policy → one service call."""
 
 from __future__ import annotations
 
@@ -11,28 +11,25 @@ from flask_smorest import Blueprint
 
 from jobhub.companies import services as companies
 from jobhub.errors import Forbidden, NotFound, ValidationError
-from jobhub.jobs import cache, moderation, policies, saved_searches, services
-from jobhub.jobs.models import Job, JobReport, SavedSearch
+from jobhub.jobs import policies, services
+from jobhub.jobs.models import Job
+from jobhub.jobs.moderation import policies as moderation_policies
+from jobhub.jobs.moderation import services as moderation
+from jobhub.jobs.moderation.models import JobReport
+from jobhub.jobs.moderation.schemas import ReportCreateSchema, ReportSchema
 from jobhub.jobs.schemas import (
     JobCreateSchema,
     JobSchema,
     JobSearchArgsSchema,
     JobUpdateSchema,
-    ModerationQueueArgsSchema,
-    ModerationSchema,
     MyJobsArgsSchema,
-    ReportCreateSchema,
-    ReportSchema,
-    SavedSearchCreateSchema,
-    SavedSearchSchema,
-    SavedSearchUpdateSchema,
 )
+from jobhub.jobs.search import services as search
 from jobhub.pagination import PAGINATION, paginated
 from jobhub.security import BEARER, auth_required, current_user
 from jobhub.users.models import User
 
 blp = Blueprint("jobs", __name__, description="Job posting, search, reports.")
-admin_blp = Blueprint("admin-jobs", __name__, description="Job moderation (admins).")
 
 # Public endpoints that also accept a token (members and admins see more).
 OPTIONAL_BEARER = [{}, *BEARER]
@@ -67,15 +64,15 @@ def search_jobs(args: dict[str, Any]) -> Response:
     actor = _optional_user()
     cache_key = None
     if actor is None:  # only anonymous results are shared, so they are the ones cached
-        cached, cache_key = cache.cached_search(args)
+        cached, cache_key = search.cached_search(args)
         if cached is not None:
             entry = json.loads(cached)
             return _json_response(entry["body"], entry["pagination"], cache_state="hit")
-    result, pagination = services.search_jobs(actor=actor, args=args)
+    result, pagination = search.search_jobs(actor=actor, args=args)
     body = json.dumps(JobSchema(many=True).dump(result.jobs))
     header = json.dumps(pagination)
     if cache_key is not None:
-        cache.store_search(cache_key, json.dumps({"body": body, "pagination": header}))
+        search.store_search(cache_key, json.dumps({"body": body, "pagination": header}))
     return _json_response(body, header, cache_state="miss" if cache_key else None)
 
 
@@ -160,91 +157,10 @@ def restore_job(job_id: int) -> Job:
 def report_job(data: dict[str, Any], job_id: int) -> JobReport:
     """Report a job (once per user); three open reports hide it until an admin decides."""
     job = services.get_visible_job(actor=current_user, job_id=job_id)
-    if not policies.can_report_job(current_user, services.membership(actor=current_user, job=job)):
+    if not moderation_policies.can_report_job(
+        current_user, services.membership(actor=current_user, job=job)
+    ):
         raise Forbidden("You cannot report your own company's job.")
     return moderation.report_job(
         job=job, actor=current_user, reason=data["reason"], details=data.get("details")
     )
-
-
-@admin_blp.route("/jobs/<int:job_id>/moderate", methods=["POST"])
-@auth_required("admin")
-@admin_blp.arguments(ModerationSchema)
-@admin_blp.response(200, JobSchema)
-def moderate_job(data: dict[str, Any], job_id: int) -> Job:
-    """Approve or reject a job; its open reports are resolved and its employer notified."""
-    if not policies.can_moderate(current_user):
-        raise Forbidden()
-    job = services.get_visible_job(actor=current_user, job_id=job_id)
-    return moderation.moderate_job(
-        job=job, actor=current_user, decision=data["decision"], reason=data.get("reason")
-    )
-
-
-@admin_blp.route("/jobs/queue")
-@auth_required("admin")
-@admin_blp.arguments(ModerationQueueArgsSchema, location="query")
-@admin_blp.response(200, JobSchema(many=True))
-@admin_blp.paginate(**PAGINATION)
-def moderation_queue(args: dict[str, Any], pagination_parameters) -> list[Job]:
-    """Published jobs awaiting a decision (pending or flagged), oldest first."""
-    query = moderation.moderation_queue_query(actor=current_user, **args)
-    return paginated(query, pagination_parameters)
-
-
-# -- saved searches ----------------------------------------------------------------------
-
-saved_searches_blp = Blueprint(
-    "saved-searches", __name__, description="Candidates' saved searches and job alerts."
-)
-
-
-def _own_search(saved_search_id: int) -> SavedSearch:
-    if not policies.can_use_saved_searches(current_user):
-        raise Forbidden("Saved searches are for candidates.")
-    return saved_searches.get_saved_search(user=current_user, saved_search_id=saved_search_id)
-
-
-@saved_searches_blp.route("")
-@auth_required("candidate")
-@saved_searches_blp.response(200, SavedSearchSchema(many=True))
-@saved_searches_blp.paginate(**PAGINATION)
-def list_saved_searches(pagination_parameters) -> list[SavedSearch]:
-    """Your saved searches."""
-    return paginated(saved_searches.saved_searches_query(user=current_user), pagination_parameters)
-
-
-@saved_searches_blp.route("", methods=["POST"])
-@auth_required("candidate")
-@saved_searches_blp.arguments(SavedSearchCreateSchema)
-@saved_searches_blp.response(201, SavedSearchSchema)
-def create_saved_search(data: dict[str, Any]) -> SavedSearch:
-    """Save a search: a name, `alert`, and the flat parameters of `GET /jobs`."""
-    if not policies.can_use_saved_searches(current_user):
-        raise Forbidden("Saved searches are for candidates.")
-    return saved_searches.create_saved_search(user=current_user, data=data)
-
-
-@saved_searches_blp.route("/<int:saved_search_id>")
-@auth_required("candidate")
-@saved_searches_blp.response(200, SavedSearchSchema)
-def get_saved_search(saved_search_id: int) -> SavedSearch:
-    """One of your saved searches."""
-    return _own_search(saved_search_id)
-
-
-@saved_searches_blp.route("/<int:saved_search_id>", methods=["PATCH"])
-@auth_required("candidate")
-@saved_searches_blp.arguments(SavedSearchUpdateSchema)
-@saved_searches_blp.response(200, SavedSearchSchema)
-def update_saved_search(data: dict[str, Any], saved_search_id: int) -> SavedSearch:
-    """Rename it, switch its alert, or change its parameters."""
-    return saved_searches.update_saved_search(search=_own_search(saved_search_id), data=data)
-
-
-@saved_searches_blp.route("/<int:saved_search_id>", methods=["DELETE"])
-@auth_required("candidate")
-@saved_searches_blp.response(204)
-def delete_saved_search(saved_search_id: int) -> None:
-    """Delete one of your saved searches."""
-    saved_searches.delete_saved_search(search=_own_search(saved_search_id))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 from jobhub import skills as taxonomy
 from jobhub.db import db
 from jobhub.errors import Conflict, NotFound, ValidationError
+from jobhub.jobs import queries as job_queries
 from jobhub.jobs import services as jobs
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.matching import scoring
@@ -55,7 +56,7 @@ def matchable_resume(*, user: User, resume_id: int) -> Resume:
 
 def _public() -> ColumnElement[bool]:
     """SPEC §3's public predicate: what anonymous callers see."""
-    return jobs.visible_jobs_query(None).whereclause  # type: ignore[return-value]
+    return job_queries.visible_jobs_query(None).whereclause  # type: ignore[return-value]
 
 
 def _profile(job: Job) -> JobProfile:
@@ -122,7 +123,9 @@ def compare(*, user: User, resume_id: int, job_ids: Sequence[int]) -> list[Match
     found = {
         job.id: job
         for job in db.session.scalars(
-            jobs.visible_jobs_query(user).where(Job.id.in_(ids)).options(joinedload(Job.company))
+            job_queries.visible_jobs_query(user)
+            .where(Job.id.in_(ids))
+            .options(joinedload(Job.company))
         ).unique()
     }
     unknown = [job_id for job_id in ids if job_id not in found]

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from jobhub.applications.models import Application
 from jobhub.db import transaction, utcnow
-from jobhub.matching import applicants
+from jobhub.matching.applicants import services as applicants
 
 log = logging.getLogger(__name__)
 

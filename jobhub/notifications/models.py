@@ -107,3 +107,13 @@ class NotificationPreference(IdMixin, db.Model):
     in_app: Mapped[bool]
     email: Mapped[bool]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def notification_type(value: str) -> NotificationType:
+    """The type named ``value``; an unknown name is a programming error (ValueError)."""
+    try:
+        return NotificationType(value)
+    except ValueError:
+        raise ValueError(
+            f"unknown notification type {value!r}; known: {', '.join(NOTIFICATION_TYPES)}"
+        ) from None

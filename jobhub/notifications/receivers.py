@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from jobhub.auth.services import is_token_revoked, session_id_of
-from jobhub.notifications import live, services
+from jobhub.notifications import services
+from jobhub.notifications.live import services as live
 from jobhub.signals import account_deleted, user_logged_out, user_registered
 from jobhub.users.models import User
 

@@ -12,35 +12,22 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from jobhub.db import db, utcnow
-from jobhub.errors import NotFound
-from jobhub.notifications import live
-from jobhub.notifications.email import queue_notification_email
+from jobhub.notifications.email.services import queue_notification_email
+from jobhub.notifications.live import services as live
 from jobhub.notifications.models import (
     DEFAULT_PREFERENCES,
-    NOTIFICATION_TYPES,
     TITLE_MAX_LENGTH,
     Channels,
     Notification,
     NotificationPreference,
     NotificationType,
+    notification_type,
 )
-from jobhub.notifications.schemas import NotificationSchema
+from jobhub.notifications.queries import get_notification
 from jobhub.users.models import Role, User
-
-_payload_schema = NotificationSchema()
-
-
-def notification_type(value: str) -> NotificationType:
-    """The type named ``value``; an unknown name is a programming error (ValueError)."""
-    try:
-        return NotificationType(value)
-    except ValueError:
-        raise ValueError(
-            f"unknown notification type {value!r}; known: {', '.join(NOTIFICATION_TYPES)}"
-        ) from None
 
 
 def notify(
@@ -70,7 +57,7 @@ def notify(
         )
         db.session.add(notification)
         db.session.flush()
-        live.push_notification(user_id=user.id, payload=serialize(notification))
+        live.push_notification(notification=notification)
     if channels.email:
         queue_notification_email(
             user=user, type=kind.value, title=title, body=body, data=data, notification=notification
@@ -103,57 +90,11 @@ def welcome(*, user: User) -> Notification | None:
     )
 
 
-def has_notifications(*, user: User) -> bool:
-    """Whether the user has any notification at all."""
-    return db.session.scalar(own_notifications(user=user).limit(1)) is not None
-
-
-def serialize(notification: Notification) -> dict[str, Any]:
-    """The notification as the REST API and the ``notification`` event show it."""
-    return _payload_schema.dump(notification)
-
-
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# -- reading and marking ----------------------------------------------------------
-
-
-def own_notifications(*, user: User) -> Select:
-    """The rows a user may see: their own, and nobody else's."""
-    return select(Notification).where(Notification.user_id == user.id)
-
-
-def list_notifications(
-    *, user: User, unread: bool | None = None, type: str | None = None
-) -> Select:
-    """The user's notifications, newest first; ``unread`` True/False keeps unread/read ones."""
-    query = own_notifications(user=user)
-    if unread is True:
-        query = query.where(Notification.read_at.is_(None))
-    elif unread is False:
-        query = query.where(Notification.read_at.is_not(None))
-    if type is not None:
-        query = query.where(Notification.type == notification_type(type).value)
-    return query.order_by(Notification.created_at.desc(), Notification.id.desc())
-
-
-def unread_count(*, user: User) -> int:
-    """How many of the user's notifications are unread."""
-    query = select(func.count()).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
-
-
-def get_notification(*, user: User, notification_id: int) -> Notification:
-    """One of the user's notifications; anyone else's is not found (404)."""
-    query = own_notifications(user=user).where(Notification.id == notification_id)
-    notification = db.session.scalar(query)
-    if notification is None:
-        raise NotFound("Notification not found.")
-    return notification
+# -- marking ----------------------------------------------------------
 
 
 def mark_read(*, user: User, notification_id: int) -> Notification:

@@ -1,16 +1,38 @@
-"""REST endpoints of SPEC §6: the caller's own notifications and channel preferences.
+"""Notification endpoints (SPEC §6): the REST views, then the socket.io handlers.
 
-Importing this module also registers the socket.io handlers and the signal receivers
-(before ``socketio.init_app``, STACK-NOTES trap 4).
+REST: the caller's own notifications and channel preferences. Socket.IO: an
+authenticated connect into the user's room, and ``mark_read``; the handlers are
+registered on ``jobhub.extensions.socketio`` when this module is imported, which the app
+factory does before ``init_app`` (STACK-NOTES trap 4). The protocol is in
+docs/socketio.md.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from flask import request
+from flask_jwt_extended import decode_token
 from flask_smorest import Blueprint
+from flask_socketio import ConnectionRefusedError, join_room
+from jwt import ExpiredSignatureError, InvalidTokenError
 
-from jobhub.notifications import receivers, services, sockets  # noqa: F401  (registration)
+from jobhub.auth.services import is_token_revoked
+from jobhub.db import transaction
+from jobhub.errors import (
+    AccountDisabled,
+    JobHubError,
+    TokenExpired,
+    TokenRevoked,
+    Unauthorized,
+    ValidationError,
+)
+from jobhub.extensions import socketio
+from jobhub.notifications import queries, services
+from jobhub.notifications.live import services as live
 from jobhub.notifications.schemas import (
     BulkDeleteResultSchema,
     BulkDeleteSchema,
@@ -23,6 +45,8 @@ from jobhub.notifications.schemas import (
 )
 from jobhub.pagination import PAGINATION, paginated
 from jobhub.security import auth_required, current_user
+from jobhub.users.models import User
+from jobhub.users.services import get_user
 
 blp = Blueprint(
     "notifications",
@@ -38,7 +62,7 @@ blp = Blueprint(
 @blp.paginate(**PAGINATION)
 def list_notifications(pagination_parameters: Any, **filters: Any) -> list:
     """Your notifications, newest first; filter by `unread` and `type`."""
-    query = services.list_notifications(user=current_user, **filters)
+    query = queries.list_notifications(user=current_user, **filters)
     return paginated(query, pagination_parameters)
 
 
@@ -47,7 +71,7 @@ def list_notifications(pagination_parameters: Any, **filters: Any) -> list:
 @blp.response(200, UnreadCountSchema)
 def unread_count() -> dict:
     """How many of your notifications are unread."""
-    return {"count": services.unread_count(user=current_user)}
+    return {"count": queries.unread_count(user=current_user)}
 
 
 @blp.route("/<int:notification_id>/read", methods=["POST"])
@@ -109,3 +133,130 @@ def get_preferences() -> dict:
 def put_preferences(changes: dict) -> dict:
     """Change the channels of the types named (others keep theirs); returns them all."""
     return services.update_preferences(user=current_user, changes=changes)
+
+
+# -- socket.io -------------------------------------------------------------------------
+
+log = logging.getLogger(__name__)
+
+# Kept in the connection's WSGI environ, which Flask-SocketIO reuses for all its events.
+_USER_ID = "jobhub.socket_user_id"
+
+
+def _refuse(error: JobHubError) -> ConnectionRefusedError:
+    """A refusal the client sees as ``connect_error``: ``{message, data: {error}}``."""
+    return ConnectionRefusedError(error.message, {"error": error.error})
+
+
+def _bearer(auth: Any) -> str:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if not isinstance(token, str) or not token.strip():
+        raise Unauthorized('Authentication is required: send auth={"token": "<access token>"}.')
+    token = token.strip()
+    return token[7:].strip() if token[:7].lower() == "bearer " else token
+
+
+def _decode(token: str) -> dict[str, Any]:
+    """The verified payload of an access token (signature, expiry, issuer, audience)."""
+    try:
+        payload = decode_token(token)
+    except ExpiredSignatureError:
+        raise TokenExpired() from None
+    except (InvalidTokenError, ValueError, KeyError):
+        raise Unauthorized("The token is invalid.") from None
+    if payload.get("type") != "access":
+        raise Unauthorized("An access token is required, not a refresh token.")
+    if not str(payload.get("sub", "")).isdigit():
+        raise Unauthorized("The token is invalid.")
+    return payload
+
+
+def _active_user(user_id: int) -> User:
+    user = get_user(user_id=user_id)
+    if user is None or user.deleted_at is not None:
+        raise Unauthorized("The token's user no longer exists.")
+    if not user.is_active:
+        raise AccountDisabled()
+    return user
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Refuse anything but a live access token of an active user; join the user's room."""
+    sid = request.sid  # type: ignore[attr-defined]
+    try:
+        payload = _decode(_bearer(auth))
+        user_id = int(payload["sub"])
+    except JobHubError as exc:
+        raise _refuse(exc) from None
+    registry = live.registry()
+    registered = False
+    try:
+        # Registered before the revocation check: a logout that revokes the token either
+        # sees this socket in the registry and closes it, or the check below refuses it.
+        registry.add(user_id, sid, payload)
+        registered = True
+        if is_token_revoked(payload):
+            raise TokenRevoked()
+        user = _active_user(user_id)
+        request.environ[_USER_ID] = user_id
+        # The room first, then the count: a notification committed in between is both
+        # pushed to this socket and counted.
+        join_room(live.user_room(user_id))
+        count = queries.unread_count(user=user)
+    except Exception as exc:
+        if registered:
+            registry.remove(user_id, sid)
+        if not isinstance(exc, JobHubError):
+            log.exception("socket.io connect failed")
+            raise ConnectionRefusedError(
+                "An unexpected error occurred.", {"error": "internal_error"}
+            ) from None
+        raise _refuse(exc) from None
+    # JavaScript clients buffer events that precede the connect acknowledgement.
+    socketio.emit(live.UNREAD_COUNT_EVENT, {"count": count}, to=sid, namespace=live.NAMESPACE)
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason: Any = None) -> None:
+    user_id = request.environ.get(_USER_ID)
+    if user_id is not None:
+        live.registry().remove(user_id, request.sid)  # type: ignore[attr-defined]
+
+
+def _acknowledged(handler: Callable[..., dict]) -> Callable[..., dict]:
+    """Turn an error into an acknowledgement ``{error, message}`` instead of silence."""
+
+    @functools.wraps(handler)
+    def wrapper(*args: Any) -> dict:
+        try:
+            return handler(*args)
+        except JobHubError as exc:
+            ack: dict[str, Any] = {"error": exc.error, "message": exc.message}
+            if exc.errors:
+                ack["errors"] = exc.errors
+            return ack
+        except Exception:
+            log.exception("socket.io event failed")
+            return {"error": "internal_error", "message": "An unexpected error occurred."}
+
+    return wrapper
+
+
+@socketio.on("mark_read")
+@_acknowledged
+def on_mark_read(data: Any = None) -> dict:
+    """``mark_read`` ``{id}`` → ack ``{id, count}``; every tab of the user gets ``unread_count``."""
+    notification_id = data.get("id") if isinstance(data, dict) else None
+    if type(notification_id) is not int or notification_id < 1:
+        raise ValidationError(
+            errors={"id": ["A notification id (a positive integer) is required."]}
+        )
+    user_id = request.environ.get(_USER_ID)
+    if user_id is None:
+        raise Unauthorized()
+    with transaction():
+        user = _active_user(user_id)
+        services.mark_read(user=user, notification_id=notification_id)
+        count = queries.unread_count(user=user)
+    return {"id": notification_id, "count": count}

@@ -10,13 +10,8 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from jobhub.db import IdMixin, TimestampMixin, db, value_enum
+from jobhub.resumes.files.filetypes import FileFormat
 from jobhub.storage.models import StoredFileMixin
-
-
-class FileFormat(enum.StrEnum):
-    PDF = "pdf"
-    DOCX = "docx"
-    TEXT = "txt"
 
 
 class AnalysisStatus(enum.StrEnum):

@@ -1,26 +1,19 @@
 """Who may see a resume and download its file.
 
-The file goes to its owner and to admins, and to anyone a registered check allows.
-Other domains plug their rule in without this one knowing them: applications will
-register "a member of a company this resume was sent to" through
-``jobhub.resumes.services.register_file_access_check``.
+The file goes to its owner and to admins, and to anyone another domain grants through
+the ``resume_file_access`` signal (jobhub/signals.py): a receiver
+``(sender, *, actor, resume) -> bool`` answering True lets the actor download it. The
+applications domain connects one for "a member of a company this resume was sent to",
+so this module never imports it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from flask import current_app
 
+from jobhub import signals
 from jobhub.resumes.models import Resume
 from jobhub.users.models import Role, User
-
-FileAccessCheck = Callable[[User, Resume], bool]
-_file_access_checks: list[FileAccessCheck] = []
-
-
-def register_file_access_check(check: FileAccessCheck) -> Callable[[], None]:
-    """Add a rule that may grant a user a resume's file; returns a function removing it."""
-    _file_access_checks.append(check)
-    return lambda: _file_access_checks.remove(check)
 
 
 def is_owner(user: User, resume: Resume) -> bool:
@@ -33,7 +26,10 @@ def can_view(user: User, resume: Resume) -> bool:
 
 
 def can_download_file(user: User, resume: Resume) -> bool:
-    """The stored file: the owner, admins, or anyone a registered check allows."""
+    """The stored file: the owner, admins, or whom another domain grants."""
     if is_owner(user, resume) or user.role is Role.ADMIN:
         return True
-    return any(check(user, resume) for check in list(_file_access_checks))
+    answers = signals.resume_file_access.send(
+        current_app._get_current_object(), actor=user, resume=resume
+    )
+    return any(granted is True for _receiver, granted in answers)

@@ -1,4 +1,7 @@
-"""Resume services: upload, look-ups, deletion, file access and account clean-up."""
+"""Resume services: upload, deletion, file access and account clean-up.
+
+The analysis that follows an upload is ``jobhub.resumes.processing``; reads are ``queries``.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +11,13 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any, BinaryIO
+from typing import IO, BinaryIO
 
 from flask import current_app
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from jobhub.db import db, on_commit, utcnow
+from jobhub.db import db, enqueue_after_commit, utcnow
 from jobhub.errors import (
     Conflict,
     NotFound,
@@ -24,10 +26,9 @@ from jobhub.errors import (
     UnsupportedMediaType,
     ValidationError,
 )
-from jobhub.resumes import filenames, filetypes, pipeline
+from jobhub.resumes.files import filenames, filetypes
 from jobhub.resumes.models import AnalysisStatus, Resume
-from jobhub.resumes.policies import register_file_access_check
-from jobhub.signals import account_deleted
+from jobhub.resumes.processing.services import new_token
 from jobhub.storage import (
     StorageError,
     StorageUnavailable,
@@ -37,16 +38,6 @@ from jobhub.storage import (
     save_in_transaction,
 )
 from jobhub.users.models import User
-
-__all__ = [
-    "delete_resume",
-    "delete_resumes_of",
-    "get_resume",
-    "open_resume_file",
-    "own_resumes_query",
-    "register_file_access_check",
-    "upload_resume",
-]
 
 log = logging.getLogger(__name__)
 CHUNK_SIZE = 64 * 1024
@@ -60,39 +51,6 @@ def megabytes(size: int) -> str:
 
 def too_large_message() -> str:
     return f"Resumes may be at most {megabytes(current_app.config['RESUME_MAX_BYTES'])}."
-
-
-def get_resume(*, resume_id: int, with_skills: bool = False) -> Resume | None:
-    """The resume with this id, if any."""
-    query = select(Resume).where(Resume.id == resume_id)
-    if with_skills:
-        query = query.options(selectinload(Resume.skill_rows))
-    return db.session.scalar(query)
-
-
-def own_resumes_query(*, user: User) -> Select:
-    """The user's resumes, newest first (for pagination)."""
-    return (
-        select(Resume)
-        .where(Resume.user_id == user.id)
-        .order_by(Resume.created_at.desc(), Resume.id.desc())
-    )
-
-
-def has_resumes(*, user: User) -> bool:
-    return (
-        db.session.scalar(select(Resume.id).where(Resume.user_id == user.id).limit(1)) is not None
-    )
-
-
-def latest_resume_ids(*, user_ids: set[int]) -> dict[int, int]:
-    """Each user's most recent resume id, for those who have one."""
-    rows = db.session.execute(
-        select(Resume.user_id, func.max(Resume.id))
-        .where(Resume.user_id.in_(user_ids))
-        .group_by(Resume.user_id)
-    )
-    return {user_id: resume_id for user_id, resume_id in rows}
 
 
 def _new_storage_key() -> str:
@@ -159,7 +117,7 @@ def upload_resume(*, owner: User, upload: FileStorage) -> Resume:
             storage_backend=storage.name,
             analysis_status=AnalysisStatus.PENDING,
             analysis_queued_at=utcnow(),
-            analysis_token=pipeline.new_token(),
+            analysis_token=new_token(),
         )
         try:
             save_in_transaction(
@@ -179,10 +137,7 @@ def upload_resume(*, owner: User, upload: FileStorage) -> Resume:
 
 
 def _enqueue_analysis(resume: Resume) -> None:
-    from jobhub.resumes.tasks import analyze_resume
-
-    resume_id, token = resume.id, resume.analysis_token
-    on_commit(lambda: analyze_resume.delay(resume_id, token=token))
+    enqueue_after_commit("resumes.analyze", resume.id, token=resume.analysis_token)
 
 
 def delete_resume(*, resume: Resume) -> None:
@@ -208,12 +163,6 @@ def delete_resumes_of(*, user: User) -> int:
     for resume in resumes:
         delete_resume(resume=resume)
     return len(resumes)
-
-
-@account_deleted.connect
-def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> None:
-    count = delete_resumes_of(user=user)
-    log.info("deleted %d resume(s) of deleted account %s", count, user.id)
 
 
 def open_resume_file(*, resume: Resume) -> BinaryIO:

@@ -13,8 +13,9 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from jobhub.db import on_commit, transaction, utcnow
-from jobhub.resumes import pipeline
 from jobhub.resumes.analysis import AnalysisFailed
+from jobhub.resumes.processing import queries as pending
+from jobhub.resumes.processing import services as processing
 from jobhub.storage import StorageError, StorageUnavailable, StoredFileNotFound
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,10 @@ def analyze_resume(self, resume_id: int, token: str | None = None) -> str:
     Transient errors (storage or database unreachable) are retried with exponential
     backoff; everything else ends the analysis as ``failed`` with a reason.
     """
-    held: pipeline.Claim | None = None
+    held: processing.Claim | None = None
     try:
         with transaction():
-            held = pipeline.claim(
+            held = processing.claim(
                 resume_id=resume_id,
                 token=token,
                 now=utcnow(),
@@ -74,10 +75,10 @@ def analyze_resume(self, resume_id: int, token: str | None = None) -> str:
         ) from exc
 
 
-def _run(held: pipeline.Claim) -> str:
+def _run(held: processing.Claim) -> str:
     reason = None
     try:
-        result = pipeline.analyze(held, now=utcnow())
+        result = processing.analyze(held, now=utcnow())
     except AnalysisFailed as exc:
         reason = str(exc)
     except StoredFileNotFound:
@@ -96,16 +97,16 @@ def _run(held: pipeline.Claim) -> str:
 
     with transaction():
         if reason is not None:
-            return "failed" if pipeline.fail(held, reason) else "superseded"
-        if pipeline.finish(held, result, now=utcnow()) is None:
+            return "failed" if processing.fail(held, reason) else "superseded"
+        if processing.finish(held, result, now=utcnow()) is None:
             return "superseded"
     return "done"
 
 
-def _release_quietly(held: pipeline.Claim) -> None:
+def _release_quietly(held: processing.Claim) -> None:
     try:
         with transaction():
-            pipeline.release(held, now=utcnow())
+            processing.release(held, now=utcnow())
     except OperationalError:
         log.warning(
             "resume %s: could not release the claim; the retry takes it over", held.resume_id
@@ -116,7 +117,7 @@ def _give_up(resume_id: int, token: str | None) -> None:
     """Fail the resume after the last retry, if the database answers at all."""
     try:
         with transaction():
-            pipeline.fail_unless_finished(resume_id=resume_id, token=token, reason=GAVE_UP)
+            processing.fail_unless_finished(resume_id=resume_id, token=token, reason=GAVE_UP)
     except OperationalError:
         log.exception("resume %s: could not record the failure; the sweeper will", resume_id)
 
@@ -129,9 +130,9 @@ def requeue_stuck_analyses() -> dict[str, int]:
     timeout = timedelta(seconds=config["RESUME_ANALYSIS_TIMEOUT"])
     requeued = failed = 0
     with transaction():
-        for resume in pipeline.stuck(now=now, timeout=timeout, limit=SWEEP_BATCH):
-            token = pipeline.new_token()
-            if pipeline.requeue(
+        for resume in pending.stuck(now=now, timeout=timeout, limit=SWEEP_BATCH):
+            token = processing.new_token()
+            if processing.requeue(
                 resume, token=token, now=now, max_attempts=config["RESUME_ANALYSIS_MAX_ATTEMPTS"]
             ):
                 requeued += 1

@@ -13,9 +13,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from jobhub.errors import NotFound, PayloadTooLarge
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.resumes import policies, services
-from jobhub.resumes.filenames import content_disposition
-from jobhub.resumes.filetypes import DOCX_MIME, PDF_MIME
+from jobhub.resumes import policies, queries, services
+from jobhub.resumes.files.filenames import content_disposition
+from jobhub.resumes.files.filetypes import DOCX_MIME, PDF_MIME
 from jobhub.resumes.models import Resume
 from jobhub.resumes.schemas import AnalysisSchema, ResumeSchema, UploadSchema
 from jobhub.security import auth_required, current_user
@@ -53,7 +53,7 @@ def limit_upload_size(view: F) -> F:
 
 
 def _own_resume(resume_id: int, *, with_skills: bool = False) -> Resume:
-    resume = services.get_resume(resume_id=resume_id, with_skills=with_skills)
+    resume = queries.get_resume(resume_id=resume_id, with_skills=with_skills)
     if resume is None or not policies.can_view(current_user, resume):
         raise NotFound("No such resume.")
     return resume
@@ -66,7 +66,7 @@ class Resumes(MethodView):
     @blp.paginate(**PAGINATION)
     def get(self, pagination_parameters: Any) -> list[Resume]:
         """List your resumes, newest first."""
-        return paginated(services.own_resumes_query(user=current_user), pagination_parameters)
+        return paginated(queries.own_resumes_query(user=current_user), pagination_parameters)
 
     @auth_required("candidate")
     @limit_upload_size
@@ -119,7 +119,7 @@ def analysis(resume_id: int) -> Resume:
 )
 def download(resume_id: int) -> Response:
     """Download the stored file (owner, admins, and who other domains allow)."""
-    resume = services.get_resume(resume_id=resume_id)
+    resume = queries.get_resume(resume_id=resume_id)
     if resume is None or not policies.can_download_file(current_user, resume):
         raise NotFound("No such resume.")
     return _attachment(resume, services.open_resume_file(resume=resume))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jobhub.notifications import queries as notification_queries
 from jobhub.notifications import services as notifications
 from jobhub.users import services as users
 from jobhub.users.models import Role
@@ -75,15 +76,15 @@ def seed(
     report = SeedReport()
     seed_users(candidates=candidates, employers=employers, report=report)
     seed_notifications(candidates=candidates, employers=employers, report=report)
-    from jobhub.resumes.seeding import seed_demo_resumes
+    from jobhub.seed.resumes import seed_demo_resumes
 
     seed_demo_resumes(candidates=demo_candidates(candidates), report=report)
     if jobs:
-        from jobhub.jobs.seeding import seed_jobs
+        from jobhub.seed.jobs import seed_jobs
 
         seed_jobs(jobs=jobs, report=report)
     if applications != 0:
-        from jobhub.applications.seeding import seed_applications
+        from jobhub.seed.applications import seed_applications
 
         seed_applications(
             applications=applications,
@@ -104,5 +105,5 @@ def seed_notifications(*, candidates: int, employers: int, report: SeedReport) -
         emails += [_email_for(_demo_name(names, index), role) for index in range(count)]
     for email in emails:
         user = users.get_user_by_email(email=email)
-        if user is not None and not notifications.has_notifications(user=user):
+        if user is not None and not notification_queries.has_notifications(user=user):
             report.add("notifications", int(notifications.welcome(user=user) is not None))

@@ -22,27 +22,25 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, select, text, update
 
-from jobhub.applications.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationNote,
+from jobhub.applications.interviews.models import (
     Interview,
     InterviewFeedback,
     InterviewInterviewer,
 )
-from jobhub.applications.pipeline import ApplicationStatus as S
-from jobhub.applications.seed_histories import (
+from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
+from jobhub.applications.models import ApplicationStatus as S
+from jobhub.companies.models import Company, CompanyMember, MemberRole
+from jobhub.db import db, utcnow
+from jobhub.jobs.models import Job, JobStatus, ModerationStatus
+from jobhub.resumes import queries as resumes
+from jobhub.security import hash_password
+from jobhub.seed.histories import (
     FIRST_NAMES,
     LAST_NAMES,
     ListedJob,
     Rows,
     application_rows,
 )
-from jobhub.companies.models import Company, CompanyMember, MemberRole
-from jobhub.db import db, utcnow
-from jobhub.jobs.models import Job, JobStatus, ModerationStatus
-from jobhub.resumes import services as resumes
-from jobhub.security import hash_password
 from jobhub.users.models import Role, User
 
 DEMO_COMPANY_SLUGS = ("northwind-labs", "bluefin-health", "cedar-robotics")
@@ -87,7 +85,7 @@ def seed_applications(
     minutes at scale).
     """
     existing = db.session.scalar(select(func.count()).select_from(Application)) or 0
-    rng = random.Random(existing)  # noqa: S311  (demo data, reproducible for a given start)
+    rng = random.Random(existing)
     now = utcnow()
     jobs = _listed_jobs(now)
     if not jobs:

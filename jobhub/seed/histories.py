@@ -1,6 +1,6 @@
 """One generated application's life for ``flask seed``: moves, notes, interview, feedback.
 
-Rows are dicts keyed by column, appended to ``Rows``; ``jobhub.applications.seeding``
+Rows are dicts keyed by column, appended to ``Rows``; ``jobhub.seed.applications``
 draws their ids and writes them in bulk.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from jobhub.applications.pipeline import ApplicationStatus as S
+from jobhub.applications.models import ApplicationStatus as S
 
 # Split from strings: a list literal of 70 names would take 70 lines.
 FIRST_NAMES = (  # noqa: SIM905

@@ -20,8 +20,9 @@ from sqlalchemy import func, insert, select, text
 from jobhub import skills as taxonomy
 from jobhub.companies.models import Company, CompanyMember, CompanySize, MemberRole
 from jobhub.db import db, utcnow
-from jobhub.jobs.models import Job, JobSkill, SavedSearch
-from jobhub.jobs.saved_searches import create_saved_search
+from jobhub.jobs.models import Job, JobSkill
+from jobhub.jobs.saved_searches.models import SavedSearch
+from jobhub.jobs.saved_searches.services import create_saved_search
 from jobhub.users.models import User
 
 # (name, slug, verified, size, location, demo owner's first name)
@@ -30,7 +31,7 @@ DEMO_COMPANIES = [
     ("Bluefin Health", "bluefin-health", False, CompanySize.S, "Lisbon, Portugal", "farid"),
     ("Cedar Robotics", "cedar-robotics", True, CompanySize.L, "Stockholm, Sweden", "grace"),
 ]
-_DATA = json.loads(resources.files(__package__).joinpath("data/seed.json").read_text("utf-8"))
+_DATA = json.loads(resources.files(__package__).joinpath("data/jobs.json").read_text("utf-8"))
 
 
 def _skills(names: list[str]) -> list[str]:
@@ -97,7 +98,7 @@ def ensure_companies(*, count: int, report: Any) -> list[tuple[int, str, bool]]:
         slug = name.lower().replace(" ", "-")
         if slug in existing:
             continue
-        rng = random.Random(slug)  # noqa: S311  (demo data, reproducible)
+        rng = random.Random(slug)
         place = rng.choice(PLACES)
         rows.append(
             {
@@ -265,7 +266,7 @@ def seed_jobs(*, jobs: int, report: Any) -> None:
     existing = db.session.scalar(select(func.count()).select_from(Job))
     missing = jobs - existing
     if missing > 0:
-        rng = random.Random(existing)  # noqa: S311  (reproducible for a given start)
+        rng = random.Random(existing)
         rows = list(_job_rows(missing, companies, rng, utcnow()))
         if db.engine.dialect.name == "postgresql":
             _copy_postgres(rows)

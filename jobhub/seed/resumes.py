@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.datastructures import FileStorage
 
-from jobhub.resumes import services
+from jobhub.resumes import queries, services
 from jobhub.users.models import User
 
 # (headline, experience, skills line): distinct profiles, so matches and scores differ.
@@ -71,7 +71,7 @@ def resume_text(full_name: str, profile: tuple[str, str, str]) -> str:
 def seed_demo_resumes(*, candidates: Sequence[User], report: Any) -> None:
     """A resume for each demo candidate who has none yet."""
     for index, user in enumerate(candidates):
-        if services.has_resumes(user=user):
+        if queries.has_resumes(user=user):
             continue
         text = resume_text(user.full_name, DEMO_PROFILES[index % len(DEMO_PROFILES)])
         slug = "-".join(user.full_name.lower().split())

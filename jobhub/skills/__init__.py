@@ -1,4 +1,7 @@
-"""Shared skill taxonomy: canonical skills, alias lookup and extraction from free text."""
+"""The shared skill taxonomy, a library (not a domain): canonical skills, aliases, extraction.
+
+Pure code over a bundled data file: no database, no Flask app, no domain imports.
+"""
 
 from .extraction import find_skills, find_skills_with_counts
 from .taxonomy import (

@@ -1,4 +1,4 @@
-"""File storage behind one interface: a local directory (default) or an S3-compatible bucket.
+"""File storage, a library (not a domain): a local directory (default) or an S3 bucket.
 
 Rows that own a file carry ``StoredFileMixin`` (key, backend, sha256), so each file is
 read from the backend that holds it and `flask storage migrate` can move them all.

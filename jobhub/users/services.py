@@ -8,13 +8,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
-from jobhub import signals
+from jobhub import passwords, signals
 from jobhub.db import db, utcnow
 from jobhub.errors import Duplicate, ValidationError
 from jobhub.mail.services import send_mail
 from jobhub.security import hash_password, password_needs_rehash, verify_password
 from jobhub.skills import normalize as normalize_skills
-from jobhub.users import passwords
 from jobhub.users.models import Role, User
 
 # Fields only a candidate profile has; other roles get a 422 naming them.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_smorest import Blueprint
 
+from jobhub import limits
 from jobhub.errors import Forbidden, NotFound
 from jobhub.extensions import limiter
 from jobhub.pagination import PAGINATION, paginated
@@ -21,10 +21,6 @@ from jobhub.users.schemas import (
 )
 
 blp = Blueprint("users", __name__, description="Accounts and profiles.")
-
-
-def _sensitive_limit() -> str:
-    return current_app.config["RATELIMIT_ACCOUNT_SENSITIVE"]
 
 
 @blp.route("/me")
@@ -52,7 +48,7 @@ def update_me(changes: dict) -> Any:
 
 
 @blp.route("/me", methods=["DELETE"])
-@limiter.limit(_sensitive_limit)
+@limiter.limit(limits.sensitive_limit)
 @auth_required()
 @blp.arguments(DeleteAccountSchema, example={"password": "Orbit-Lantern-42-Demo"})
 @blp.response(204)

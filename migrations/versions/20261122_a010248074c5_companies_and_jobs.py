@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # The search trigger / FTS5 table: the same statements create_all runs (jobhub.jobs.fulltext).
-from jobhub.jobs import fulltext
+from jobhub.jobs.search import models as fulltext
 
 # revision identifiers, used by Alembic.
 revision = 'a010248074c5'

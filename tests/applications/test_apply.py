@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from jobhub.applications import services
-from jobhub.applications.models import Application, ApplicationEvent
-from jobhub.applications.pipeline import ApplicationStatus
+from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus
 from jobhub.db import db, utcnow
 from jobhub.jobs.models import Job
 
@@ -116,7 +115,7 @@ def test_a_second_active_application_is_a_duplicate(app, api, world):
 
 def test_the_database_refuses_a_duplicate_the_early_check_missed(app, api, world, monkeypatch):
     api.apply(world.candidate, world.job)
-    monkeypatch.setattr(services, "_has_active_application", lambda **_: False)
+    monkeypatch.setattr(services, "has_active_application", lambda **_: False)
     again = api.post(world.candidate, f"/jobs/{world.job.id}/applications", json={})
     assert again.status_code == 409
     assert again.get_json()["error"] == "duplicate"  # our envelope, not the commit's conflict

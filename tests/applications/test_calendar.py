@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from icalendar import Calendar
 
-from jobhub.applications.calendar import Attendee, Invite, interview_uid, render
+from jobhub.mail.calendar import Attendee, Invite, interview_uid, render
 
 PARIS_SUMMER = timezone(timedelta(hours=2))
 

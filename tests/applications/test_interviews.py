@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from jobhub.applications.models import Interview, InterviewFeedback
+from jobhub.applications.interviews.models import Interview, InterviewFeedback
 from jobhub.db import db, utcnow
 from tests.applications.conftest import iso
 from tests.support.mail import Mailbox

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 import requests
 
-from jobhub.applications import reminders
+from jobhub.applications.interviews.reminders import services as reminders
 from jobhub.db import transaction, utcnow
 from jobhub.notifications import services as notifications
 from tests.applications.conftest import iso

@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from jobhub.applications.pipeline import (
+from jobhub.applications.models import (
     ApplicationStatus as S,
 )
-from jobhub.applications.pipeline import (
+from jobhub.applications.models import (
     Side,
     describe_refusal,
     is_allowed,

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from jobhub.applications import reminders
-from jobhub.applications.models import InterviewReminder
-from jobhub.applications.tasks import send_interview_reminders
+from jobhub.applications.interviews.models import InterviewReminder
+from jobhub.applications.interviews.reminders import services as reminders
+from jobhub.applications.interviews.reminders.tasks import send_interview_reminders
 from jobhub.beat import BEAT_SCHEDULE
 from jobhub.db import db, transaction, utcnow
 from jobhub.notifications.models import Notification

@@ -7,13 +7,14 @@ from collections import defaultdict
 from flask_jwt_extended import create_access_token
 from sqlalchemy import func, select
 
+from jobhub.applications.interviews.models import Interview, InterviewFeedback
 from jobhub.applications.models import (
+    ACTIVE_STATUSES,
     Application,
     ApplicationEvent,
-    Interview,
-    InterviewFeedback,
+    ApplicationStatus,
+    is_allowed,
 )
-from jobhub.applications.pipeline import ACTIVE_STATUSES, ApplicationStatus, is_allowed
 from jobhub.companies.models import CompanyMember
 from jobhub.db import db
 from jobhub.jobs.models import Job

@@ -13,9 +13,10 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from jobhub.applications.models import Application, ApplicationEvent
-from jobhub.applications.pipeline import (
+from jobhub.applications.models import (
     TRANSITIONS,
+    Application,
+    ApplicationEvent,
     ApplicationStatus,
     Side,
     allowed_targets,

@@ -7,7 +7,7 @@ import redis
 from flask_jwt_extended import create_access_token, decode_token
 
 from jobhub import create_app
-from jobhub.auth.revocation import KEY_PREFIX, SESSION_KEY_PREFIX
+from jobhub.auth.sessions.queries import KEY_PREFIX, SESSION_KEY_PREFIX
 from jobhub.config import TestingConfig
 from tests.auth.conftest import bearer
 

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from jobhub import signals
 from jobhub.companies.models import Company, CompanyMember, MemberRole
 from jobhub.db import db, transaction
-from jobhub.jobs.models import Job, SavedSearch
+from jobhub.jobs.models import Job
+from jobhub.jobs.saved_searches.models import SavedSearch
 from jobhub.users.models import User
 
 

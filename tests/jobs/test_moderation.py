@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from jobhub.db import db
-from jobhub.jobs.models import JobReport, ReportStatus
+from jobhub.jobs.moderation.models import JobReport, ReportStatus
 
 API = "/api/v1/jobs"
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from jobhub.db import db, utcnow
-from jobhub.jobs.models import JobAlert
-from jobhub.jobs.tasks import match_saved_searches
+from jobhub.jobs.saved_searches.models import JobAlert
+from jobhub.jobs.saved_searches.tasks import match_saved_searches
 from jobhub.notifications.models import Notification
 from jobhub.users.models import User
 from tests.support.servers import celery_worker, wait_for

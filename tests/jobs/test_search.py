@@ -298,7 +298,7 @@ def test_relevance_cursor_is_stable_while_jobs_are_added(client, make):
 
 
 def test_totals_are_capped(client, make, monkeypatch):
-    from jobhub.jobs import search
+    from jobhub.jobs.search import queries as search
 
     monkeypatch.setattr(search, "COUNT_CAP", 5)
     company = make("company")

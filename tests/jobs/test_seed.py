@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from jobhub import skills as taxonomy
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.db import db
-from jobhub.jobs.models import Job, JobSkill, SavedSearch
+from jobhub.jobs.models import Job, JobSkill
+from jobhub.jobs.saved_searches.models import SavedSearch
 
 
 def _count(app, model) -> int:

@@ -164,7 +164,7 @@ def test_scoring_again_changes_nothing(app, api, make, employer, jobs, candidate
 
 
 def test_scoring_walks_a_large_job_in_batches(app, api, make, employer, jobs, monkeypatch):
-    from jobhub.matching import applicants
+    from jobhub.matching.applicants import services as applicants
 
     monkeypatch.setattr(applicants, "BATCH_SIZE", 2)
     job = jobs["partial"]

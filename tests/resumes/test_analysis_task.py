@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from jobhub.db import db, transaction, utcnow
 from jobhub.notifications.models import Notification
-from jobhub.resumes import pipeline
 from jobhub.resumes.models import AnalysisStatus, Resume, ResumeSkill
+from jobhub.resumes.processing import services as pipeline
 from jobhub.resumes.tasks import GAVE_UP, MAX_RETRIES, analyze_resume, requeue_stuck_analyses
 from jobhub.storage import StorageError, StorageUnavailable
 from jobhub.storage.local import LocalStorage

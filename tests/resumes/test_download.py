@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobhub.resumes.services import register_file_access_check
+from jobhub import signals
 from tests.resumes.conftest import UPLOAD_URL, stored_files
 from tests.support.documents import RESUME_LINES, pdf_bytes
 
@@ -72,17 +72,14 @@ def test_other_domains_can_grant_access(client, auth_headers, make_user, resume)
     assert client.get(url, headers=auth_headers(employer)).status_code == 404
     seen = []
 
-    def sent_to_employer(user, checked) -> bool:
-        seen.append((user.id, checked.id))
-        return user.id == employer.id
+    def sent_to_employer(_sender, *, actor, resume) -> bool:
+        seen.append((actor.id, resume.id))
+        return actor.id == employer.id
 
-    unregister = register_file_access_check(sent_to_employer)
-    try:
+    with signals.resume_file_access.connected_to(sent_to_employer):
         assert client.get(url, headers=auth_headers(employer)).status_code == 200
         other = make_user(role="employer")
         assert client.get(url, headers=auth_headers(other)).status_code == 404
-    finally:
-        unregister()
     assert seen == [(employer.id, resume["id"]), (other.id, resume["id"])]
     assert client.get(url, headers=auth_headers(employer)).status_code == 404
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobhub.resumes.filenames import content_disposition, display_name, download_name
+from jobhub.resumes.files.filenames import content_disposition, display_name, download_name
 
 
 @pytest.mark.parametrize(

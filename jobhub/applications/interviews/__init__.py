@@ -1,0 +1,1 @@
+"""Interviews of applications: scheduling, rescheduling, cancelling, and feedback."""

@@ -12,67 +12,31 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
-from jobhub.applications import invites, notices, transitions
-from jobhub.applications.models import (
-    Application,
+from jobhub.applications import services as applications
+from jobhub.applications.interviews.invites import services as invites
+from jobhub.applications.interviews.models import (
     Interview,
     InterviewFeedback,
     InterviewInterviewer,
     InterviewKind,
     InterviewStatus,
 )
-from jobhub.applications.pipeline import FINAL_STATUSES, ApplicationStatus, Side
-from jobhub.applications.queries import visible_applications_query
+from jobhub.applications.interviews.queries import interviews_query
+from jobhub.applications.models import FINAL_STATUSES, Application, ApplicationStatus, Side
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
-from jobhub.errors import Conflict, Duplicate, NotFound, ValidationError
+from jobhub.errors import Conflict, Duplicate, ValidationError
+from jobhub.jobs.models import Job
+from jobhub.notifications import services as notifications
 from jobhub.users.models import User
 
 SCHEDULABLE = frozenset({ApplicationStatus.SCREENING, ApplicationStatus.INTERVIEWING})
 # Where to meet is part of the invite for these; a phone interview may do without.
 NEEDS_LOCATION = frozenset({InterviewKind.VIDEO, InterviewKind.ONSITE})
 SCHEDULE_FIELDS = ("starts_at", "duration_minutes", "kind", "location")
-
-
-def with_people() -> tuple[Any, ...]:
-    """Loader options: the organiser and the interviewers, in two queries at most."""
-    return (
-        joinedload(Interview.organizer),
-        selectinload(Interview.interviewer_rows).joinedload(InterviewInterviewer.user),
-    )
-
-
-# -- reading -----------------------------------------------------------------------------
-
-
-def interviews_query(*, application: Application) -> Select[tuple[Interview]]:
-    """The application's interviews in time order, with organiser and interviewers."""
-    return (
-        select(Interview)
-        .options(*with_people())
-        .where(Interview.application_id == application.id)
-        .order_by(Interview.starts_at, Interview.id)
-    )
-
-
-def get_visible_interview(*, actor: User, interview_id: int) -> tuple[Interview, Application]:
-    """The interview and its application if ``actor`` may see the application; else 404."""
-    row = db.session.execute(
-        select(Interview, Application)
-        .join(Application, Application.id == Interview.application_id)
-        .where(
-            Interview.id == interview_id,
-            Application.id.in_(visible_applications_query(actor).with_only_columns(Application.id)),
-        )
-        .options(*with_people(), joinedload(Application.job), joinedload(Application.candidate))
-    ).first()
-    if row is None:
-        raise NotFound("No such interview.")
-    return row[0], row[1]
 
 
 # -- scheduling --------------------------------------------------------------------------
@@ -138,7 +102,7 @@ def schedule(*, application: Application, actor: User, data: dict[str, Any]) -> 
 
     ``interviewer_ids`` default to the scheduling member.
     """
-    status = transitions.lock(application)
+    status = applications.lock(application)
     if status not in SCHEDULABLE:
         raise Conflict(
             "Interviews are scheduled for applications in screening or interviewing; "
@@ -164,19 +128,19 @@ def schedule(*, application: Application, actor: User, data: dict[str, Any]) -> 
     db.session.add(interview)
     db.session.flush()
     if status == ApplicationStatus.SCREENING:
-        event = transitions.move(
+        event = applications.move(
             application=application,
             actor=actor,
             side=Side.EMPLOYER,
             target=ApplicationStatus.INTERVIEWING,
         )
-        notices.status_changed(
+        applications.status_changed(
             application=application,
             job=application.job,
             candidate=application.candidate,
             event=event,
         )
-    notices.interview_scheduled(
+    interview_scheduled(
         interview=interview,
         application=application,
         job=application.job,
@@ -200,7 +164,7 @@ def reschedule(
 
     Interviewers taken off get a CANCEL; a change that changes nothing sends nothing.
     """
-    transitions.lock(application)
+    applications.lock(application)
     _changeable(interview, application)
     now = utcnow()
     values = {field: changes.get(field, getattr(interview, field)) for field in SCHEDULE_FIELDS}
@@ -232,7 +196,7 @@ def reschedule(
     # The candidate's copy lists no interviewers: a change of interviewers is not news.
     news_for_candidate = bool(set(changed) & set(SCHEDULE_FIELDS))
     if news_for_candidate:
-        notices.interview_updated(
+        interview_updated(
             interview=interview,
             application=application,
             job=application.job,
@@ -261,7 +225,7 @@ def cancel(*, interview: Interview, application: Application, notify: bool = Tru
     interview.sequence += 1
     db.session.flush()
     if notify:
-        notices.interview_updated(
+        interview_updated(
             interview=interview,
             application=application,
             job=application.job,
@@ -289,19 +253,69 @@ def cancel_upcoming(*, application: Application) -> int:
     return len(upcoming)
 
 
+# -- notifications ---------------------------------------------------------------------
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y, %H:%M UTC")
+
+
+def interview_data(interview: Interview, application: Application, job: Job) -> dict[str, Any]:
+    """What a notification about an interview names: never interviewers or feedback."""
+    return {
+        **applications.application_data(application, job),
+        "interview_id": interview.id,
+        "starts_at": interview.starts_at.isoformat().replace("+00:00", "Z"),
+        "duration_minutes": interview.duration_minutes,
+        "kind": interview.kind.value,
+        "location": interview.location,
+        "status": interview.status.value,
+    }
+
+
+def interview_scheduled(
+    *, interview: Interview, application: Application, job: Job, candidate: User
+) -> None:
+    """``interview.scheduled`` to the candidate."""
+    notifications.notify(
+        user=candidate,
+        type="interview.scheduled",
+        title=f"Interview for {job.title}: {when(interview.starts_at)}",
+        body=(
+            f"{job.company_name} invited you to a {interview.kind.value} interview for "
+            f"{job.title} on {when(interview.starts_at)} ({interview.duration_minutes} min)."
+            + (f"\nWhere: {interview.location}" if interview.location else "")
+        ),
+        data=interview_data(interview, application, job),
+    )
+
+
+def interview_updated(
+    *, interview: Interview, application: Application, job: Job, candidate: User, change: str
+) -> None:
+    """``interview.updated`` to the candidate: ``change`` is rescheduled or cancelled."""
+    if change == "cancelled":
+        title = f"Interview for {job.title} cancelled"
+        body = f"{job.company_name} cancelled the interview of {when(interview.starts_at)}."
+    else:
+        title = f"Interview for {job.title} updated: {when(interview.starts_at)}"
+        body = (
+            f"Your {interview.kind.value} interview for {job.title} is now on "
+            f"{when(interview.starts_at)} ({interview.duration_minutes} min)."
+            + (f"\nWhere: {interview.location}" if interview.location else "")
+        )
+    notifications.notify(
+        user=candidate,
+        type="interview.updated",
+        title=title,
+        body=body,
+        data={**interview_data(interview, application, job), "change": change},
+    )
+
+
 # -- feedback ----------------------------------------------------------------------------
 
 _ALREADY = "You already gave feedback on this interview; PATCH it to change it."
-
-
-def feedback_query(*, interview: Interview) -> Select[tuple[InterviewFeedback]]:
-    """The interview's feedback, oldest first, with authors."""
-    return (
-        select(InterviewFeedback)
-        .options(joinedload(InterviewFeedback.author))
-        .where(InterviewFeedback.interview_id == interview.id)
-        .order_by(InterviewFeedback.id)
-    )
 
 
 def give_feedback(*, interview: Interview, author: User, data: dict[str, Any]) -> InterviewFeedback:
@@ -332,16 +346,6 @@ def give_feedback(*, interview: Interview, author: User, data: dict[str, Any]) -
     except IntegrityError:
         raise Duplicate(_ALREADY) from None
     feedback.author = author
-    return feedback
-
-
-def get_feedback(*, interview: Interview, feedback_id: int) -> InterviewFeedback:
-    """One piece of the interview's feedback, or 404."""
-    feedback = db.session.scalar(
-        feedback_query(interview=interview).where(InterviewFeedback.id == feedback_id)
-    )
-    if feedback is None:
-        raise NotFound("No such feedback.")
     return feedback
 
 

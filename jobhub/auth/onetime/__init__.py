@@ -1,0 +1,1 @@
+"""Single-use tokens mailed for password reset and email verification."""

@@ -6,20 +6,16 @@ atomic update, so a token works exactly once even under concurrent requests.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from jobhub.auth.models import OneTimeToken, TokenPurpose
+from jobhub.auth.onetime.queries import digest
 from jobhub.db import db, utcnow
 
 TOKEN_BYTES = 32
-
-
-def _digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def issue(*, user_id: int, email: str, purpose: TokenPurpose, lifetime: timedelta) -> str:
@@ -30,25 +26,13 @@ def issue(*, user_id: int, email: str, purpose: TokenPurpose, lifetime: timedelt
         OneTimeToken(
             user_id=user_id,
             purpose=purpose,
-            token_hash=_digest(raw),
+            token_hash=digest(raw),
             email=email,
             expires_at=utcnow() + lifetime,
         )
     )
     db.session.flush()
     return raw
-
-
-def find_valid(*, raw: str, purpose: TokenPurpose) -> OneTimeToken | None:
-    """The unused, unexpired token of this purpose matching ``raw``."""
-    return db.session.scalar(
-        select(OneTimeToken).where(
-            OneTimeToken.token_hash == _digest(raw),
-            OneTimeToken.purpose == purpose,
-            OneTimeToken.used_at.is_(None),
-            OneTimeToken.expires_at > utcnow(),
-        )
-    )
 
 
 def consume(*, token: OneTimeToken) -> bool:

@@ -1,0 +1,1 @@
+"""Login sessions (refresh-token families), the token pairs they issue, and revocation."""

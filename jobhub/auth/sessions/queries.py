@@ -1,4 +1,4 @@
-"""Where revocations are kept: Redis when configured, else the database.
+"""Sessions and revocations, read: a user's live sessions, and whether a token is revoked.
 
 Two things revoke a token: its own id (``jti``) was revoked (logout), or the session
 named by its ``sid`` claim was ended (which revokes every access and refresh token of
@@ -10,12 +10,11 @@ the check fails closed with 503.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from typing import Any
 
 import redis
 from flask import current_app
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Select, exists, select
 
 from jobhub.auth.models import AuthSession, RevokedToken
 from jobhub.db import db, utcnow
@@ -24,44 +23,34 @@ from jobhub.extensions import redis_store
 
 KEY_PREFIX = "jobhub:revoked:"
 SESSION_KEY_PREFIX = "jobhub:session-ended:"
-_SLACK_SECONDS = 60  # clock skew between the processes that mint and check tokens
+SESSION_CLAIM = "sid"
 
 
-def _ttl_until(expires_at: datetime) -> int:
-    return max(1, int((expires_at - datetime.now(UTC)).total_seconds()) + 1)
+def session_id_of(payload: dict[str, Any]) -> int | None:
+    """The session a decoded token belongs to (None for tokens minted outside a login)."""
+    value = payload.get(SESSION_CLAIM)
+    return int(value) if value is not None else None
 
 
-def revoke(jti: str, expires_at: datetime) -> None:
-    """Remember ``jti`` as revoked until the token would have expired anyway."""
-    client = redis_store.client(current_app)
-    if client is None:
-        if db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == jti)) is None:
-            db.session.add(RevokedToken(jti=jti, expires_at=expires_at))
-        return
-    try:
-        client.set(KEY_PREFIX + jti, 1, ex=_ttl_until(expires_at))
-    except redis.RedisError as exc:
-        raise ServiceUnavailable("Token revocation is unavailable; try again.") from exc
+def get(*, session_id: int) -> AuthSession | None:
+    return db.session.get(AuthSession, session_id)
 
 
-def end_sessions(session_ids: Iterable[int]) -> None:
-    """Publish that these sessions ended (their rows are updated by the caller).
+def active_query(*, user_id: int) -> Select:
+    """The user's live sessions, most recently used first."""
+    return (
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user_id,
+            AuthSession.ended_at.is_(None),
+            AuthSession.expires_at > utcnow(),
+        )
+        .order_by(AuthSession.last_used_at.desc(), AuthSession.id.desc())
+    )
 
-    In Redis the mark lives as long as the longest token a session can hold: a refresh
-    token minted just now.
-    """
-    ids = list(session_ids)
-    client = redis_store.client(current_app)
-    if client is None or not ids:
-        return
-    ttl = int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()) + _SLACK_SECONDS
-    try:
-        with client.pipeline(transaction=False) as pipe:
-            for session_id in ids:
-                pipe.set(f"{SESSION_KEY_PREFIX}{session_id}", 1, ex=ttl)
-            pipe.execute()
-    except redis.RedisError as exc:
-        raise ServiceUnavailable("Session revocation is unavailable; try again.") from exc
+
+def is_active(session: AuthSession) -> bool:
+    return session.ended_at is None and session.expires_at > utcnow()
 
 
 def is_revoked(jti: str, session_id: int | None = None) -> bool:
@@ -86,9 +75,3 @@ def _is_revoked_in_database(jti: str, session_id: int | None) -> bool:
     session_live = exists().where(AuthSession.id == session_id, AuthSession.ended_at.is_(None))
     revoked, live = db.session.execute(select(jti_revoked, session_live)).one()
     return bool(revoked) or not live
-
-
-def purge_expired() -> int:
-    """Drop database revocations of tokens that have expired anyway."""
-    result = db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
-    return result.rowcount or 0

@@ -1,4 +1,4 @@
-"""Login sessions (refresh-token families) and the token pairs they issue.
+"""Login sessions (refresh-token families), the token pairs they issue, and revocation.
 
 Every access and refresh token carries its session's id as the ``sid`` claim, so
 ending a session revokes all of its tokens at once. Refresh rotates: the session
@@ -9,21 +9,22 @@ refresh token of the family presented again means it was copied, and ends the se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 
+import redis
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import Select, select, update
+from sqlalchemy import delete, select, update
 
-from jobhub.auth import revocation
-from jobhub.auth.models import AuthSession, SessionEndReason
+from jobhub.auth.models import AuthSession, RevokedToken, SessionEndReason
+from jobhub.auth.sessions.queries import KEY_PREFIX, SESSION_CLAIM, SESSION_KEY_PREFIX, active_query
 from jobhub.db import db, utcnow
+from jobhub.errors import ServiceUnavailable
+from jobhub.extensions import redis_store
 from jobhub.users.models import User
 
-SESSION_CLAIM = "sid"
 USER_AGENT_MAX = 512
 
 
@@ -48,12 +49,6 @@ class SessionInfo:
     user_agent: str | None
     ip_address: str | None
     current: bool
-
-
-def session_id_of(payload: dict[str, Any]) -> int | None:
-    """The session a decoded token belongs to (None for tokens minted outside a login)."""
-    value = payload.get(SESSION_CLAIM)
-    return int(value) if value is not None else None
 
 
 def _issue(user: User, session: AuthSession, refresh_jti: str) -> TokenPair:
@@ -122,27 +117,6 @@ def rotate(
     return _issue(user, session, new_jti)
 
 
-def get(*, session_id: int) -> AuthSession | None:
-    return db.session.get(AuthSession, session_id)
-
-
-def active_query(*, user_id: int) -> Select:
-    """The user's live sessions, most recently used first."""
-    return (
-        select(AuthSession)
-        .where(
-            AuthSession.user_id == user_id,
-            AuthSession.ended_at.is_(None),
-            AuthSession.expires_at > utcnow(),
-        )
-        .order_by(AuthSession.last_used_at.desc(), AuthSession.id.desc())
-    )
-
-
-def is_active(session: AuthSession) -> bool:
-    return session.ended_at is None and session.expires_at > utcnow()
-
-
 def describe(sessions: Sequence[AuthSession], *, current_id: int | None) -> list[SessionInfo]:
     return [
         SessionInfo(
@@ -165,7 +139,7 @@ def end(sessions: Sequence[AuthSession], *, reason: SessionEndReason) -> int:
     for session in live:
         session.ended_at = now
         session.end_reason = reason
-    revocation.end_sessions(s.id for s in live)
+    mark_sessions_ended(s.id for s in live)
     db.session.flush()
     return len(live)
 
@@ -176,3 +150,51 @@ def end_all(*, user_id: int, reason: SessionEndReason, keep_id: int | None = Non
     if keep_id is not None:
         query = query.where(AuthSession.id != keep_id)
     return end(list(db.session.scalars(query)), reason=reason)
+
+
+# -- revocation ----------------------------------------------------------------------
+
+_SLACK_SECONDS = 60  # clock skew between the processes that mint and check tokens
+
+
+def _ttl_until(expires_at: datetime) -> int:
+    return max(1, int((expires_at - datetime.now(UTC)).total_seconds()) + 1)
+
+
+def revoke(jti: str, expires_at: datetime) -> None:
+    """Remember ``jti`` as revoked until the token would have expired anyway."""
+    client = redis_store.client(current_app)
+    if client is None:
+        if db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == jti)) is None:
+            db.session.add(RevokedToken(jti=jti, expires_at=expires_at))
+        return
+    try:
+        client.set(KEY_PREFIX + jti, 1, ex=_ttl_until(expires_at))
+    except redis.RedisError as exc:
+        raise ServiceUnavailable("Token revocation is unavailable; try again.") from exc
+
+
+def mark_sessions_ended(session_ids: Iterable[int]) -> None:
+    """Publish that these sessions ended (their rows are updated by the caller).
+
+    In Redis the mark lives as long as the longest token a session can hold: a refresh
+    token minted just now.
+    """
+    ids = list(session_ids)
+    client = redis_store.client(current_app)
+    if client is None or not ids:
+        return
+    ttl = int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()) + _SLACK_SECONDS
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for session_id in ids:
+                pipe.set(f"{SESSION_KEY_PREFIX}{session_id}", 1, ex=ttl)
+            pipe.execute()
+    except redis.RedisError as exc:
+        raise ServiceUnavailable("Session revocation is unavailable; try again.") from exc
+
+
+def purge_expired() -> int:
+    """Drop database revocations of tokens that have expired anyway."""
+    result = db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+    return result.rowcount or 0

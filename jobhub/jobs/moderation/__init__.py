@@ -1,0 +1,1 @@
+"""Job moderation: reports from users, automatic flagging, and admins' decisions."""

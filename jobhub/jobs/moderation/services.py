@@ -6,21 +6,13 @@ the open reports and tells the employer the same way.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select, update
 
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
 from jobhub.errors import Duplicate
-from jobhub.jobs.models import (
-    Job,
-    JobReport,
-    JobStatus,
-    ModerationStatus,
-    ReportReason,
-    ReportStatus,
-)
-from jobhub.jobs.queries import visible_jobs_query
+from jobhub.jobs.models import Job, ModerationStatus
+from jobhub.jobs.moderation.models import JobReport, ReportReason, ReportStatus
 from jobhub.jobs.services import job_written
 from jobhub.notifications import services as notifications
 from jobhub.users.models import User
@@ -94,20 +86,3 @@ def _tell_members(*, job: Job, decision: str, reason: str | None) -> None:
                 "reason": reason,
             },
         )
-
-
-def moderation_queue_query(
-    *, actor: User, moderation_status: ModerationStatus | None = None
-) -> Select[tuple[Job]]:
-    """Published jobs awaiting a decision (pending or flagged), oldest first."""
-    statuses = (
-        [moderation_status]
-        if moderation_status
-        else [ModerationStatus.PENDING, ModerationStatus.FLAGGED]
-    )
-    return (
-        visible_jobs_query(actor)
-        .where(Job.status == JobStatus.PUBLISHED, Job.moderation_status.in_(statuses))
-        .options(joinedload(Job.company))
-        .order_by(Job.updated_at, Job.id)
-    )

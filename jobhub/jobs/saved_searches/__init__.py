@@ -1,0 +1,1 @@
+"""Saved searches (a candidate's named ``GET /jobs`` parameters) and their job alerts."""

@@ -1,9 +1,10 @@
 """Saved searches (a candidate's named ``GET /jobs`` parameters) and their job alerts.
 
 When a job becomes public, one SQL statement finds the alerting saved searches it
-matches and records them in ``job_alerts`` (``INSERT … SELECT … ON CONFLICT DO NOTHING
-RETURNING``): the primary key (saved_search_id, job_id) makes a second alert for the
-same job and search impossible, even with two workers racing.
+matches (``queries.matching_searches``) and records them in ``job_alerts`` (``INSERT …
+SELECT … ON CONFLICT DO NOTHING RETURNING``): the primary key (saved_search_id, job_id)
+makes a second alert for the same job and search impossible, even with two workers
+racing. Each new alert is a ``job.match`` notification to the search's owner.
 """
 
 from __future__ import annotations
@@ -12,46 +13,23 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Select,
-    String,
-    and_,
-    cast,
-    delete,
-    exists,
-    func,
-    insert,
-    literal,
-    literal_column,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.postgresql import websearch_to_tsquery
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from jobhub import skills as taxonomy
 from jobhub.db import UtcDateTime, db, utcnow
 from jobhub.errors import Conflict, NotFound
-from jobhub.jobs import fulltext
-from jobhub.jobs.models import Job, JobAlert, JobSkill, SavedSearch, SavedSearchSkill
-from jobhub.jobs.queries import public_condition
-from jobhub.jobs.search import FILTERS
+from jobhub.jobs.models import Job
+from jobhub.jobs.saved_searches.models import JobAlert, SavedSearch, SavedSearchSkill
+from jobhub.jobs.saved_searches.queries import matching_searches, saved_searches_query
+from jobhub.jobs.search.queries import FILTERS, fts5_query
+from jobhub.notifications import services as notifications
 from jobhub.users.models import User
 
 MAX_SAVED_SEARCHES = 50
 # A saved search keeps the search's filters and its sort (not its page).
 PARAMETERS = (*FILTERS, "sort")
-
-
-def saved_searches_query(*, user: User) -> Select[tuple[SavedSearch]]:
-    """The user's saved searches, newest first."""
-    return (
-        select(SavedSearch)
-        .where(SavedSearch.user_id == user.id)
-        .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())
-    )
 
 
 def get_saved_search(*, user: User, saved_search_id: int) -> SavedSearch:
@@ -74,7 +52,7 @@ def _apply(search: SavedSearch, data: dict[str, Any]) -> None:
         if name == "skills":
             value = taxonomy.normalize(value or [])
         setattr(search, name, value)
-    search.q_fts = fulltext.fts5_query(search.q) if search.q else None
+    search.q_fts = fts5_query(search.q) if search.q else None
 
 
 def _sync_skills(search: SavedSearch) -> None:
@@ -120,65 +98,6 @@ def remove_user(*, user: User) -> None:
     db.session.execute(delete(SavedSearch).where(SavedSearch.user_id == user.id))
 
 
-# -- matching --------------------------------------------------------------------------
-
-
-def _text_matches() -> Any:
-    """Does the saved search's ``q`` match the job row? (PostgreSQL or FTS5.)"""
-    if db.engine.dialect.name == "postgresql":
-        return Job.search_vector.op("@@")(websearch_to_tsquery(fulltext.TS_CONFIG, SavedSearch.q))
-    fts_hit = literal_column(
-        "EXISTS (SELECT 1 FROM jobs_fts WHERE jobs_fts MATCH saved_searches.q_fts "
-        "AND jobs_fts.rowid = jobs.id)"
-    )
-    return and_(SavedSearch.q_fts.is_not(None), fts_hit)
-
-
-def _optional_equal(column: Any, value: Any) -> Any:
-    return or_(column.is_(None), column == value)
-
-
-def matching_searches(*, job_id: int, public_since: datetime | None = None) -> Select:
-    """(saved_search_id, job_id) of every alerting search the public job matches.
-
-    With ``public_since``, only searches saved by then count: the job is new to them, and a
-    search saved later finds the job by searching, not through an alert.
-    """
-    missing_skill = (
-        select(SavedSearchSkill.skill)
-        .where(
-            SavedSearchSkill.saved_search_id == SavedSearch.id,
-            ~exists().where(JobSkill.job_id == Job.id, JobSkill.skill == SavedSearchSkill.skill),
-        )
-        .correlate(SavedSearch, Job)
-    )
-    position = func.strpos if db.engine.dialect.name == "postgresql" else func.instr
-    location_hit = position(func.lower(Job.location), func.lower(SavedSearch.location)) > 0
-    return (
-        select(SavedSearch.id, Job.id)
-        .select_from(SavedSearch)
-        .join(User, User.id == SavedSearch.user_id)
-        .join(Job, Job.id == job_id)
-        .where(
-            public_condition(),
-            SavedSearch.alert.is_(True),
-            User.is_active.is_(True),
-            User.deleted_at.is_(None),
-            or_(SavedSearch.q.is_(None), _text_matches()),
-            or_(SavedSearch.location.is_(None), and_(Job.location.is_not(None), location_hit)),
-            _optional_equal(SavedSearch.country, Job.country),
-            _optional_equal(SavedSearch.remote, cast(Job.remote, String)),
-            _optional_equal(SavedSearch.employment_type, cast(Job.employment_type, String)),
-            _optional_equal(SavedSearch.seniority, cast(Job.seniority, String)),
-            _optional_equal(SavedSearch.salary_currency, Job.salary_currency),
-            _optional_equal(SavedSearch.company_id, Job.company_id),
-            or_(SavedSearch.salary_min.is_(None), Job.salary_sort >= SavedSearch.salary_min),
-            ~exists(missing_skill),
-            SavedSearch.created_at <= public_since if public_since is not None else true(),
-        )
-    )
-
-
 def record_matches(*, job_id: int, public_since: datetime | None = None) -> list[SavedSearch]:
     """Record the alerts a newly public job raises; returns only the new ones."""
     dialect = db.engine.dialect.name
@@ -200,3 +119,38 @@ def record_matches(*, job_id: int, public_since: datetime | None = None) -> list
             select(SavedSearch).where(SavedSearch.id.in_(new_ids)).order_by(SavedSearch.id)
         )
     )
+
+
+def raise_alerts(*, job_id: int, public_since: datetime | None = None) -> int:
+    """Record the job's new matches and notify each search's owner; returns how many.
+
+    The records and the notifications commit together, so a failure retries both and a
+    success can never be repeated (the records' primary key refuses a second one).
+    """
+    matched = record_matches(job_id=job_id, public_since=public_since)
+    if not matched:
+        return 0
+    job = db.session.get(Job, job_id)
+    owners = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User).where(User.id.in_({search.user_id for search in matched}))
+        )
+    }
+    where = ", ".join(part for part in (job.location, job.remote.value) if part)
+    for search in matched:
+        notifications.notify(
+            user=owners[search.user_id],
+            type="job.match",
+            title=f"New job for “{search.name}”: {job.title}",
+            body=f"{job.company_name} is hiring a {job.title} ({where}).",
+            data={
+                "job_id": job.id,
+                "job_title": job.title,
+                "company_id": job.company_id,
+                "company_name": job.company_name,
+                "saved_search_id": search.id,
+                "saved_search_name": search.name,
+            },
+        )
+    return len(matched)

@@ -1,0 +1,1 @@
+"""Job search: the full-text index, the search as SQL (filters, sorts, cursors), the cache."""

@@ -1,4 +1,4 @@
-"""Full-text search DDL and query compilation, for both backends.
+"""The full-text search index of jobs, for both backends (DDL; queries compile in ``queries``).
 
 The same statements are run by ``db.metadata.create_all`` (a DDL event on the jobs
 table) and by the migration, so the two cannot drift:
@@ -12,8 +12,6 @@ table) and by the migration, so the two cannot drift:
 """
 
 from __future__ import annotations
-
-import re
 
 from sqlalchemy import Connection, event
 
@@ -54,7 +52,7 @@ POSTGRESQL_UNINSTALL = [
     "DROP FUNCTION IF EXISTS jobs_search_vector_refresh()",
 ]
 
-# Column order is the bm25() weight order in jobhub.jobs.search.
+# Column order is the bm25() weight order in jobhub.jobs.search.queries.
 FTS_COLUMNS = ("title", "skills", "company_name", "description", "nice_to_have_skills")
 _COLS = ", ".join(FTS_COLUMNS)
 _NEW = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
@@ -122,51 +120,3 @@ def uninstall(connection: Connection) -> None:
 event.listen(Job.__table__, "before_create", lambda _t, connection, **_: prepare(connection))
 event.listen(Job.__table__, "after_create", lambda _t, connection, **_: install(connection))
 event.listen(Job.__table__, "before_drop", lambda _t, connection, **_: uninstall(connection))
-
-
-# -- user queries → FTS5 ---------------------------------------------------------------
-
-# PostgreSQL's english configuration drops these; FTS5 would require them to appear.
-_STOPWORDS = """
-    a an and are as at be but by for if in into is it no not of on or such that the
-    their then there these they this to was will with
-"""
-STOPWORDS = frozenset(_STOPWORDS.split())
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def _phrase(text: str, *, keep_stopwords: bool) -> str | None:
-    words = [w.lower() for w in _WORD.findall(text)]
-    if not keep_stopwords:
-        words = [w for w in words if w not in STOPWORDS]
-    if not words:
-        return None
-    return '"' + " ".join(words) + '"'
-
-
-def fts5_query(q: str) -> str | None:
-    """Compile web-search syntax (words, "phrases", -exclusions, or) like PostgreSQL's
-    ``websearch_to_tsquery`` into a safe FTS5 query; None when nothing can match."""
-    groups: list[tuple[list[str], list[str]]] = [([], [])]
-    for match in _TOKEN.finditer(q):
-        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
-        if bare is not None and bare.lower() == "or":
-            groups.append(([], []))
-            continue
-        if bare is not None and bare.startswith("-") and len(bare) > 1:
-            negated, bare = "-", bare[1:]
-        text = quoted if quoted is not None else bare
-        phrase = _phrase(text or "", keep_stopwords=quoted is not None)
-        if phrase is None:
-            continue
-        groups[-1][1 if negated else 0].append(phrase)
-    parts = []
-    for positive, negative in groups:
-        if not positive:
-            continue  # FTS5 cannot express a bare exclusion
-        expression = " AND ".join(positive)
-        if negative:
-            expression = f"({expression}) NOT ({' OR '.join(negative)})"
-        parts.append(f"({expression})")
-    return " OR ".join(parts) or None

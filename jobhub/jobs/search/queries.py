@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,9 +35,9 @@ from sqlalchemy.orm import joinedload
 
 from jobhub.db import db, utcnow
 from jobhub.errors import BadRequest
-from jobhub.jobs import fulltext
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.queries import visible_jobs_query
+from jobhub.jobs.search.models import TS_CONFIG
 from jobhub.users.models import User
 
 SORTS = ("relevance", "newest", "salary")
@@ -56,7 +57,7 @@ FILTERS = (
     "company_id",
     "posted_within_days",
 )
-# bm25 column weights, in fulltext.FTS_COLUMNS order: a title hit outweighs the rest.
+# bm25 column weights, in models.FTS_COLUMNS order: a title hit outweighs the rest.
 BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0, 0.5)
 
 
@@ -82,12 +83,12 @@ def _escape_like(value: str) -> str:
 def _text_match(query: Select, q: str) -> tuple[Select, ColumnElement]:
     """Restrict to rows matching ``q``; return the query and its relevance (higher first)."""
     if db.engine.dialect.name == "postgresql":
-        tsquery = websearch_to_tsquery(fulltext.TS_CONFIG, q)
+        tsquery = websearch_to_tsquery(TS_CONFIG, q)
         query = query.where(Job.search_vector.op("@@")(tsquery))
         # As double precision: a real would come back rounded in text form, and the
         # cursor's key would then no longer equal the row's own rank.
         return query, cast(func.ts_rank_cd(Job.search_vector, tsquery), Double)
-    compiled = fulltext.fts5_query(q)
+    compiled = fts5_query(q)
     if compiled is None:
         return query.where(false()), literal_column("0.0")
     fts = (
@@ -249,3 +250,51 @@ def decode_cursor(cursor: str, *, sort: str, fingerprint: str) -> tuple[Any, int
     if sort == "newest":
         key = datetime.fromisoformat(key)
     return key, int(job_id)
+
+
+# -- user queries → FTS5 -----------------------------------------------------------------
+
+# PostgreSQL's english configuration drops these; FTS5 would require them to appear.
+_STOPWORDS = """
+    a an and are as at be but by for if in into is it no not of on or such that the
+    their then there these they this to was will with
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _phrase(text: str, *, keep_stopwords: bool) -> str | None:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not keep_stopwords:
+        words = [w for w in words if w not in STOPWORDS]
+    if not words:
+        return None
+    return '"' + " ".join(words) + '"'
+
+
+def fts5_query(q: str) -> str | None:
+    """Compile web-search syntax (words, "phrases", -exclusions, or) like PostgreSQL's
+    ``websearch_to_tsquery`` into a safe FTS5 query; None when nothing can match."""
+    groups: list[tuple[list[str], list[str]]] = [([], [])]
+    for match in _TOKEN.finditer(q):
+        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
+        if bare is not None and bare.lower() == "or":
+            groups.append(([], []))
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        text = quoted if quoted is not None else bare
+        phrase = _phrase(text or "", keep_stopwords=quoted is not None)
+        if phrase is None:
+            continue
+        groups[-1][1 if negated else 0].append(phrase)
+    parts = []
+    for positive, negative in groups:
+        if not positive:
+            continue  # FTS5 cannot express a bare exclusion
+        expression = " AND ".join(positive)
+        if negative:
+            expression = f"({expression}) NOT ({' OR '.join(negative)})"
+        parts.append(f"({expression})")
+    return " OR ".join(parts) or None

@@ -1,32 +1,30 @@
-"""Redis-backed helpers for jobs: the anonymous search cache and the view counter.
+"""Job search: a search run with its X-Pagination metadata, and the anonymous search cache.
 
-Both degrade to the embedded default when there is no Redis: no search cache, and views
-written straight to the database with an atomic ``UPDATE … SET views = views + 1``.
+Anonymous results are cached in Redis for SEARCH_CACHE_SECONDS; without Redis there is
+no cache. Every job write retires every cached search (``invalidate_search``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import uuid
 from typing import Any
 
 import redis
 from flask import current_app
-from sqlalchemy import bindparam, update
+from flask_smorest import Blueprint
 
-from jobhub.db import db, on_commit
+from jobhub import skills as taxonomy
+from jobhub.db import on_commit
 from jobhub.extensions import redis_store
-from jobhub.jobs.models import Job
+from jobhub.jobs.search import queries as search
+from jobhub.users.models import User
 
 log = logging.getLogger(__name__)
 
 VERSION_KEY = "jobhub:jobs:version"
 SEARCH_KEY = "jobhub:jobs:search:{version}:{digest}"
-VIEWS_KEY = "jobhub:jobs:views"
-VIEWS_FLUSHING_PREFIX = "jobhub:jobs:views:flushing:"
 
 
 def _redis() -> redis.Redis | None:
@@ -84,62 +82,34 @@ def _bump_version() -> None:
         log.exception("could not invalidate the search cache")
 
 
-# -- views -----------------------------------------------------------------------------
+# -- searching -------------------------------------------------------------------------
 
 
-def count_view(job_id: int) -> int:
-    """Count one view; return the views not yet reflected in ``Job.views``."""
-    client = _redis()
-    if client is not None:
-        try:
-            return int(client.hincrby(VIEWS_KEY, str(job_id), 1))
-        except redis.RedisError:
-            log.warning("view counter unavailable; counting in the database", exc_info=True)
-    db.session.execute(
-        update(Job)
-        .where(Job.id == job_id)
-        .values(views=Job.views + 1, updated_at=Job.updated_at)
-        .execution_options(synchronize_session=False)
+def _search_params(args: dict[str, Any]) -> dict[str, Any]:
+    params = {name: args[name] for name in (*search.FILTERS, "sort") if args.get(name) is not None}
+    if "skills" in params:
+        params["skills"] = taxonomy.normalize(params["skills"])
+    return params
+
+
+def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Page, dict]:
+    """Run a search; returns the page and its X-Pagination metadata."""
+    params = _search_params(args)
+    page, page_size, cursor = args.get("page", 1), args["page_size"], args.get("cursor")
+    result = search.run(
+        search.plan(actor=actor, params=params),
+        page=page,
+        page_size=page_size,
+        cursor=cursor,
+        fingerprint=search.fingerprint(params),
     )
-    return 1
-
-
-def pending_views(job_id: int) -> int:
-    """Views counted in Redis and not yet flushed to the database."""
-    client = _redis()
-    if client is None:
-        return 0
-    try:
-        return int(client.hget(VIEWS_KEY, str(job_id)) or 0)
-    except redis.RedisError:
-        return 0
-
-
-def flush_views() -> int:
-    """Move counted views from Redis into ``jobs.views``; returns the views written.
-
-    The live hash is renamed first, so views counted meanwhile go to a fresh hash; a
-    renamed hash left by a crashed flush is picked up by the next one.
-    """
-    client = _redis()
-    if client is None:
-        return 0
-    with contextlib.suppress(redis.ResponseError):  # nothing counted since the last flush
-        client.rename(VIEWS_KEY, f"{VIEWS_FLUSHING_PREFIX}{uuid.uuid4().hex}")
-    written = 0
-    for key in client.scan_iter(match=f"{VIEWS_FLUSHING_PREFIX}*"):
-        counts = {int(k): int(v) for k, v in client.hgetall(key).items()}
-        if counts:
-            statement = (
-                update(Job)
-                .where(Job.id == bindparam("job_id"))
-                .values(views=Job.views + bindparam("added"), updated_at=Job.updated_at)
-                .execution_options(synchronize_session=False)
-            )
-            db.session.connection().execute(
-                statement, [{"job_id": k, "added": v} for k, v in counts.items()]
-            )
-            db.session.commit()
-            written += sum(counts.values())
-        client.delete(key)
-    return written
+    if cursor:
+        meta: dict[str, Any] = {"page_size": page_size}
+    else:
+        total = min(result.total, search.COUNT_CAP)
+        meta = Blueprint._make_pagination_metadata(page, page_size, total)
+        if result.total > search.COUNT_CAP:
+            meta["total_capped"] = True
+    if result.next_cursor:
+        meta["next_cursor"] = result.next_cursor
+    return result, meta

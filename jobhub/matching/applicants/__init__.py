@@ -1,0 +1,1 @@
+"""Match scores of applications: the resume each came with, scored against its job."""

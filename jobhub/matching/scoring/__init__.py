@@ -1,4 +1,4 @@
-"""The match score: pure functions over skills and text, no database."""
+"""The match score, a library (not a domain): pure functions over skills and text, no database."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The email channel of notifications."""

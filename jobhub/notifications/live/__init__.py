@@ -1,0 +1,1 @@
+"""Live delivery of notifications over socket.io: pushes after commit, open sockets."""

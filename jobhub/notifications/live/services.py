@@ -1,5 +1,7 @@
 """Live delivery over socket.io: pushes after commit, and the registry of open sockets.
 
+The socket.io handlers themselves (connect, ``mark_read``) are in ``notifications.views``.
+
 Every emit goes through ``jobhub.extensions.socketio``, which every process (web,
 Celery worker, CLI) initialises with the Redis message queue when ``REDIS_URL`` is
 set, so a push from any process reaches the sockets held by any web process.
@@ -23,6 +25,7 @@ from jobhub.db import db, on_commit
 from jobhub.errors import ServiceUnavailable
 from jobhub.extensions import redis_store, socketio
 from jobhub.notifications.models import Notification
+from jobhub.notifications.schemas import NotificationSchema
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ NOTIFICATION_EVENT = "notification"
 UNREAD_COUNT_EVENT = "unread_count"
 _PENDING_KEY = "jobhub_notification_pushes"
 _REGISTRY_PREFIX = "jobhub:sockets:user:"
+_payload = NotificationSchema()
 # A user's socket set expires this long after their last connect; every connect renews it.
 _REGISTRY_TTL_SECONDS = 7 * 24 * 3600
 
@@ -68,11 +72,15 @@ def _forget_pushes(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_PENDING_KEY, None)
 
 
-def push_notification(*, user_id: int, payload: dict[str, Any]) -> None:
-    """After commit, send ``notification`` to the user's sockets, then ``unread_count``."""
+def push_notification(*, notification: Notification) -> None:
+    """After commit, send ``notification`` to the user's sockets, then ``unread_count``.
+
+    The payload is the notification as the REST API shows it, taken now: after the
+    commit the row may no longer be read.
+    """
     pushes = _pushes()
-    pushes.notifications.append((user_id, payload))
-    pushes.count_for[user_id] = None
+    pushes.notifications.append((notification.user_id, _payload.dump(notification)))
+    pushes.count_for[notification.user_id] = None
 
 
 def push_unread_count(*, user_id: int) -> None:

@@ -1,4 +1,4 @@
-"""Resume analysis: text extraction, skills, years of experience, education, summary.
+"""Resume analysis, a library (not a domain): text, skills, experience, education, summary.
 
 Pure functions over a stream or text; the task in ``jobhub.resumes.tasks`` stores the
 result. ``AnalysisResult`` is also what matching reads back from the database: the

@@ -11,8 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from jobhub.resumes.filetypes import UnsupportedFile, decode_text
-from jobhub.resumes.models import FileFormat
+from jobhub.resumes.files.filetypes import FileFormat, UnsupportedFile, decode_text
 
 MAX_PAGES = 50  # a resume longer than this is analysed on its first pages
 MAX_TEXT_CHARS = 200_000

@@ -8,6 +8,7 @@ its central directory is checked against zip-bomb limits before anything is unpa
 from __future__ import annotations
 
 import codecs
+import enum
 import io
 import logging
 import re
@@ -19,7 +20,12 @@ from typing import BinaryIO
 import pypdf
 from docx import Document
 
-from jobhub.resumes.models import FileFormat
+
+class FileFormat(enum.StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+    TEXT = "txt"
+
 
 log = logging.getLogger(__name__)
 

@@ -17,16 +17,17 @@ import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete
 
 from jobhub import signals
 from jobhub.db import db
 from jobhub.notifications.services import notify
 from jobhub.resumes.analysis import AnalysisResult, analyze_text, extract_text
 from jobhub.resumes.models import AnalysisStatus, FileFormat, Resume, ResumeSkill
+from jobhub.resumes.processing.queries import locked
 from jobhub.storage import get_storage
 from jobhub.users.services import get_user
 
@@ -52,16 +53,12 @@ class Claim:
     file_format: FileFormat
 
 
-def _locked(resume_id: int) -> Resume | None:
-    return db.session.scalar(select(Resume).where(Resume.id == resume_id).with_for_update())
-
-
 def claim(*, resume_id: int, token: str | None, now: datetime, max_attempts: int) -> Claim | None:
     """Mark the resume processing for this run, or return None when it is not this run's.
 
     ``token=None`` (a manual run) claims a pending resume whatever its token.
     """
-    resume = _locked(resume_id)
+    resume = locked(resume_id)
     if resume is None or resume.analysis_status in _FINISHED:
         return None
     if token is None:
@@ -101,7 +98,7 @@ def analyze(held: Claim, *, now: datetime) -> AnalysisResult:
 
 
 def _still_held(held: Claim) -> Resume | None:
-    resume = _locked(held.resume_id)
+    resume = locked(held.resume_id)
     if (
         resume is None
         or resume.analysis_status is not AnalysisStatus.PROCESSING
@@ -124,7 +121,7 @@ def release(held: Claim, *, now: datetime) -> None:
 
 def fail_unless_finished(*, resume_id: int, token: str | None, reason: str) -> Resume | None:
     """Fail the resume for good if the given token (any, when None) still owns it."""
-    resume = _locked(resume_id)
+    resume = locked(resume_id)
     if resume is None or resume.analysis_status in _FINISHED:
         return None
     if token is not None and resume.analysis_token != token:
@@ -193,26 +190,6 @@ def _announce(resume: Resume, *, skills: int = 0) -> None:
         body = f"{resume.filename}: {resume.analysis_error}"
         data["error"] = resume.analysis_error
     notify(user=owner, type="resume.analyzed", title=title, body=body, data=data)
-
-
-def stuck(*, now: datetime, timeout: timedelta, limit: int) -> list[Resume]:
-    """Resumes queued or processing for longer than ``timeout``, locked for requeueing."""
-    cutoff = now - timeout
-    query = (
-        select(Resume)
-        .where(
-            or_(
-                (Resume.analysis_status == AnalysisStatus.PENDING)
-                & (Resume.analysis_queued_at < cutoff),
-                (Resume.analysis_status == AnalysisStatus.PROCESSING)
-                & (Resume.analysis_started_at < cutoff),
-            )
-        )
-        .order_by(Resume.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list(db.session.scalars(query))
 
 
 def requeue(resume: Resume, *, token: str, now: datetime, max_attempts: int) -> bool:

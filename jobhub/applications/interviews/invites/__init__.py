@@ -1,0 +1,1 @@
+"""Calendar invites of interviews (iCalendar REQUEST and CANCEL), mailed after commit."""

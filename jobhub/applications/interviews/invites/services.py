@@ -15,10 +15,11 @@ from email.utils import parseaddr
 
 from flask import current_app
 
-from jobhub.applications.calendar import Attendee, Invite, interview_uid, render
-from jobhub.applications.models import Application, Interview
-from jobhub.applications.notices import DELETED_CANDIDATE, candidate_name
+from jobhub.applications.interviews.models import Interview
+from jobhub.applications.models import Application
+from jobhub.applications.services import DELETED_CANDIDATE, candidate_name
 from jobhub.jobs.models import Job
+from jobhub.mail.calendar import Attendee, Invite, interview_uid, render
 from jobhub.mail.services import send_mail
 from jobhub.users.models import User
 

@@ -15,58 +15,25 @@ minute after the invitation.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import String, and_, cast, exists, literal, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
-from jobhub.applications import notices
-from jobhub.applications.interviews import with_people
-from jobhub.applications.models import (
-    Application,
-    Interview,
-    InterviewReminder,
-    InterviewStatus,
-    ReminderKind,
-)
-from jobhub.applications.pipeline import ACTIVE_STATUSES, FINAL_STATUSES
+from jobhub.applications.interviews.models import Interview, InterviewReminder, ReminderKind
+from jobhub.applications.interviews.queries import with_people
+from jobhub.applications.interviews.reminders.queries import due
+from jobhub.applications.interviews.services import interview_data, when
+from jobhub.applications.models import Application
 from jobhub.companies.models import CompanyMember
-from jobhub.db import UtcDateTime, db, utcnow
+from jobhub.db import db, utcnow
+from jobhub.jobs.models import Job
+from jobhub.notifications import services as notifications
+from jobhub.users.models import User
 
 BATCH_SIZE = 200
-_OPEN = ACTIVE_STATUSES - FINAL_STATUSES
-
-
-def _due(kind: ReminderKind, now: datetime, limit: int):
-    """The (interview, kind, start, now) rows of due, unclaimed reminders of one kind."""
-    until = now + kind.lead
-    after = now + ReminderKind.HOUR.lead if kind is ReminderKind.DAY else now
-    claimed = exists().where(
-        InterviewReminder.interview_id == Interview.id,
-        InterviewReminder.kind == kind,
-        InterviewReminder.starts_at == Interview.starts_at,
-    )
-    kind_column = InterviewReminder.__table__.c.kind
-    return (
-        select(
-            Interview.id,
-            cast(literal(kind.value, String()), kind_column.type),
-            Interview.starts_at,
-            literal(now, UtcDateTime()),
-        )
-        .join(Application, Application.id == Interview.application_id)
-        .where(
-            Interview.status == InterviewStatus.SCHEDULED,
-            and_(Interview.starts_at > after, Interview.starts_at <= until),
-            Interview.notice_minutes >= int(kind.lead / timedelta(minutes=1)),
-            Application.status.in_(_OPEN),
-            ~claimed,
-        )
-        .order_by(Interview.starts_at, Interview.id)
-        .limit(limit)
-    )
 
 
 def claim(*, kind: ReminderKind, now: datetime, limit: int) -> list[int]:
@@ -74,7 +41,7 @@ def claim(*, kind: ReminderKind, now: datetime, limit: int) -> list[int]:
     insert_ = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert_(InterviewReminder)
-        .from_select(["interview_id", "kind", "starts_at", "sent_at"], _due(kind, now, limit))
+        .from_select(["interview_id", "kind", "starts_at", "sent_at"], due(kind, now, limit))
         .on_conflict_do_nothing()
         .returning(InterviewReminder.interview_id)
     )
@@ -121,10 +88,35 @@ def _notify(interview_ids: list[int], kind: ReminderKind) -> None:
             for row in interview.interviewer_rows
             if (application.company_id, row.user_id) in members and row.user.deleted_at is None
         ]
-        notices.interview_reminder(
+        interview_reminder(
             interview=interview,
             application=application,
             job=application.job,
             recipients=recipients,
             kind=kind,
+        )
+
+
+def interview_reminder(
+    *,
+    interview: Interview,
+    application: Application,
+    job: Job,
+    recipients: list[User],
+    kind: ReminderKind,
+) -> None:
+    """``interview.reminder`` to the candidate and the interviewers."""
+    lead = "tomorrow" if kind is ReminderKind.DAY else "in an hour"
+    data = {**interview_data(interview, application, job), "reminder": kind.value}
+    for user in recipients:
+        notifications.notify(
+            user=user,
+            type="interview.reminder",
+            title=f"Interview {lead}: {job.title}",
+            body=(
+                f"The {interview.kind.value} interview for {job.title} at {job.company_name} "
+                f"starts {when(interview.starts_at)}."
+                + (f"\nWhere: {interview.location}" if interview.location else "")
+            ),
+            data=data,
         )

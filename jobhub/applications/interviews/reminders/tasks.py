@@ -1,10 +1,10 @@
-"""Application tasks: interview reminders."""
+"""Interview reminder tasks."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from jobhub.applications import reminders
+from jobhub.applications.interviews.reminders import services as reminders
 from jobhub.db import transaction
 
 
