@@ -25,6 +25,7 @@ from werkzeug.local import LocalProxy
 from jobhub.errors import (
     AccountDisabled,
     Forbidden,
+    NotFound,
     TokenExpired,
     TokenRevoked,
     Unauthorized,
@@ -120,9 +121,12 @@ def init_jwt(
 
 
 def auth_required(*roles: str, refresh: bool = False) -> Callable[[F], F]:
-    """Require a valid token (of the given roles, if any) and document it in OpenAPI.
+    """Authenticate: require a valid token (of the given roles, if any); document it in OpenAPI.
 
-    A caller whose role is not allowed gets 403: they may see that the endpoint exists.
+    Naming roles is the whole decision for endpoints that only a role decides (admins'
+    moderation, candidates' saved searches); anything that depends on the caller's
+    relation to a row or its state is a policy, refused with ``authorize``. A caller
+    whose role is not allowed gets 403: they may see that the endpoint exists.
     """
 
     def decorator(view: F) -> F:
@@ -140,6 +144,16 @@ def auth_required(*roles: str, refresh: bool = False) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def authorize(allowed: bool, message: str | None = None, *, hidden: bool = False) -> None:
+    """Turn a policy's answer into the error, the one place a view refuses.
+
+    A refusal is 403; ``hidden`` makes it 404 where the caller may not even learn that
+    the thing exists (another user's resume, session or profile).
+    """
+    if not allowed:
+        raise NotFound(message) if hidden else Forbidden(message)
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

@@ -21,11 +21,6 @@ def side_of(user: User) -> Side | None:
     return None
 
 
-def can_apply(user: User) -> bool:
-    """Candidates apply."""
-    return user.role == Role.CANDIDATE
-
-
 def can_move(user: User) -> bool:
     """Moves are made by one of the two sides, as the transition table allows."""
     return side_of(user) is not None

@@ -28,9 +28,8 @@ from jobhub.applications.schemas import (
     documented_errors,
     shown,
 )
-from jobhub.errors import Forbidden
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.security import auth_required, current_user
+from jobhub.security import auth_required, authorize, current_user
 
 blp = Blueprint(
     "applications", __name__, description="Applications, the hiring pipeline, notes, interviews."
@@ -54,11 +53,6 @@ def _application(application_id: int) -> Application:
     return queries.get_visible_application(actor=current_user, application_id=application_id)
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise Forbidden(message)
-
-
 @blp.route("/jobs/<int:job_id>/applications", methods=["POST"])
 @auth_required("candidate")
 @blp.arguments(ApplyArgsSchema)
@@ -66,7 +60,6 @@ def _require(allowed: bool, message: str) -> None:
 @documented_errors(blp, 403, 404, 409, 422)
 def apply(data: dict[str, Any], job_id: int) -> Shown:
     """Apply to a public job (candidates; one active application per job)."""
-    _require(policies.can_apply(current_user), "Only candidates apply.")
     return _shown(services.apply(actor=current_user, job_id=job_id, **data))
 
 
@@ -100,7 +93,7 @@ def get_application(application_id: int) -> Shown:
 def change_status(data: dict[str, Any], application_id: int) -> Shown:
     """Move an application (see the transition table)."""
     application = _application(application_id)
-    _require(policies.can_move(current_user), "Admins see applications but move none.")
+    authorize(policies.can_move(current_user), "Admins see applications but move none.")
     moved = services.change_status(
         application=application,
         actor=current_user,
@@ -131,7 +124,7 @@ def history(application_id: int, pagination_parameters: Any) -> list[Shown]:
 def list_notes(application_id: int, pagination_parameters: Any) -> list[Any]:
     """The company's private notes, oldest first (members and admins)."""
     application = _application(application_id)
-    _require(policies.can_read_notes(current_user), "Notes are the company's.")
+    authorize(policies.can_read_notes(current_user), "Notes are the company's.")
     return paginated(queries.notes_query(application=application), pagination_parameters)
 
 
@@ -143,7 +136,7 @@ def list_notes(application_id: int, pagination_parameters: Any) -> list[Any]:
 def add_note(data: dict[str, Any], application_id: int) -> Any:
     """Add a private note (members); never shown to the candidate."""
     application = _application(application_id)
-    _require(policies.can_write_notes(current_user), "Only the company's members write notes.")
+    authorize(policies.can_write_notes(current_user), "Only the company's members write notes.")
     return services.add_note(application=application, author=current_user, body=data["body"])
 
 
@@ -166,5 +159,7 @@ def list_interviews(application_id: int, pagination_parameters: Any) -> list[Sho
 def schedule_interview(data: dict[str, Any], application_id: int) -> Shown:
     """Schedule an interview (members): invites to both sides; screening → interviewing."""
     application = _application(application_id)
-    _require(interview_policies.can_manage_interviews(current_user), "Members schedule interviews.")
+    authorize(
+        interview_policies.can_manage_interviews(current_user), "Members schedule interviews."
+    )
     return _shown(interviews.schedule(application=application, actor=current_user, data=data))

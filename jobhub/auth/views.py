@@ -25,10 +25,9 @@ from jobhub.auth.schemas import (
     TokenPairSchema,
     TokenSchema,
 )
-from jobhub.errors import NotFound
 from jobhub.extensions import limiter
 from jobhub.pagination import PAGINATION
-from jobhub.security import auth_required, current_token, current_user
+from jobhub.security import auth_required, authorize, current_token, current_user
 from jobhub.users.models import Role
 from jobhub.users.schemas import UserSchema
 
@@ -223,6 +222,9 @@ def end_other_sessions() -> Any:
 def end_session(session_id: int) -> None:
     """End one of the caller's sessions: its tokens are refused at once."""
     session = services.get_live_session(session_id=session_id)
-    if session is None or not policies.can_manage_session(current_user, session):
-        raise NotFound("No such session.")
+    authorize(
+        session is not None and policies.can_manage_session(current_user, session),
+        "No such session.",
+        hidden=True,
+    )
     services.end_session(user=current_user, session=session, payload=current_token())

@@ -1,14 +1,12 @@
-"""Who may do what with a company: pure functions of the caller and their membership."""
+"""Who may do what with a company: pure functions of the caller and their membership.
+
+Creating a company is for employers, which the route's ``auth_required("employer")`` says.
+"""
 
 from __future__ import annotations
 
 from jobhub.companies.models import MemberRole
 from jobhub.users.models import Role, User
-
-
-def can_create_company(user: User) -> bool:
-    """Employers create companies (and become their owner)."""
-    return user.role == Role.EMPLOYER
 
 
 def can_manage_company(user: User, membership: MemberRole | None) -> bool:

@@ -16,9 +16,8 @@ from jobhub.companies.schemas import (
     MemberCreateSchema,
     MemberSchema,
 )
-from jobhub.errors import Forbidden
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.security import auth_required, current_user
+from jobhub.security import auth_required, authorize, current_user
 
 blp = Blueprint(
     "companies", __name__, description="Companies and their members (owners, recruiters)."
@@ -35,8 +34,6 @@ def _role_in(company: Company):
 @blp.response(201, CompanySchema)
 def create_company(data: dict[str, Any]) -> Company:
     """Create a company; you become its owner."""
-    if not policies.can_create_company(current_user):
-        raise Forbidden()
     return services.create_company(actor=current_user, **data)
 
 
@@ -63,10 +60,14 @@ def get_company(company_id: int) -> Company:
 def update_company(changes: dict[str, Any], company_id: int) -> Company:
     """Edit a company (owners, admins; `verified` is for admins). The slug never changes."""
     company = services.get_company(company_id=company_id)
-    if not policies.can_manage_company(current_user, _role_in(company)):
-        raise Forbidden("Only the company's owners and admins may edit it.")
-    if "verified" in changes and not policies.can_verify_company(current_user):
-        raise Forbidden("Only admins verify companies.")
+    authorize(
+        policies.can_manage_company(current_user, _role_in(company)),
+        "Only the company's owners and admins may edit it.",
+    )
+    authorize(
+        "verified" not in changes or policies.can_verify_company(current_user),
+        "Only admins verify companies.",
+    )
     return services.update_company(company=company, changes=changes)
 
 
@@ -76,8 +77,10 @@ def update_company(changes: dict[str, Any], company_id: int) -> Company:
 def delete_company(company_id: int) -> None:
     """Delete a company and withdraw its jobs (owners, admins)."""
     company = services.get_company(company_id=company_id)
-    if not policies.can_manage_company(current_user, _role_in(company)):
-        raise Forbidden("Only the company's owners and admins may delete it.")
+    authorize(
+        policies.can_manage_company(current_user, _role_in(company)),
+        "Only the company's owners and admins may delete it.",
+    )
     services.delete_company(company=company)
 
 
@@ -87,8 +90,10 @@ def delete_company(company_id: int) -> None:
 def list_members(company_id: int) -> list:
     """The company's members (members, admins)."""
     company = services.get_company(company_id=company_id)
-    if not policies.can_view_members(current_user, _role_in(company)):
-        raise Forbidden("Only the company's members may see its members.")
+    authorize(
+        policies.can_view_members(current_user, _role_in(company)),
+        "Only the company's members may see its members.",
+    )
     return services.list_members(company=company)
 
 
@@ -99,8 +104,10 @@ def list_members(company_id: int) -> list:
 def add_member(data: dict[str, Any], company_id: int):
     """Add an employer account as owner or recruiter (owners)."""
     company = services.get_company(company_id=company_id)
-    if not policies.can_add_member(current_user, _role_in(company)):
-        raise Forbidden("Only the company's owners may add members.")
+    authorize(
+        policies.can_add_member(current_user, _role_in(company)),
+        "Only the company's owners may add members.",
+    )
     return services.add_member(company=company, email=data["email"], role=data["role"])
 
 
@@ -110,6 +117,8 @@ def add_member(data: dict[str, Any], company_id: int):
 def remove_member(company_id: int, user_id: int) -> None:
     """Remove a member (owners), or leave the company (any member)."""
     company = services.get_company(company_id=company_id)
-    if not policies.can_remove_member(current_user, _role_in(company), user_id):
-        raise Forbidden("Only the company's owners may remove members.")
+    authorize(
+        policies.can_remove_member(current_user, _role_in(company), user_id),
+        "Only the company's owners may remove members.",
+    )
     services.remove_member(company=company, user_id=user_id)

@@ -10,7 +10,7 @@ from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_smorest import Blueprint
 
 from jobhub.companies import services as companies
-from jobhub.errors import Forbidden, NotFound, ValidationError
+from jobhub.errors import NotFound, ValidationError
 from jobhub.jobs import policies, services
 from jobhub.jobs.models import Job
 from jobhub.jobs.moderation import policies as moderation_policies
@@ -26,7 +26,7 @@ from jobhub.jobs.schemas import (
 )
 from jobhub.jobs.search import services as search
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.security import BEARER, auth_required, current_user
+from jobhub.security import BEARER, auth_required, authorize, current_user
 from jobhub.users.models import User
 
 blp = Blueprint("jobs", __name__, description="Job posting, search, reports.")
@@ -95,8 +95,9 @@ def create_job(data: dict[str, Any]) -> Job:
     except NotFound:
         raise ValidationError(errors={"json": {"company_id": ["No such company."]}}) from None
     role = companies.membership_role(user_id=current_user.id, company_id=company.id)
-    if not policies.can_post_job(current_user, role):
-        raise Forbidden("Only the company's members may post its jobs.")
+    authorize(
+        policies.can_post_job(current_user, role), "Only the company's members may post its jobs."
+    )
     return services.create_job(actor=current_user, company=company, data=data)
 
 
@@ -120,8 +121,11 @@ def get_job(job_id: int) -> Job:
 
 def _editable_job(job_id: int, *, deleted: bool = False) -> Job:
     job = services.get_visible_job(actor=current_user, job_id=job_id, deleted=deleted)
-    if not policies.can_edit_job(current_user, services.membership(actor=current_user, job=job)):
-        raise Forbidden("Only the company's members and admins may change this job.")
+    membership = services.membership(actor=current_user, job=job)
+    authorize(
+        policies.can_edit_job(current_user, membership),
+        "Only the company's members and admins may change this job.",
+    )
     return job
 
 
@@ -157,10 +161,11 @@ def restore_job(job_id: int) -> Job:
 def report_job(data: dict[str, Any], job_id: int) -> JobReport:
     """Report a job (once per user); three open reports hide it until an admin decides."""
     job = services.get_visible_job(actor=current_user, job_id=job_id)
-    if not moderation_policies.can_report_job(
-        current_user, services.membership(actor=current_user, job=job)
-    ):
-        raise Forbidden("You cannot report your own company's job.")
+    membership = services.membership(actor=current_user, job=job)
+    authorize(
+        moderation_policies.can_report_job(current_user, membership),
+        "You cannot report your own company's job.",
+    )
     return moderation.report_job(
         job=job, actor=current_user, reason=data["reason"], details=data.get("details")
     )

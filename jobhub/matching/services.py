@@ -41,10 +41,10 @@ def matchable_resume(*, user: User, resume_id: int) -> Resume:
     """The user's analysed resume, text and skills loaded: 404 if not theirs, 409 if not done."""
     resume = db.session.scalar(
         select(Resume)
-        .where(Resume.id == resume_id)
+        .where(Resume.id == resume_id, Resume.user_id == user.id)
         .options(selectinload(Resume.skill_rows), undefer(Resume.text))
     )
-    if resume is None or resume.user_id != user.id:
+    if resume is None:
         raise NotFound("No such resume.")
     if resume.analysis_status != AnalysisStatus.DONE:
         raise Conflict(

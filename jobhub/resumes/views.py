@@ -11,14 +11,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from jobhub.errors import NotFound, PayloadTooLarge
+from jobhub.errors import PayloadTooLarge
 from jobhub.pagination import PAGINATION, paginated
 from jobhub.resumes import policies, queries, services
 from jobhub.resumes.files.filenames import content_disposition
 from jobhub.resumes.files.filetypes import DOCX_MIME, PDF_MIME
 from jobhub.resumes.models import Resume
 from jobhub.resumes.schemas import AnalysisSchema, ResumeSchema, UploadSchema
-from jobhub.security import auth_required, current_user
+from jobhub.security import auth_required, authorize, current_user
 
 blp = Blueprint(
     "resumes",
@@ -54,8 +54,11 @@ def limit_upload_size(view: F) -> F:
 
 def _own_resume(resume_id: int, *, with_skills: bool = False) -> Resume:
     resume = queries.get_resume(resume_id=resume_id, with_skills=with_skills)
-    if resume is None or not policies.can_view(current_user, resume):
-        raise NotFound("No such resume.")
+    authorize(
+        resume is not None and policies.can_view(current_user, resume),
+        "No such resume.",
+        hidden=True,
+    )
     return resume
 
 
@@ -120,8 +123,11 @@ def analysis(resume_id: int) -> Resume:
 def download(resume_id: int) -> Response:
     """Download the stored file (owner, admins, and who other domains allow)."""
     resume = queries.get_resume(resume_id=resume_id)
-    if resume is None or not policies.can_download_file(current_user, resume):
-        raise NotFound("No such resume.")
+    authorize(
+        resume is not None and policies.can_download_file(current_user, resume),
+        "No such resume.",
+        hidden=True,
+    )
     return _attachment(resume, services.open_resume_file(resume=resume))
 
 

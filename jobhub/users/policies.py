@@ -19,10 +19,6 @@ def is_admin(actor: User) -> bool:
     return actor.role == Role.ADMIN
 
 
-def can_list_users(actor: User) -> bool:
-    return is_admin(actor)
-
-
 def can_view_user(actor: User, user: User) -> bool:
     """Admins see everyone; others see themselves and whom another domain lets them see."""
     if is_admin(actor):

@@ -7,10 +7,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from jobhub import limits
-from jobhub.errors import Forbidden, NotFound
 from jobhub.extensions import limiter
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.security import auth_required, current_user
+from jobhub.security import auth_required, authorize, current_user
 from jobhub.users import policies, services
 from jobhub.users.schemas import (
     PROFILE_UPDATE_EXAMPLE,
@@ -68,13 +67,16 @@ def delete_me(payload: dict) -> None:
 def get_user(user_id: int) -> Any:
     """A user's profile: for admins, oneself, and whom another domain grants (see README)."""
     user = services.get_user(user_id=user_id)
-    if user is None or not policies.can_view_user(current_user, user):
-        raise NotFound("No such user.")
+    authorize(
+        user is not None and policies.can_view_user(current_user, user),
+        "No such user.",
+        hidden=True,
+    )
     return user
 
 
 @blp.route("")
-@auth_required()
+@auth_required("admin")
 @blp.arguments(UserListArgsSchema, location="query")
 @blp.response(200, UserSchema(many=True))
 @blp.paginate(**PAGINATION)
@@ -82,6 +84,4 @@ def get_user(user_id: int) -> Any:
 @blp.alt_response(403, response="DEFAULT_ERROR", description="Admins only.")
 def list_users(filters: dict, pagination_parameters: Any) -> Any:
     """List users (admins): filter by role, is_active and q, newest first."""
-    if not policies.can_list_users(current_user):
-        raise Forbidden("Only admins may list users.")
     return paginated(services.users_query(**filters), pagination_parameters)

@@ -22,20 +22,14 @@ from jobhub.applications.interviews.schemas import (
 )
 from jobhub.applications.models import Application
 from jobhub.applications.schemas import Shown, documented_errors, shown
-from jobhub.errors import Forbidden
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.security import auth_required, current_user
+from jobhub.security import auth_required, authorize, current_user
 
 blp = Blueprint("interviews", __name__, description="Interviews: reschedule, cancel, feedback.")
 
 
 def _shown(items: Any) -> Any:
     return shown(items, for_candidate=not application_policies.sees_employer_view(current_user))
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise Forbidden(message)
 
 
 def _interview(interview_id: int) -> tuple[Interview, Application]:
@@ -59,7 +53,7 @@ def get_interview(interview_id: int) -> Shown:
 def reschedule_interview(changes: dict[str, Any], interview_id: int) -> Shown:
     """Reschedule or change an interview (members): updated invites, same event."""
     interview, application = _interview(interview_id)
-    _require(policies.can_manage_interviews(current_user), "Members change services.")
+    authorize(policies.can_manage_interviews(current_user), "Members change services.")
     return _shown(
         services.reschedule(interview=interview, application=application, changes=changes)
     )
@@ -72,7 +66,7 @@ def reschedule_interview(changes: dict[str, Any], interview_id: int) -> Shown:
 def cancel_interview(interview_id: int) -> None:
     """Cancel an interview (members): CANCEL invites; the candidate is notified."""
     interview, application = _interview(interview_id)
-    _require(policies.can_manage_interviews(current_user), "Members cancel services.")
+    authorize(policies.can_manage_interviews(current_user), "Members cancel services.")
     services.cancel(interview=interview, application=application)
 
 
@@ -84,7 +78,7 @@ def cancel_interview(interview_id: int) -> None:
 def list_feedback(interview_id: int, pagination_parameters: Any) -> list[InterviewFeedback]:
     """The interview's feedback (members and admins; never the candidate)."""
     interview, _application = _interview(interview_id)
-    _require(policies.can_read_feedback(current_user), "Feedback is the company's.")
+    authorize(policies.can_read_feedback(current_user), "Feedback is the company's.")
     return paginated(queries.feedback_query(interview=interview), pagination_parameters)
 
 
@@ -96,7 +90,7 @@ def list_feedback(interview_id: int, pagination_parameters: Any) -> list[Intervi
 def give_feedback(data: dict[str, Any], interview_id: int) -> InterviewFeedback:
     """Give feedback on an interview (members; one each, PATCH to amend)."""
     interview, _application = _interview(interview_id)
-    _require(policies.can_give_feedback(current_user), "Members give feedback.")
+    authorize(policies.can_give_feedback(current_user), "Members give feedback.")
     return services.give_feedback(interview=interview, author=current_user, data=data)
 
 
@@ -108,7 +102,7 @@ def give_feedback(data: dict[str, Any], interview_id: int) -> InterviewFeedback:
 def update_feedback(changes: dict[str, Any], interview_id: int, feedback_id: int) -> Any:
     """Amend your own feedback."""
     interview, _application = _interview(interview_id)
-    _require(policies.can_read_feedback(current_user), "Feedback is the company's.")
+    authorize(policies.can_read_feedback(current_user), "Feedback is the company's.")
     feedback = queries.get_feedback(interview=interview, feedback_id=feedback_id)
-    _require(policies.can_amend_feedback(current_user, feedback), "Only its author amends it.")
+    authorize(policies.can_amend_feedback(current_user, feedback), "Only its author amends it.")
     return services.update_feedback(feedback=feedback, changes=changes)

@@ -1,4 +1,8 @@
-"""Saved-search endpoints: a candidate's named searches and their job alerts."""
+"""Saved-search endpoints: a candidate's named searches and their job alerts.
+
+They are a candidate feature, which each route's ``auth_required("candidate")`` decides;
+another candidate's saved search is 404 (``queries.saved_searches_query``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from jobhub.errors import Forbidden
-from jobhub.jobs.saved_searches import policies, queries, services
+from jobhub.jobs.saved_searches import queries, services
 from jobhub.jobs.saved_searches.models import SavedSearch
 from jobhub.jobs.saved_searches.schemas import (
     SavedSearchCreateSchema,
@@ -23,8 +26,6 @@ blp = Blueprint(
 
 
 def _own_search(saved_search_id: int) -> SavedSearch:
-    if not policies.can_use_saved_searches(current_user):
-        raise Forbidden("Saved searches are for candidates.")
     return services.get_saved_search(user=current_user, saved_search_id=saved_search_id)
 
 
@@ -43,8 +44,6 @@ def list_saved_searches(pagination_parameters) -> list[SavedSearch]:
 @blp.response(201, SavedSearchSchema)
 def create_saved_search(data: dict[str, Any]) -> SavedSearch:
     """Save a search: a name, `alert`, and the flat parameters of `GET /jobs`."""
-    if not policies.can_use_saved_searches(current_user):
-        raise Forbidden("Saved searches are for candidates.")
     return services.create_saved_search(user=current_user, data=data)
 
 

@@ -1,0 +1,45 @@
+"""The house rules that import-linter cannot see, read from the source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+JOBHUB = ROOT / "jobhub"
+
+
+def _modules(name: str) -> list[Path]:
+    return sorted(JOBHUB.rglob(f"{name}.py"))
+
+
+def _names(path: Path) -> set[str]:
+    return {node.id for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Name)}
+
+
+@pytest.mark.parametrize("path", _modules("views"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_refuse_only_through_authorize(path):
+    """One authorization path: the decorator authenticates, a policy decides, and
+    ``security.authorize`` raises the 403 (or the 404 that hides)."""
+    assert "Forbidden" not in _names(path)
+
+
+def _policy_functions() -> list[tuple[Path, str]]:
+    found = []
+    for path in _modules("policies"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                found.append((path, node.name))
+    return found
+
+
+def test_every_policy_function_has_a_table_test():
+    tables = "\n".join(path.read_text() for path in (ROOT / "tests").rglob("test_policies.py"))
+    missing = [
+        f"{path.relative_to(ROOT)}:{name}"
+        for path, name in _policy_functions()
+        if f".{name}(" not in tables
+    ]
+    assert not missing, missing
