@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import current_app as celery_current_app
 from flask import Flask, current_app
@@ -92,9 +92,25 @@ class SoftDeleteMixin:
         return self.deleted_at is not None
 
 
-# -- transactions ------------------------------------------------------------------
+# -- transactions and what happens after them ----------------------------------------
+#
+# One queue per transaction, kept in ``session.info``: callbacks for its commit, callbacks
+# for its rollback, and batches (objects filled during the transaction and delivered
+# once, on commit). Everything that leaves the process goes through it: Celery tasks
+# (``enqueue_after_commit``), socket.io pushes (a batch), mail, stored files.
 
 _ON_COMMIT = "jobhub_on_commit"
+_ON_ROLLBACK = "jobhub_on_rollback"
+_BATCHES = "jobhub_after_commit_batches"
+T = TypeVar("T")
+
+
+def _queue(kind: str) -> list[Callable[[], Any]]:
+    session = db.session()
+    if not session.in_transaction():
+        # Tie the callback to a transaction, so that its end (commit or not) settles it.
+        session.begin()
+    return session.info.setdefault(kind, [])
 
 
 def on_commit(callback: Callable[[], Any]) -> None:
@@ -103,11 +119,13 @@ def on_commit(callback: Callable[[], Any]) -> None:
     Side effects that leave the process (Celery tasks, socket.io emits, mail) go through
     here, so a rolled-back request never announces what it did not do.
     """
-    session = db.session()
-    if not session.in_transaction():
-        # Tie the callback to a transaction, so that its end (commit or not) settles it.
-        session.begin()
-    session.info.setdefault(_ON_COMMIT, []).append(callback)
+    _queue(_ON_COMMIT).append(callback)
+
+
+def on_rollback(callback: Callable[[], Any]) -> None:
+    """Run ``callback`` if the current transaction ends without committing (a stored file
+    whose row never came to be is deleted again); drop it on commit."""
+    _queue(_ON_ROLLBACK).append(callback)
 
 
 def enqueue_after_commit(task: str, /, *args: Any, **kwargs: Any) -> None:
@@ -118,22 +136,43 @@ def enqueue_after_commit(task: str, /, *args: Any, **kwargs: Any) -> None:
     on_commit(lambda: celery_current_app.tasks[task].delay(*args, **kwargs))
 
 
-@event.listens_for(Session, "after_commit")
-def _run_on_commit_callbacks(session: Session) -> None:
-    for callback in session.info.pop(_ON_COMMIT, []):
+def after_commit_batch(key: str, create: Callable[[], T], deliver: Callable[[T], Any]) -> T:
+    """This transaction's batch under ``key``: made by ``create`` on first use, handed to
+    ``deliver`` once the transaction commits, dropped if it does not."""
+    found = db.session().info.get(_BATCHES, {}).get(key)
+    if found is not None:
+        return found
+    batch = create()
+    on_commit(lambda: deliver(batch))
+    db.session().info.setdefault(_BATCHES, {})[key] = batch
+    return batch
+
+
+def _run(callbacks: list[Callable[[], Any]], when: str) -> None:
+    for callback in callbacks:
         try:
             callback()
         except Exception:
-            # The data is committed: a failed side effect must not turn it into an error.
-            log.exception("on_commit callback failed")
+            # The transaction is settled: a failed side effect must not undo or redo it.
+            log.exception("%s callback failed", when)
             if current_app and current_app.testing:
                 raise
 
 
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_ON_ROLLBACK, None)
+    session.info.pop(_BATCHES, None)
+    _run(session.info.pop(_ON_COMMIT, []), "on_commit")
+
+
 @event.listens_for(Session, "after_transaction_end")
-def _discard_on_commit_callbacks(session: Session, transaction: SessionTransaction) -> None:
+def _after_rollback(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit the queues are empty already; what is left was rolled back.
     if transaction.parent is None:
         session.info.pop(_ON_COMMIT, None)
+        session.info.pop(_BATCHES, None)
+        _run(session.info.pop(_ON_ROLLBACK, []), "on_rollback")
 
 
 @contextmanager
@@ -146,6 +185,21 @@ def transaction() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def independent_transaction() -> Iterator[Session]:
+    """A transaction of its own, committed at the end of the block whatever becomes of the
+    caller's: for what must outlast a request that fails.
+
+    The block runs in a fresh app context, so ``db.session`` in it is a session of its
+    own on a connection of its own, and its ``on_commit`` callbacks run on its commit.
+    Rows of the caller's session are loaded again inside. SQLite has one writer at a
+    time: open it once the caller's transaction has ended (``on_rollback``).
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.app_context(), transaction() as session:
+        yield session
 
 
 def dispose_connections(app: Flask) -> None:

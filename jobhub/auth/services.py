@@ -21,7 +21,7 @@ from jobhub.auth.sessions import queries as session_queries
 from jobhub.auth.sessions import services as sessions
 from jobhub.auth.sessions.queries import session_id_of
 from jobhub.auth.sessions.services import SessionInfo, TokenPair
-from jobhub.db import db
+from jobhub.db import independent_transaction, on_rollback
 from jobhub.errors import AccountDisabled, BadRequest, TokenRevoked, Unauthorized, ValidationError
 from jobhub.mail.services import send_mail
 from jobhub.pagination import paginated
@@ -87,15 +87,22 @@ def refresh(*, user: User, payload: dict[str, Any], ip_address: str | None) -> T
     )
     if pair is not None:
         return pair
-    session = session_queries.get(session_id=session_id)
-    if session is not None and session.user_id == user.id and session.ended_at is None:
-        sessions.end([session], reason=SessionEndReason.TOKEN_REUSE)
-        _logged_out(user.id, all_sessions=True)
-        # The request answers 401 and so rolls back; the family's revocation must stay.
-        db.session.commit()
+    # A refresh token used again was copied: its whole family ends. The request answers
+    # 401 and so rolls back; the family's end must stay, so it is done in a transaction of
+    # its own once that rollback has released the database (SQLite has one writer).
+    user_id = user.id
+    on_rollback(lambda: _end_replayed_family(user_id=user_id, session_id=session_id))
     raise TokenRevoked(
         "This refresh token was already used; every token of its session is now revoked."
     )
+
+
+def _end_replayed_family(*, user_id: int, session_id: int) -> None:
+    with independent_transaction():
+        session = session_queries.get(session_id=session_id)
+        if session is not None and session.user_id == user_id and session.ended_at is None:
+            sessions.end([session], reason=SessionEndReason.TOKEN_REUSE)
+            _logged_out(user_id, all_sessions=True)
 
 
 def logout(*, user: User, payload: dict[str, Any], refresh_token: str | None) -> None:

@@ -27,7 +27,7 @@ from jobhub import signals
 from jobhub import skills as taxonomy
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company, MemberRole
-from jobhub.db import db, enqueue_after_commit, utcnow
+from jobhub.db import db, enqueue_after_commit, on_commit, utcnow
 from jobhub.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from jobhub.extensions import redis_store
 from jobhub.jobs.models import Job, JobSkill, JobStatus, ModerationStatus
@@ -360,31 +360,33 @@ def pending_views(job_id: int) -> int:
         return 0
 
 
-def flush_views() -> int:
-    """Move counted views from Redis into ``jobs.views``; returns the views written.
+def view_count_batches() -> list[bytes]:
+    """The hashes of counted views waiting to be written to ``jobs.views``.
 
     The live hash is renamed first, so views counted meanwhile go to a fresh hash; a
-    renamed hash left by a crashed flush is picked up by the next one.
+    renamed hash left by a crashed flush is picked up as well.
     """
     client = _redis()
     if client is None:
-        return 0
+        return []
     with contextlib.suppress(redis.ResponseError):  # nothing counted since the last flush
         client.rename(VIEWS_KEY, f"{VIEWS_FLUSHING_PREFIX}{uuid.uuid4().hex}")
-    written = 0
-    for key in client.scan_iter(match=f"{VIEWS_FLUSHING_PREFIX}*"):
-        counts = {int(k): int(v) for k, v in client.hgetall(key).items()}
-        if counts:
-            statement = (
-                update(Job)
-                .where(Job.id == bindparam("job_id"))
-                .values(views=Job.views + bindparam("added"), updated_at=Job.updated_at)
-                .execution_options(synchronize_session=False)
-            )
-            db.session.connection().execute(
-                statement, [{"job_id": k, "added": v} for k, v in counts.items()]
-            )
-            db.session.commit()
-            written += sum(counts.values())
-        client.delete(key)
-    return written
+    return list(client.scan_iter(match=f"{VIEWS_FLUSHING_PREFIX}*"))
+
+
+def flush_view_batch(key: bytes) -> int:
+    """Add one hash's views to ``jobs.views``; the hash goes once that commits."""
+    client = _redis()
+    counts = {int(k): int(v) for k, v in client.hgetall(key).items()}
+    if counts:
+        statement = (
+            update(Job)
+            .where(Job.id == bindparam("job_id"))
+            .values(views=Job.views + bindparam("added"), updated_at=Job.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.connection().execute(
+            statement, [{"job_id": k, "added": v} for k, v in counts.items()]
+        )
+    on_commit(lambda: client.delete(key))
+    return sum(counts.values())

@@ -17,6 +17,9 @@ def close_expired() -> int:
 
 @shared_task(name="jobs.flush_views")
 def flush_views() -> int:
-    """Write the views counted in Redis to the database."""
-    with transaction():
-        return services.flush_views()
+    """Write the views counted in Redis to the database, one committed batch per hash."""
+    written = 0
+    for key in services.view_count_batches():
+        with transaction():
+            written += services.flush_view_batch(key)
+    return written

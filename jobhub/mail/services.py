@@ -1,8 +1,8 @@
 """The mail service: render a text and an HTML template, deliver after the commit.
 
 ``send_mail`` renders at once (so template errors surface in the request that caused
-them) and registers the Celery task with ``db.on_commit``: a rolled-back transaction
-sends nothing.
+them) and queues the Celery task ``mail.send`` after the commit (``db.enqueue_after_commit``):
+a rolled-back transaction sends nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from typing import Any
 from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from jobhub.db import on_commit
+from jobhub.db import enqueue_after_commit
 from jobhub.mail.backends import OutgoingMail
-from jobhub.mail.tasks import deliver_mail
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_/-]*$")
@@ -82,5 +81,4 @@ def send_mail(
         attachments=tuple((name, mimetype, content) for name, mimetype, content in attachments),
         template=template,
     )
-    payload = mail.to_dict()
-    on_commit(lambda: deliver_mail.delay(payload))
+    enqueue_after_commit("mail.send", mail.to_dict())

@@ -6,14 +6,13 @@ from typing import Any
 
 from jobhub import signals
 from jobhub.applications.models import Application
-from jobhub.db import on_commit
+from jobhub.db import enqueue_after_commit
 from jobhub.jobs.models import Job
-from jobhub.matching.tasks import score_applications
 from jobhub.resumes.models import Resume
 
 
 def _score_after_commit(**target: int) -> None:
-    on_commit(lambda: score_applications.delay(**target))
+    enqueue_after_commit("matching.score_applications", **target)
 
 
 @signals.application_submitted.connect

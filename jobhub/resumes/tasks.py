@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 
 from celery import shared_task
@@ -12,7 +11,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from jobhub.db import on_commit, transaction, utcnow
+from jobhub.db import enqueue_after_commit, transaction, utcnow
 from jobhub.resumes.analysis import AnalysisFailed
 from jobhub.resumes.processing import queries as pending
 from jobhub.resumes.processing import services as processing
@@ -136,13 +135,9 @@ def requeue_stuck_analyses() -> dict[str, int]:
                 resume, token=token, now=now, max_attempts=config["RESUME_ANALYSIS_MAX_ATTEMPTS"]
             ):
                 requeued += 1
-                on_commit(_enqueuer(resume.id, token))
+                enqueue_after_commit("resumes.analyze", resume.id, token=token)
             else:
                 failed += 1
     if requeued or failed:
         log.info("stuck resume analyses: %d re-queued, %d failed", requeued, failed)
     return {"requeued": requeued, "failed": failed}
-
-
-def _enqueuer(resume_id: int, token: str) -> Callable[[], object]:
-    return lambda: analyze_resume.delay(resume_id, token=token)

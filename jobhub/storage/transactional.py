@@ -2,7 +2,8 @@
 
 A file written for a row is deleted again if that transaction does not commit; a file
 whose row is deleted is removed only after the commit. Either way the database never
-names a missing file, and a failed request leaves no file behind.
+names a missing file, and a failed request leaves no file behind. Both ride the
+transaction's one queue (``jobhub.db.on_commit`` and ``on_rollback``).
 """
 
 from __future__ import annotations
@@ -10,24 +11,17 @@ from __future__ import annotations
 import logging
 from typing import BinaryIO
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
-
-from jobhub.db import db, on_commit
+from jobhub.db import on_commit, on_rollback
 from jobhub.storage.base import Storage, StorageError
 
 log = logging.getLogger(__name__)
-_WRITTEN = "jobhub_storage_written"
 
 
 def save_in_transaction(
     storage: Storage, key: str, stream: BinaryIO, *, content_type: str, sha256: str
 ) -> None:
     """Store a file now and delete it again if the current transaction rolls back."""
-    session = db.session()
-    if not session.in_transaction():
-        session.begin()
-    session.info.setdefault(_WRITTEN, []).append((storage, key))
+    on_rollback(lambda: delete_quietly(storage, key))
     storage.save(key, stream, content_type=content_type, sha256=sha256)
 
 
@@ -44,15 +38,3 @@ def delete_quietly(storage: Storage, key: str) -> bool:
         log.exception("could not delete stored file %s from %s", key, storage.name)
         return False
     return True
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_written_files(session: Session) -> None:
-    session.info.pop(_WRITTEN, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _discard_written_files(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        for storage, key in session.info.pop(_WRITTEN, []):
-            delete_quietly(storage, key)

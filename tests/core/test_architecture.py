@@ -43,3 +43,27 @@ def test_every_policy_function_has_a_table_test():
         if f".{name}(" not in tables
     ]
     assert not missing, missing
+
+
+def _calls(path: Path) -> set[str]:
+    """The names called in a module: ``f(...)`` and ``x.f(...)`` alike."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            func = node.func
+            names.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+    return names
+
+
+LAYERS_THAT_NEVER_COMMIT = ("services", "queries", "policies", "schemas", "models", "receivers")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for layer in LAYERS_THAT_NEVER_COMMIT for path in _modules(layer)],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_services_never_commit(path):
+    """The request (or the task, or the CLI command) commits once. What must outlast a
+    rollback says so with ``db.independent_transaction``."""
+    assert not _calls(path) & {"commit", "transaction"}

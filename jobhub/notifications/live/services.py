@@ -18,10 +18,9 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import func, select
 
-from jobhub.db import db, on_commit
+from jobhub.db import after_commit_batch, db, on_commit
 from jobhub.errors import ServiceUnavailable
 from jobhub.extensions import redis_store, socketio
 from jobhub.notifications.models import Notification
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 NAMESPACE = "/"
 NOTIFICATION_EVENT = "notification"
 UNREAD_COUNT_EVENT = "unread_count"
-_PENDING_KEY = "jobhub_notification_pushes"
 _REGISTRY_PREFIX = "jobhub:sockets:user:"
 _payload = NotificationSchema()
 # A user's socket set expires this long after their last connect; every connect renews it.
@@ -56,20 +54,7 @@ class _Pushes:
 
 
 def _pushes() -> _Pushes:
-    session = db.session()
-    pushes = session.info.get(_PENDING_KEY)
-    if pushes is None:
-        pushes = _Pushes()
-        on_commit(lambda: _deliver(pushes))
-        session.info[_PENDING_KEY] = pushes
-    return pushes
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_pushes(session: Session, transaction: SessionTransaction) -> None:
-    # The on_commit callback keeps its own reference; a rollback just drops them.
-    if transaction.parent is None:
-        session.info.pop(_PENDING_KEY, None)
+    return after_commit_batch("jobhub.socketio", _Pushes, _deliver)
 
 
 def push_notification(*, notification: Notification) -> None:
