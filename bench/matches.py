@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import http.client
-import io
 import json
 import statistics
 import sys
@@ -135,26 +134,19 @@ class Owner:
 
 def create_owners(app) -> list[Owner]:
     """Per profile: register, log in, upload the resume and analyse it in this process."""
-    from werkzeug.datastructures import FileStorage
-
     from jobhub.auth import services as auth
     from jobhub.db import db, transaction
     from jobhub.resumes.models import AnalysisStatus, Resume
-    from jobhub.resumes.services import upload_resume
     from jobhub.resumes.tasks import analyze_resume
-    from jobhub.users import services as users
-    from jobhub.users.models import Role
+    from jobhub.seed import bench, resumes
 
     owners = []
     with app.app_context():
         for index, profile in enumerate(PROFILES):
             email = f"bench.matches{index}@jobhub.local"
             with transaction():
-                user = users.create_user(
-                    email=email,
-                    password=PASSWORD,
-                    full_name=f"Matching Candidate {index + 1}",
-                    role=Role.CANDIDATE,
+                user = bench.candidate(
+                    email=email, password=PASSWORD, full_name=f"Matching Candidate {index + 1}"
                 )
             with transaction():
                 tokens = auth.login(
@@ -163,10 +155,9 @@ def create_owners(app) -> list[Owner]:
             # The upload queues the analysis in Redis after its commit (no worker consumes
             # it; the Redis database is emptied at the end); the task runs here instead.
             with transaction():
-                upload = FileStorage(
-                    stream=io.BytesIO(resume_text(profile).encode()), filename=f"cv{index}.txt"
+                resume = resumes.upload_text(
+                    owner=user, text=resume_text(profile), filename=f"cv{index}.txt"
                 )
-                resume = upload_resume(owner=user, upload=upload)
             analyze_resume.apply(args=(resume.id,), kwargs={"token": resume.analysis_token}).get()
             db.session.expire_all()
             resume = db.session.get(Resume, resume.id)

@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -165,7 +166,8 @@ def through_celery(count: int) -> list[Rate]:
     from jobhub.db import db, transaction
     from jobhub.resumes.models import AnalysisStatus, FileFormat, Resume
     from jobhub.resumes.services import upload_resume
-    from jobhub.users.models import Role, User
+    from jobhub.seed import bench
+    from jobhub.users.models import User
 
     files = corpus(count, seed=11)
     rates = []
@@ -175,13 +177,11 @@ def through_celery(count: int) -> list[Rate]:
         with app.app_context():
             db.create_all()
             with transaction():
-                owner = User(
+                owner = bench.candidate(
                     email="bench.resumes@jobhub.local",
-                    password_hash="!",  # noqa: S106  (no password can match it)
                     full_name="Bench Candidate",
-                    role=Role.CANDIDATE,
+                    password=uuid.uuid4().hex + "-Bench-Resumes",
                 )
-                db.session.add(owner)
             for index, (kind, data) in enumerate(files):
                 with transaction():  # each upload queues its analysis after its commit
                     upload = FileStorage(stream=io.BytesIO(data), filename=f"cv{index}.{kind}")

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import socketio
-from sqlalchemy import insert, select
 
 from bench.support import backend, percentile, raise_open_files_limit
 from tests.support.servers import celery_process, gunicorn
@@ -87,29 +86,16 @@ def _prepare(environ: dict[str, str], count: int) -> list[tuple[int, str]]:
 
     from jobhub import create_app
     from jobhub.config import load_config
-    from jobhub.db import db
-    from jobhub.security import hash_password
-    from jobhub.users.models import Role, User
+    from jobhub.db import db, transaction
+    from jobhub.seed import bench
 
     app = create_app(load_config(environ))
     with app.app_context():
         db.create_all()
-        password_hash = hash_password(uuid.uuid4().hex)
-        run = uuid.uuid4().hex[:6]
-        db.session.execute(
-            insert(User),
-            [
-                {
-                    "email": f"bench{n}-{run}@jobhub.local",
-                    "password_hash": password_hash,
-                    "full_name": f"Bench Candidate {n}",
-                    "role": Role.CANDIDATE,
-                }
-                for n in range(count)
-            ],
-        )
-        db.session.commit()
-        ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+        with transaction():
+            ids = bench.candidates(
+                count=count, password=uuid.uuid4().hex, label=uuid.uuid4().hex[:6]
+            )
         tokens = [
             create_access_token(identity=str(user_id), expires_delta=timedelta(hours=1))
             for user_id in ids

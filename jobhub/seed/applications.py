@@ -6,21 +6,20 @@ candidates: each applies to a handful of listed jobs and moves along the pipelin
 real ones do (most wait or are turned down early, a few reach an offer), with the
 recorded moves, the company's notes, interviews (past ones with feedback, upcoming ones
 scheduled) and rejection reasons that go with it. A company without members gets a
-generated recruiter, who writes the notes and interviews. Rows are generated in memory
-and written with ``COPY`` on PostgreSQL (ids taken from the sequences in one query per
-table) or ``executemany`` on SQLite.
+generated recruiter, who writes the notes and interviews. Histories carry their past
+(when each move happened), which no service can write: rows are generated in memory and
+written through the bulk path (``seed.bulk``).
 """
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, text, update
+from sqlalchemy import and_, func, select, update
 
 from jobhub.applications.interviews.models import (
     Interview,
@@ -34,6 +33,7 @@ from jobhub.db import db, utcnow
 from jobhub.jobs.models import Job, JobStatus, ModerationStatus
 from jobhub.resumes import queries as resumes
 from jobhub.security import hash_password
+from jobhub.seed import bulk
 from jobhub.seed.histories import (
     FIRST_NAMES,
     LAST_NAMES,
@@ -46,34 +46,6 @@ from jobhub.users.models import Role, User
 DEMO_COMPANY_SLUGS = ("northwind-labs", "bluefin-health", "cedar-robotics")
 DEMO_APPLICATIONS_EACH = 3
 SEED_DOMAIN = "seed.jobhub.local"
-
-
-class _Ids:
-    """Ids for new rows: from the PostgreSQL sequence in one query, or max(id) + 1."""
-
-    def __init__(self, model: type, count: int) -> None:
-        table = model.__table__.name
-        if count == 0:
-            self._ids: list[int] = []
-        elif db.engine.dialect.name == "postgresql":
-            self._ids = list(
-                db.session.scalars(
-                    text(
-                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                        "FROM generate_series(1, :n)"
-                    ),
-                    {"table": table, "n": count},
-                )
-            )
-        else:
-            start = (db.session.scalar(select(func.max(model.id))) or 0) + 1
-            self._ids = list(range(start, start + count))
-        self._next = 0
-
-    def take(self) -> int:
-        value = self._ids[self._next]
-        self._next += 1
-        return value
 
 
 def seed_applications(
@@ -104,7 +76,7 @@ def seed_applications(
     password_hash = hash_password(password)
     members = _members({job.company_id for _, picks in plan for job in picks}, rows, now)
     newcomers = [entry for entry in plan if isinstance(entry[0], str)]
-    user_ids = _Ids(User, len(newcomers) + len(members.missing))
+    user_ids = bulk.Ids(User, len(newcomers) + len(members.missing))
     members.create(user_ids, password_hash)
     taken = db.session.scalar(
         select(func.count()).where(User.email.like(f"applicant.%@{SEED_DOMAIN}"))
@@ -118,7 +90,7 @@ def seed_applications(
             rows.users.append(_user_row(user_id, email, who, Role.CANDIDATE, password_hash, now))
             who = user_id
         candidates.append((who, picks))
-    application_ids = _Ids(Application, sum(len(picks) for _, picks in candidates))
+    application_ids = bulk.Ids(Application, sum(len(picks) for _, picks in candidates))
     for candidate_id, picks in candidates:
         for job in picks:
             member_id = members.by_company[job.company_id]
@@ -169,8 +141,8 @@ class _Members:
     rows: Rows
     now: datetime
 
-    def create(self, user_ids: _Ids, password_hash: str) -> None:
-        member_ids = _Ids(CompanyMember, len(self.missing))
+    def create(self, user_ids: bulk.Ids, password_hash: str) -> None:
+        member_ids = bulk.Ids(CompanyMember, len(self.missing))
         for company_id, name in self.missing:
             user_id = user_ids.take()
             email = f"recruiter.{company_id}@{SEED_DOMAIN}"
@@ -209,23 +181,14 @@ def _members(company_ids: set[int], rows: Rows, now: datetime) -> _Members:
 def _user_row(
     user_id: int, email: str, name: str, role: Role, password_hash: str, now: datetime
 ) -> dict[str, Any]:
+    """A generated account (unverified: generated accounts are never mailed)."""
     return {
         "id": user_id,
         "email": email,
         "password_hash": password_hash,
         "full_name": name,
         "role": role.value,
-        "is_active": True,
-        # Unverified: generated accounts are never mailed.
-        "email_verified": False,
-        "headline": None,
-        "location": None,
-        "bio": None,
-        "skills": [],
-        "years_experience": None,
-        "desired_roles": [],
         "open_to_work": role == Role.CANDIDATE,
-        "links": {},
         "created_at": now,
         "updated_at": now,
     }
@@ -284,10 +247,10 @@ def _number(rows: Rows) -> None:
         (ApplicationNote, rows.notes),
         (InterviewFeedback, rows.feedback),
     ):
-        ids = _Ids(model, len(batch))
+        ids = bulk.Ids(model, len(batch))
         for row in batch:
             row["id"] = ids.take()
-    interview_ids = _Ids(Interview, len(rows.interviews))
+    interview_ids = bulk.Ids(Interview, len(rows.interviews))
     real = [interview_ids.take() for _ in rows.interviews]
     for position, row in enumerate(rows.interviews):
         row["id"] = real[position]
@@ -308,30 +271,8 @@ TABLES = (
 
 
 def _write(rows: Rows) -> None:
-    postgres = db.engine.dialect.name == "postgresql"
     for attribute, model in TABLES:
-        batch = getattr(rows, attribute)
-        if not batch:
-            continue
-        if postgres:
-            _copy(model.__table__.name, batch)
-        else:
-            for start in range(0, len(batch), 5000):
-                db.session.execute(insert(model), batch[start : start + 5000])
-
-
-def _copy(table: str, batch: list[dict[str, Any]]) -> None:
-    """COPY through the session's own connection, so it is part of the transaction."""
-    columns = list(batch[0])
-    raw = db.session.connection().connection.driver_connection
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in batch:
-            copy.write_row([_pg_value(row[column]) for column in columns])
-
-
-def _pg_value(value: Any) -> Any:
-    return json.dumps(value) if isinstance(value, list | dict) else value
+        bulk.insert_rows(model, getattr(rows, attribute))
 
 
 def _recount(*, job_ids: set[int]) -> None:

@@ -1,9 +1,10 @@
-"""Demo companies, jobs and saved searches for ``flask seed --jobs N``, inserted in bulk.
+"""Demo companies, jobs and saved searches for ``flask seed --jobs N``.
 
-Jobs are generated in memory from role families (titles, taxonomy skills, salaries in the
-location's currency) and written with PostgreSQL's ``COPY`` (the search trigger fills the
-``tsvector`` row by row) or SQLite ``executemany``. Re-running tops the jobs up to N and
-never duplicates a company.
+The demo companies and saved searches go through their services. Jobs (up to 100,000 for
+the benchmarks) are generated in memory from role families (titles, taxonomy skills,
+salaries in the location's currency) and written through the bulk path (``seed.bulk``;
+on PostgreSQL the search trigger fills the ``tsvector`` row by row), as are the
+generated companies. Re-running tops the jobs up to N and never duplicates a company.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select
 
 from jobhub import skills as taxonomy
-from jobhub.companies.models import Company, CompanyMember, CompanySize, MemberRole
+from jobhub.companies import services as company_services
+from jobhub.companies.models import Company, CompanySize
 from jobhub.db import db, utcnow
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.saved_searches.models import SavedSearch
 from jobhub.jobs.saved_searches.services import create_saved_search
-from jobhub.users.models import User
+from jobhub.seed import bulk
+from jobhub.users import services as users
 
 # (name, slug, verified, size, location, demo owner's first name)
 DEMO_COMPANIES = [
@@ -57,38 +60,43 @@ def _weighted(rng: random.Random, options: list[tuple]) -> tuple:
 
 
 def ensure_companies(*, count: int, report: Any) -> list[tuple[int, str, bool]]:
-    """The demo companies (owned by the demo employers) plus ``count`` generated ones."""
+    """The demo companies (owned by the demo employers) plus ``count`` generated ones.
+
+    A demo company whose demo employer exists is created through the companies service
+    (which makes them its owner); the rest are written in bulk.
+    """
     existing = {
-        slug: (cid, name, verified)
-        for cid, slug, name, verified in db.session.execute(
-            select(Company.id, Company.slug, Company.name, Company.verified).where(
-                Company.deleted_at.is_(None)
-            )
-        )
+        slug
+        for slug in db.session.scalars(select(Company.slug).where(Company.deleted_at.is_(None)))
     }
+    rows = []
     created = 0
     for name, slug, verified, size, location, owner_first in DEMO_COMPANIES:
         if slug in existing:
             continue
-        owner = db.session.scalar(
-            select(User).where(User.email == f"{owner_first}.employer@jobhub.local")
+        fields = {"verified": verified, "size": size, "location": location}
+        fields["description"] = f"{name} builds software people rely on."
+        owner = users.get_user_by_email(email=f"{owner_first}.employer@jobhub.local")
+        if owner is None:
+            rows.append({"name": name, "slug": slug, **fields})
+        else:
+            company_services.create_company(actor=owner, name=name, slug=slug, **fields)
+            created += 1
+        existing.add(slug)
+    rows += _generated_companies(count, existing)
+    bulk.insert_rows(Company, rows)
+    report.add("companies", created + len(rows))
+    return [
+        (cid, name, verified)
+        for cid, name, verified in db.session.execute(
+            select(Company.id, Company.name, Company.verified)
+            .where(Company.deleted_at.is_(None))
+            .order_by(Company.id)
         )
-        company = Company(
-            name=name,
-            slug=slug,
-            verified=verified,
-            size=size,
-            location=location,
-            description=f"{name} builds software people rely on.",
-        )
-        db.session.add(company)
-        db.session.flush()
-        if owner is not None:
-            db.session.add(
-                CompanyMember(company_id=company.id, user_id=owner.id, role=MemberRole.OWNER)
-            )
-        existing[slug] = (company.id, name, verified)
-        created += 1
+    ]
+
+
+def _generated_companies(count: int, existing: set[str]) -> list[dict[str, Any]]:
     rows = []
     for index in range(count):
         head = NAME_HEADS[index % len(NAME_HEADS)]
@@ -109,22 +117,9 @@ def ensure_companies(*, count: int, report: Any) -> list[tuple[int, str, bool]]:
                 "size": rng.choice(list(CompanySize)),
                 "website": f"https://{slug}.example",
                 "description": f"{name} is a {tail.lower()} company based in {place[0]}.",
-                "created_at": utcnow(),
-                "updated_at": utcnow(),
             }
         )
-    if rows:
-        db.session.execute(insert(Company), rows)
-        created += len(rows)
-    report.add("companies", created)
-    return [
-        (cid, name, verified)
-        for cid, name, verified in db.session.execute(
-            select(Company.id, Company.name, Company.verified)
-            .where(Company.deleted_at.is_(None))
-            .order_by(Company.id)
-        )
-    ]
+    return rows
 
 
 def _job_rows(
@@ -191,75 +186,6 @@ def _job_rows(
         }
 
 
-JOB_COLUMNS = (
-    "id",
-    "company_id",
-    "company_name",
-    "title",
-    "description",
-    "location",
-    "country",
-    "remote",
-    "employment_type",
-    "seniority",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "skills",
-    "nice_to_have_skills",
-    "status",
-    "moderation_status",
-    "published_at",
-    "expires_at",
-    "closed_at",
-    "views",
-    "applications_count",
-    "created_at",
-    "updated_at",
-)
-
-
-def _copy_postgres(rows: list[dict[str, Any]]) -> None:
-    """COPY jobs and job_skills through the session's own connection (same transaction)."""
-    connection = db.session.connection()
-    ids = (
-        connection.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, :n)"
-            ),
-            {"n": len(rows)},
-        )
-        .scalars()
-        .all()
-    )
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY jobs ({', '.join(JOB_COLUMNS)}) FROM STDIN") as copy:
-            for job_id, row in zip(ids, rows, strict=True):
-                row["id"] = job_id
-                copy.write_row([_pg_value(row[column]) for column in JOB_COLUMNS])
-        with cursor.copy("COPY job_skills (skill, job_id) FROM STDIN") as copy:
-            for row in rows:
-                for skill in row["skills"]:
-                    copy.write_row((skill, row["id"]))
-
-
-def _pg_value(value: Any) -> Any:
-    return json.dumps(value) if isinstance(value, list) else value
-
-
-def _insert_sqlite(rows: list[dict[str, Any]]) -> None:
-    next_id = (db.session.scalar(select(func.max(Job.id))) or 0) + 1
-    for offset, row in enumerate(rows):
-        row["id"] = next_id + offset
-    for start in range(0, len(rows), 5000):
-        chunk = rows[start : start + 5000]
-        db.session.execute(insert(Job), chunk)
-        db.session.execute(
-            insert(JobSkill), [{"job_id": r["id"], "skill": s} for r in chunk for s in r["skills"]]
-        )
-
-
 def seed_jobs(*, jobs: int, report: Any) -> None:
     """Top the jobs up to ``jobs`` (and the companies to one per hundred jobs)."""
     companies = ensure_companies(count=min(max(jobs // 100, 5), 2000), report=report)
@@ -268,10 +194,12 @@ def seed_jobs(*, jobs: int, report: Any) -> None:
     if missing > 0:
         rng = random.Random(existing)
         rows = list(_job_rows(missing, companies, rng, utcnow()))
-        if db.engine.dialect.name == "postgresql":
-            _copy_postgres(rows)
-        else:
-            _insert_sqlite(rows)
+        ids = bulk.Ids(Job, len(rows))
+        for row in rows:
+            row["id"] = ids.take()
+        bulk.insert_rows(Job, rows)
+        skills = [{"job_id": row["id"], "skill": skill} for row in rows for skill in row["skills"]]
+        bulk.insert_rows(JobSkill, skills)
         report.add("jobs", len(rows))
     seed_saved_searches(report=report)
     db.session.flush()
@@ -288,9 +216,7 @@ def seed_saved_searches(*, report: Any) -> None:
     """A few alerting saved searches for the demo candidates."""
     created = 0
     for first, name, params in DEMO_SEARCHES:
-        user = db.session.scalar(
-            select(User).where(User.email == f"{first}.candidate@jobhub.local")
-        )
+        user = users.get_user_by_email(email=f"{first}.candidate@jobhub.local")
         if user is None or db.session.scalar(
             select(SavedSearch.id).where(SavedSearch.user_id == user.id, SavedSearch.name == name)
         ):

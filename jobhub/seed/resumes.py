@@ -14,6 +14,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 
 from jobhub.resumes import queries, services
+from jobhub.resumes.models import Resume
 from jobhub.users.models import User
 
 # (headline, experience, skills line): distinct profiles, so matches and scores differ.
@@ -68,6 +69,12 @@ def resume_text(full_name: str, profile: tuple[str, str, str]) -> str:
     )
 
 
+def upload_text(*, owner: User, text: str, filename: str) -> Resume:
+    """Upload a plain-text resume through the upload service (its analysis is queued)."""
+    upload = FileStorage(io.BytesIO(text.encode()), filename=filename, content_type="text/plain")
+    return services.upload_resume(owner=owner, upload=upload)
+
+
 def seed_demo_resumes(*, candidates: Sequence[User], report: Any) -> None:
     """A resume for each demo candidate who has none yet."""
     for index, user in enumerate(candidates):
@@ -75,8 +82,5 @@ def seed_demo_resumes(*, candidates: Sequence[User], report: Any) -> None:
             continue
         text = resume_text(user.full_name, DEMO_PROFILES[index % len(DEMO_PROFILES)])
         slug = "-".join(user.full_name.lower().split())
-        upload = FileStorage(
-            io.BytesIO(text.encode()), filename=f"{slug}-resume.txt", content_type="text/plain"
-        )
-        services.upload_resume(owner=user, upload=upload)
+        upload_text(owner=user, text=text, filename=f"{slug}-resume.txt")
         report.add("resumes", 1)
