@@ -28,6 +28,7 @@ from tests import factories
 from tests.support.backends import Backend, prepare_backend
 
 BACKEND_NAME = os.environ.get("JOBHUB_TEST_BACKEND", "sqlite")
+pytest_plugins = ("tests.support.fixtures",)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -64,9 +65,9 @@ def schema(backend: Backend) -> None:
 
 
 @pytest.fixture
-def app_environ(backend: Backend) -> dict[str, str]:
+def app_environ(backend: Backend, upload_dir: Path) -> dict[str, str]:
     """The environment the test app is built from; tests may add to it before `app`."""
-    return backend.environ()
+    return backend.environ(UPLOAD_DIR=str(upload_dir))
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from jobhub.db import db, utcnow
 from jobhub.jobs.models import Job
-from tests.applications.conftest import iso
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.api import iso
 from tests.support.mail import Mailbox
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from jobhub.applications.interviews.models import Interview, InterviewFeedback
 from jobhub.db import db, utcnow
-from tests.applications.conftest import iso
+from tests.support.api import iso
 from tests.support.mail import Mailbox
 
 START = datetime(2031, 5, 6, 14, 30, tzinfo=UTC)

@@ -15,8 +15,8 @@ import requests
 from jobhub.applications.interviews.reminders import services as reminders
 from jobhub.db import transaction, utcnow
 from jobhub.notifications import services as notifications
-from tests.applications.conftest import iso
 from tests.notifications.live_client import LiveClient
+from tests.support.api import iso
 from tests.support.servers import gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("schema")]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from jobhub.db import utcnow
-from tests.applications.conftest import iso
+from tests.support.api import iso
 from tests.support.mail import Mailbox
 
 CALLERS = ("candidate", "other_candidate", "member", "recruiter", "other_employer", "admin")

@@ -9,7 +9,7 @@ from jobhub.db import db
 from jobhub.extensions import api
 from jobhub.security import current_user, role_required
 from jobhub.users.models import User
-from tests.auth.conftest import bearer
+from tests.support.api import bearer
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from jobhub.auth.models import AuthSession
 from jobhub.db import db
 from jobhub.users.models import User
-from tests.auth.conftest import bearer, fresh_ip
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.api import bearer, fresh_ip
 
 URL = "/api/v1/auth/login"
 

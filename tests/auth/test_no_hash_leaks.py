@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from jobhub.db import db
 from jobhub.users.models import User
-from tests.auth.conftest import bearer
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.api import REGISTER_PASSWORD, bearer, register_body
 
 
 def test_no_account_endpoint_returns_a_password_hash(client, make_user, auth_headers, mailbox):
@@ -20,17 +20,12 @@ def test_no_account_endpoint_returns_a_password_hash(client, make_user, auth_hea
     registered = call(
         "POST",
         "/api/v1/auth/register",
-        json={
-            "email": "alice@example.com",
-            "password": "Vivid-Harbor-Sketch-71",
-            "full_name": "Alice Moreau",
-            "role": "candidate",
-        },
+        json=register_body(),
     ).get_json()
     pair = call(
         "POST",
         "/api/v1/auth/login",
-        json={"email": "alice@example.com", "password": "Vivid-Harbor-Sketch-71"},
+        json={"email": "alice@example.com", "password": REGISTER_PASSWORD},
     ).get_json()
     pair = call("POST", "/api/v1/auth/refresh", headers=bearer(pair["refresh_token"])).get_json()
     alice = bearer(pair["access_token"])

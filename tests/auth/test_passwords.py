@@ -12,8 +12,8 @@ from jobhub.auth.models import OneTimeToken
 from jobhub.db import db, utcnow
 from jobhub.security import verify_password
 from jobhub.users.models import User
-from tests.auth.conftest import bearer, fresh_ip
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.api import bearer, fresh_ip, register_body
 
 CHANGE = "/api/v1/auth/password/change"
 FORGOT = "/api/v1/auth/password/forgot"
@@ -194,12 +194,7 @@ class TestForgotAndReset:
     def test_a_verification_token_cannot_reset_a_password(self, client, mailbox):
         client.post(
             "/api/v1/auth/register",
-            json={
-                "email": "alice@example.com",
-                "password": "Vivid-Harbor-Sketch-71",
-                "full_name": "Alice Moreau",
-                "role": "candidate",
-            },
+            json=register_body(),
         )
         token = mailbox.token("alice@example.com", "verify_email")
         response = client.post(RESET, json={"token": token, "new_password": NEW_PASSWORD})

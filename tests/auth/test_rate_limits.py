@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.auth.conftest import fresh_ip
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.api import fresh_ip, register_body
 
 LOGIN = "/api/v1/auth/login"
 
@@ -87,12 +87,7 @@ def test_register_is_limited_per_ip(client, mailbox):
         assert response.status_code == 422
     blocked = client.post(
         "/api/v1/auth/register",
-        json={
-            "email": "new@example.com",
-            "password": "Vivid-Harbor-Sketch-71",
-            "full_name": "New Person",
-            "role": "candidate",
-        },
+        json=register_body(email="new@example.com", full_name="New Person"),
         environ_base=ip,
     )
     assert_429(blocked)

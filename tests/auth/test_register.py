@@ -8,21 +8,14 @@ from sqlalchemy import select
 from jobhub import signals
 from jobhub.db import db
 from jobhub.users.models import User
-from tests.auth.conftest import fresh_ip
+from tests.support.api import REGISTER_PASSWORD, fresh_ip, register_body
 
 URL = "/api/v1/auth/register"
-GOOD_PASSWORD = "Vivid-Harbor-Sketch-71"
+GOOD_PASSWORD = REGISTER_PASSWORD
 
 
 def register(client, **fields):
-    body = {
-        "email": "alice@example.com",
-        "password": GOOD_PASSWORD,
-        "full_name": "Alice Moreau",
-        "role": "candidate",
-        **fields,
-    }
-    return client.post(URL, json=body, environ_base=fresh_ip())
+    return client.post(URL, json=register_body(**fields), environ_base=fresh_ip())
 
 
 def test_registers_a_candidate_with_a_normalised_email(app, client, mailbox):

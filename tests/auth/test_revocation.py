@@ -9,7 +9,7 @@ from flask_jwt_extended import create_access_token, decode_token
 from jobhub import create_app
 from jobhub.auth.sessions.queries import KEY_PREFIX, SESSION_KEY_PREFIX
 from jobhub.config import TestingConfig
-from tests.auth.conftest import bearer
+from tests.support.api import bearer
 
 ME = "/api/v1/auth/me"
 CLOSED_REDIS = "redis://127.0.0.1:1/0"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jobhub.auth.models import AuthSession, SessionEndReason
 from jobhub.db import db
 from jobhub.users.models import User
-from tests.auth.conftest import bearer
+from tests.support.api import bearer
 
 URL = "/api/v1/auth/sessions"
 ME = "/api/v1/auth/me"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from jobhub.auth.models import AuthSession, SessionEndReason
 from jobhub.db import db
-from tests.auth.conftest import bearer
+from tests.support.api import bearer
 
 ME = "/api/v1/auth/me"
 REFRESH = "/api/v1/auth/refresh"

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from jobhub.db import db
 from jobhub.users.models import User
-from tests.auth.conftest import bearer
+from tests.support.api import bearer, register_body
 
 REQUEST = "/api/v1/auth/verify-email/request"
 CONFIRM = "/api/v1/auth/verify-email/confirm"
-REGISTER = {
-    "email": "alice@example.com",
-    "password": "Vivid-Harbor-Sketch-71",
-    "full_name": "Alice Moreau",
-    "role": "candidate",
-}
+REGISTER = register_body()
 
 
 def verified(app, user_id: int) -> bool:

@@ -14,23 +14,8 @@ API = "/api/v1/jobs"
 
 
 @pytest.fixture
-def owner(make_user):
-    return make_user(role="employer")
-
-
-@pytest.fixture
-def company(make, owner):
-    return make("company", owner=owner)
-
-
-@pytest.fixture
 def job(make, company):
     return make("job", company=company, title="Too Good To Be True")
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin")
 
 
 def _report(client, headers, job_id, reason="scam"):
@@ -51,7 +36,7 @@ def test_a_user_reports_a_job_once(client, make_user, auth_headers, job):
 
 
 def test_reporting_needs_a_token_a_visible_job_and_a_reason(
-    client, make, make_user, auth_headers, owner, job
+    client, make, make_user, auth_headers, employer, job
 ):
     assert client.post(f"{API}/{job.id}/report", json={"reason": "spam"}).status_code == 401
     candidate = make_user(role="candidate")
@@ -61,11 +46,11 @@ def test_reporting_needs_a_token_a_visible_job_and_a_reason(
     assert bad.status_code == 422
     draft = make("job", company=make("company"), status="draft", moderation_status="pending")
     assert _report(client, auth_headers(candidate), draft.id).status_code == 404
-    own = _report(client, auth_headers(owner), job.id)
+    own = _report(client, auth_headers(employer), job.id)
     assert own.status_code == 403
 
 
-def test_three_open_reports_flag_and_hide_the_job(client, make_user, auth_headers, owner, job):
+def test_three_open_reports_flag_and_hide_the_job(client, make_user, auth_headers, employer, job):
     reporters = [make_user(role="candidate") for _ in range(3)]
     for reporter in reporters[:2]:
         _report(client, auth_headers(reporter), job.id)
@@ -73,7 +58,7 @@ def test_three_open_reports_flag_and_hide_the_job(client, make_user, auth_header
     _report(client, auth_headers(reporters[2]), job.id)
     assert client.get(f"{API}/{job.id}").status_code == 404
     assert client.get(API).get_json() == []
-    mine = client.get(f"{API}/{job.id}", headers=auth_headers(owner)).get_json()
+    mine = client.get(f"{API}/{job.id}", headers=auth_headers(employer)).get_json()
     assert mine["moderation_status"] == "flagged"
 
 
@@ -113,15 +98,15 @@ def test_admin_rejection_hides_the_job(client, auth_headers, job, admin):
     assert client.get(f"{API}/{job.id}").status_code == 404
 
 
-def test_only_admins_moderate(client, make_user, auth_headers, owner, job, admin):
-    for user in (owner, make_user(role="candidate")):
+def test_only_admins_moderate(client, make_user, auth_headers, employer, job, admin):
+    for user in (employer, make_user(role="candidate")):
         response = client.post(
             f"/api/v1/admin/jobs/{job.id}/moderate",
             json={"decision": "approve"},
             headers=auth_headers(user),
         )
         assert response.status_code == 403
-    assert client.get("/api/v1/admin/jobs/queue", headers=auth_headers(owner)).status_code == 403
+    assert client.get("/api/v1/admin/jobs/queue", headers=auth_headers(employer)).status_code == 403
     bad = client.post(
         f"/api/v1/admin/jobs/{job.id}/moderate",
         json={"decision": "maybe"},
@@ -153,7 +138,7 @@ def _notifications(client, auth_headers, user) -> list[dict]:
 
 
 def test_members_are_told_of_a_decision(
-    client, make, make_user, auth_headers, owner, company, job, admin
+    client, make, make_user, auth_headers, employer, company, job, admin
 ):
     recruiter = make_user(role="employer")
     make("member", company=company, user=recruiter)
@@ -163,7 +148,7 @@ def test_members_are_told_of_a_decision(
         json={"decision": "reject", "reason": "Asks applicants for a fee."},
         headers=auth_headers(admin),
     )
-    for member in (owner, recruiter):
+    for member in (employer, recruiter):
         [note] = [
             n for n in _notifications(client, auth_headers, member) if n["type"] == "job.moderated"
         ]
@@ -175,9 +160,9 @@ def test_members_are_told_of_a_decision(
     ]
 
 
-def test_reports_alone_notify_nobody(client, make_user, auth_headers, owner, job):
+def test_reports_alone_notify_nobody(client, make_user, auth_headers, employer, job):
     for _ in range(3):
         _report(client, auth_headers(make_user(role="candidate")), job.id)
     assert not [
-        n for n in _notifications(client, auth_headers, owner) if n["type"] == "job.moderated"
+        n for n in _notifications(client, auth_headers, employer) if n["type"] == "job.moderated"
     ]

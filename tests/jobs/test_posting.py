@@ -16,11 +16,6 @@ API = "/api/v1/jobs"
 
 
 @pytest.fixture
-def employer(make_user):
-    return make_user(role="employer")
-
-
-@pytest.fixture
 def company(make, employer):
     return make("company", owner=employer, verified=True)
 

@@ -17,11 +17,6 @@ from tests.support.servers import celery_worker, wait_for
 API = "/api/v1/saved-searches"
 
 
-@pytest.fixture
-def candidate(make_user):
-    return make_user(role="candidate")
-
-
 def test_crud(client, candidate, auth_headers):
     headers = auth_headers(candidate)
     created = client.post(

@@ -31,7 +31,7 @@ EXPECTED = {
 
 
 @pytest.fixture
-def world(make, make_user):
+def states_and_callers(make, make_user):
     member = make_user(role="employer")
     company = make("company", owner=member)
     jobs = {}
@@ -58,8 +58,8 @@ def _headers(auth_headers, user):
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("state", list(STATES))
-def test_read_matrix(client, world, auth_headers, state, caller):
-    jobs, callers = world
+def test_read_matrix(client, states_and_callers, auth_headers, state, caller):
+    jobs, callers = states_and_callers
     response = client.get(
         f"/api/v1/jobs/{jobs[state].id}", headers=_headers(auth_headers, callers[caller])
     )
@@ -69,8 +69,8 @@ def test_read_matrix(client, world, auth_headers, state, caller):
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_search_shows_exactly_the_visible_jobs(client, world, auth_headers, caller):
-    _jobs, callers = world
+def test_search_shows_exactly_the_visible_jobs(client, states_and_callers, auth_headers, caller):
+    _jobs, callers = states_and_callers
     response = client.get(
         "/api/v1/jobs?page_size=100", headers=_headers(auth_headers, callers[caller])
     )
@@ -78,8 +78,8 @@ def test_search_shows_exactly_the_visible_jobs(client, world, auth_headers, call
     assert found == {f"{state} job" for state in STATES if EXPECTED[state][caller]}
 
 
-def test_a_visible_job_you_may_not_change_is_403(client, world, auth_headers):
-    jobs, callers = world
+def test_a_visible_job_you_may_not_change_is_403(client, states_and_callers, auth_headers):
+    jobs, callers = states_and_callers
     for caller in ("candidate", "other_employer"):
         response = client.patch(
             f"/api/v1/jobs/{jobs['approved'].id}",

@@ -11,18 +11,12 @@ from jobhub.db import transaction
 from jobhub.mail.backends import OutgoingMail, outbox
 from jobhub.mail.services import render, send_mail
 from jobhub.mail.tasks import deliver_mail, retry_delay
-from tests.support.mail import Mailbox
 
 ICS = (
     "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:Interview\r\n"
     "END:VEVENT\r\nEND:VCALENDAR\r\n"
 )
 CONTEXT = {"full_name": "Alice", "how": "changed", "changed_at": "2026-11-22 10:00"}
-
-
-@pytest.fixture
-def mailbox(app) -> Mailbox:
-    return Mailbox(app)
 
 
 def test_html_is_autoescaped_and_text_is_not(app_ctx):

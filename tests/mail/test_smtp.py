@@ -11,6 +11,7 @@ from jobhub import create_app
 from jobhub.config import TestingConfig
 from jobhub.mail.backends import OutgoingMail, TransientMailError
 from jobhub.mail.tasks import MAX_RETRIES, deliver_mail
+from tests.support.api import register_body
 from tests.support.servers import celery_worker, free_port, wait_for
 from tests.support.smtp import SmtpServer, smtp_server
 
@@ -65,12 +66,7 @@ def test_delivers_a_multipart_mail_with_its_attachment(smtp_app, server):
 def test_registration_mail_goes_through_smtp_after_the_commit(smtp_app, server):
     response = smtp_app.test_client().post(
         "/api/v1/auth/register",
-        json={
-            "email": "alice@example.com",
-            "password": "Vivid-Harbor-Sketch-71",
-            "full_name": "Alice Moreau",
-            "role": "candidate",
-        },
+        json=register_body(),
     )
     assert response.status_code == 201
     [message] = server.handler.messages
@@ -118,12 +114,7 @@ def test_a_real_worker_delivers_after_the_request_commits(app, client, backend, 
     with celery_worker(environ, tmp_path=tmp_path):
         response = client.post(
             "/api/v1/auth/register",
-            json={
-                "email": "alice@example.com",
-                "password": "Vivid-Harbor-Sketch-71",
-                "full_name": "Alice Moreau",
-                "role": "candidate",
-            },
+            json=register_body(),
         )
         assert response.status_code == 201
         wait_for(lambda: server.handler.messages, timeout=30, what="the worker to send the mail")

@@ -1,33 +1,8 @@
-"""Matching test fixtures: a hand-made set of jobs, an analysed resume, an upload dir."""
+"""Matching test fixtures: a hand-made set of jobs and an analysed resume."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-
-@pytest.fixture
-def app_environ(backend, tmp_path: Path) -> dict[str, str]:
-    uploads = tmp_path / "uploads"
-    uploads.mkdir()
-    return backend.environ(UPLOAD_DIR=str(uploads))
-
-
-@pytest.fixture
-def candidate(make_user):
-    return make_user(role="candidate")
-
-
-@pytest.fixture
-def employer(make_user):
-    return make_user(role="employer")
-
-
-@pytest.fixture
-def company(make, employer):
-    return make("company", owner=employer)
-
 
 BACKEND_TEXT = b"Backend engineer. Python, Docker, PostgreSQL and Kubernetes in production."
 

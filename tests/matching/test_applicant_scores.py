@@ -23,16 +23,6 @@ def _tasks_in_process(app):
 
 
 @pytest.fixture
-def api(client, auth_headers):
-    def call(method: str, user, path: str, **kwargs):
-        response = client.open(f"{API}{path}", method=method, headers=auth_headers(user), **kwargs)
-        assert response.status_code < 300, (path, response.status_code, response.get_json())
-        return response.get_json()
-
-    return call
-
-
-@pytest.fixture
 def candidates(make_user):
     return [make_user(role="candidate") for _ in range(4)]
 

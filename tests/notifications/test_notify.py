@@ -14,7 +14,6 @@ from jobhub.notifications.models import (
     Notification,
     NotificationType,
 )
-from tests.support.mail import Mailbox
 
 SPEC_TYPES = {
     "application.received",
@@ -38,12 +37,6 @@ def emitted(monkeypatch):
         socketio, "emit", lambda event, data, to, namespace: calls.append((event, data, to))
     )
     return calls
-
-
-@pytest.fixture
-def mailbox(app) -> Mailbox:
-    """The memory outbox, with Celery eager so mail queued after commit is delivered."""
-    return Mailbox(app)
 
 
 def _count(user_id: int) -> int:

@@ -19,7 +19,6 @@ from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.signals import account_deleted, user_logged_out, user_registered
 from jobhub.users.models import User
 from tests.factories import DEFAULT_PASSWORD
-from tests.support.mail import Mailbox
 
 
 @pytest.fixture
@@ -47,11 +46,6 @@ def connect(app, tokens):
     for client in clients:
         if client.is_connected():
             client.disconnect()
-
-
-@pytest.fixture
-def mailbox(app) -> Mailbox:
-    return Mailbox(app)
 
 
 def events(client, name=None) -> list:

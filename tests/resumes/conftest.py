@@ -1,4 +1,4 @@
-"""Resume test fixtures: an upload directory per test, upload helpers, S3 through moto."""
+"""Resume test fixtures: upload helpers, S3 through moto (the upload directory: tests/support)."""
 
 from __future__ import annotations
 
@@ -12,23 +12,6 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 UPLOAD_URL = "/api/v1/resumes"
-
-
-@pytest.fixture
-def upload_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "uploads"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def app_environ(backend, upload_dir: Path) -> dict[str, str]:
-    return backend.environ(UPLOAD_DIR=str(upload_dir))
-
-
-@pytest.fixture
-def candidate(make_user):
-    return make_user(role="candidate")
 
 
 @pytest.fixture

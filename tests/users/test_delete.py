@@ -9,6 +9,7 @@ from jobhub.auth.models import AuthSession, OneTimeToken, SessionEndReason
 from jobhub.db import db
 from jobhub.users.models import User
 from tests.factories import DEFAULT_PASSWORD
+from tests.support.api import register_body
 
 URL = "/api/v1/users/me"
 
@@ -66,15 +67,7 @@ def test_deletes_and_anonymises_the_account(app, client, make_user, mailbox):
     assert refused.status_code == 401
     assert mailbox.last("alice@example.com", "account_deleted")
     # The address is free again.
-    again = client.post(
-        "/api/v1/auth/register",
-        json={
-            "email": "alice@example.com",
-            "password": "Vivid-Harbor-Sketch-71",
-            "full_name": "Alice Again",
-            "role": "candidate",
-        },
-    )
+    again = client.post("/api/v1/auth/register", json=register_body(full_name="Alice Again"))
     assert again.status_code == 201
 
 
