@@ -11,10 +11,8 @@ from jobhub.config import Config, load_config
 
 
 def create_app(config_class: type[Config] | Config | None = None) -> Flask:
-    """Build the app: config → logging → extensions → blueprints → errors → cli."""
-    from jobhub import errors, extensions, logs, security, web
-    from jobhub.admin import init_admin
-    from jobhub.auth.services import is_token_revoked
+    """Build the app: config → logging → receivers → extensions → blueprints → errors → cli."""
+    from jobhub import errors, logs, web
     from jobhub.cli import register_commands
 
     if config_class is None:
@@ -33,7 +31,19 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     import jobhub.tasks  # noqa: F401  (every task registered, in web and worker alike)
 
     _connect_receivers()  # before socket.io binds its handlers
-    blueprints = _blueprints()
+    _init_extensions(app)
+    web.trust_proxies(app)
+
+    errors.register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """Every extension bound to the app, the blueprints registered on the API."""
+    from jobhub import extensions, security
+    from jobhub.admin import init_admin
+    from jobhub.auth.services import is_token_revoked
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, render_as_batch=True, compare_type=True)
@@ -58,15 +68,10 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     extensions.api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
-    for blueprint, url_prefix in blueprints:
+    for blueprint, url_prefix in _blueprints():
         extensions.api.register_blueprint(blueprint, url_prefix=url_prefix)
     extensions.socketio_init_app(app)
     init_admin(app)
-    web.trust_proxies(app)
-
-    errors.register_error_handlers(app)
-    register_commands(app)
-    return app
 
 
 def _find_user(user_id: int) -> Any:

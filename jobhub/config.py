@@ -75,15 +75,32 @@ class Config:
         env = dict(os.environ if environ is None else environ)
         self.environ = env
         self.JOBHUB_CONFIG = self.NAME
-
         self.SECRET_KEY = env.get("SECRET_KEY") or self.default_secret("SECRET_KEY")
         self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY") or self.default_secret("JWT_SECRET_KEY")
+        for section in (
+            self._database,
+            self._redis_and_sockets,
+            self._http,
+            self._rate_limits,
+            self._tokens,
+            self._notifications,
+            self._mail,
+            self._storage,
+            self._resumes,
+            self._api_docs,
+            self._jobs,
+        ):
+            section(env)
+        self.CELERY = self.celery_settings(env)
 
-        # Database
+    def _database(self, env: Mapping[str, str]) -> None:
+        """The database URL and pool."""
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or self.default_database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = self.engine_options(env)
         self.SQLALCHEMY_RECORD_QUERIES = False
 
+    def _redis_and_sockets(self, env: Mapping[str, str]) -> None:
+        """Redis, and the async server with its socket.io queue."""
         # Redis: one URL for every shared store; unset means in-process equivalents.
         self.REDIS_URL = env.get("REDIS_URL") or None
 
@@ -101,7 +118,8 @@ class Config:
         self.SOCKETIO_PING_INTERVAL = _int(env, "SOCKETIO_PING_INTERVAL", 25)
         self.SOCKETIO_PING_TIMEOUT = _int(env, "SOCKETIO_PING_TIMEOUT", 20)
 
-        # HTTP
+    def _http(self, env: Mapping[str, str]) -> None:
+        """HTTP: CORS, proxies, HTTPS, body size, the admin cookie, logging."""
         self.CORS_ORIGINS = _list(env.get("CORS_ORIGINS"))
         self.PROXY_FIX_X_FOR = _int(env, "PROXY_FIX_X_FOR", 0)
         self.FORCE_HTTPS = _bool(env.get("FORCE_HTTPS"))
@@ -111,7 +129,8 @@ class Config:
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
         self.JSON_LOGS = _bool(env.get("JSON_LOGS"), default=True)
 
-        # Rate limits (Flask-Limiter reads the RATELIMIT_* keys)
+    def _rate_limits(self, env: Mapping[str, str]) -> None:
+        """Rate limits (Flask-Limiter reads the RATELIMIT_* keys)."""
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), default=True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_DEFAULT = env.get("RATELIMIT_DEFAULT") or "300 per minute"
@@ -119,13 +138,14 @@ class Config:
         self.RATELIMIT_KEY_PREFIX = "jobhub-rl"
         self.RATELIMIT_STRATEGY = "fixed-window"
         # Account endpoints: each limit applies per client IP and, where the body names an
-        # email, per normalised email too (jobhub/auth/limits.py).
+        # email, per normalised email too (jobhub/limits.py).
         self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN") or "5 per minute"
         self.RATELIMIT_REGISTER = env.get("RATELIMIT_REGISTER") or "10 per hour"
         self.RATELIMIT_PASSWORD_FORGOT = env.get("RATELIMIT_PASSWORD_FORGOT") or "5 per hour"
         self.RATELIMIT_ACCOUNT_SENSITIVE = env.get("RATELIMIT_ACCOUNT_SENSITIVE") or "20 per hour"
 
-        # JWT
+    def _tokens(self, env: Mapping[str, str]) -> None:
+        """JWTs, password hashing and the mailed single-use tokens."""
         self.JWT_ALGORITHM = "HS256"
         self.JWT_DECODE_ALGORITHMS = ["HS256"]
         self.JWT_TOKEN_LOCATION = ["headers"]
@@ -142,10 +162,12 @@ class Config:
         self.PASSWORD_RESET_TOKEN_MINUTES = _int(env, "PASSWORD_RESET_TOKEN_MINUTES", 30)
         self.EMAIL_VERIFICATION_TOKEN_HOURS = _int(env, "EMAIL_VERIFICATION_TOKEN_HOURS", 48)
 
-        # Notifications: read ones older than this are deleted by a daily task.
+    def _notifications(self, env: Mapping[str, str]) -> None:
+        """Notifications: read ones older than this are deleted by a daily task."""
         self.NOTIFICATION_RETENTION_DAYS = _int(env, "NOTIFICATION_RETENTION_DAYS", 180)
 
-        # Mail
+    def _mail(self, env: Mapping[str, str]) -> None:
+        """Mail: the backend and SMTP."""
         self.MAIL_BACKEND = (env.get("MAIL_BACKEND") or "console").lower()
         if self.MAIL_BACKEND not in MAIL_BACKENDS:
             raise ConfigError(
@@ -162,7 +184,8 @@ class Config:
         self.MAIL_TIMEOUT = _int(env, "MAIL_TIMEOUT", 10)
         self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
 
-        # File storage
+    def _storage(self, env: Mapping[str, str]) -> None:
+        """File storage: local directory or an S3-compatible bucket."""
         self.STORAGE_BACKEND = (env.get("STORAGE_BACKEND") or "local").lower()
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
         self.S3_BUCKET = env.get("S3_BUCKET") or None
@@ -185,7 +208,8 @@ class Config:
         self.AWS_SESSION_TOKEN = env.get("AWS_SESSION_TOKEN") or None
         self.AWS_REGION = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
 
-        # Resumes
+    def _resumes(self, env: Mapping[str, str]) -> None:
+        """Resumes: size, quota and the analysis queue."""
         self.RESUME_MAX_BYTES = _int(env, "RESUME_MAX_BYTES", 5 * 1024 * 1024)
         self.RESUME_QUOTA = _int(env, "RESUME_QUOTA", 20)
         # A resume pending or processing longer than this is re-queued by the beat sweeper;
@@ -193,7 +217,8 @@ class Config:
         self.RESUME_ANALYSIS_TIMEOUT = _int(env, "RESUME_ANALYSIS_TIMEOUT", 900)
         self.RESUME_ANALYSIS_MAX_ATTEMPTS = _int(env, "RESUME_ANALYSIS_MAX_ATTEMPTS", 3)
 
-        # API docs (flask-smorest)
+    def _api_docs(self, env: Mapping[str, str]) -> None:
+        """API docs (flask-smorest)."""
         self.API_TITLE = "JobHub API"
         self.API_VERSION = "v1"
         self.OPENAPI_VERSION = "3.0.3"
@@ -212,11 +237,10 @@ class Config:
             },
         }
 
-        # Jobs: anonymous search results cached in Redis (0 turns it off); default lifetime.
+    def _jobs(self, env: Mapping[str, str]) -> None:
+        """Jobs: anonymous search results cached in Redis (0 turns it off); default lifetime."""
         self.SEARCH_CACHE_SECONDS = _int(env, "SEARCH_CACHE_SECONDS", 30)
         self.JOB_DEFAULT_LIFETIME_DAYS = _int(env, "JOB_DEFAULT_LIFETIME_DAYS", 60)
-
-        self.CELERY = self.celery_settings(env)
 
     # -- defaults that subclasses override ------------------------------------------
 

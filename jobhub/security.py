@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g
 from flask_jwt_extended import current_user as _jwt_current_user
-from flask_jwt_extended import get_jwt, verify_jwt_in_request
+from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
 from flask_smorest.utils import deepupdate
 from werkzeug.local import LocalProxy
 
@@ -144,6 +144,25 @@ def auth_required(*roles: str, refresh: bool = False) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def auth_optional(view: F) -> F:
+    """Authenticate when a token is sent (a bad one is still refused); anonymous otherwise.
+
+    The view reads its caller with ``optional_user()``: None when anonymous.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verify_jwt_in_request(optional=True)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def optional_user() -> Any:
+    """The caller of an ``auth_optional`` view, or None."""
+    return get_current_user()
 
 
 def authorize(allowed: bool, message: str | None = None, *, hidden: bool = False) -> None:

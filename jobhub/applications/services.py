@@ -73,24 +73,16 @@ def apply(
         _check_resume(actor=actor, resume_id=resume_id)
     if has_active_application(candidate_id=actor.id, job_id=job.id):
         raise Duplicate(_DUPLICATE)
-    now = utcnow()
-    application = Application(
-        job_id=job.id,
-        company_id=job.company_id,
-        candidate_id=actor.id,
-        resume_id=resume_id,
-        cover_letter=cover_letter,
-        status=ApplicationStatus.APPLIED,
-        status_changed_at=now,
-        created_at=now,
-        updated_at=now,
+    application = _insert(
+        Application(
+            job_id=job.id,
+            company_id=job.company_id,
+            candidate_id=actor.id,
+            resume_id=resume_id,
+            cover_letter=cover_letter,
+            status=ApplicationStatus.APPLIED,
+        )
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(application)
-            db.session.flush()
-    except IntegrityError:
-        raise Duplicate(_DUPLICATE) from None
     record(
         application=application,
         actor=actor,
@@ -104,6 +96,19 @@ def apply(
     application.candidate = actor
     application_received(application=application, job=job, candidate=actor)
     signals.application_submitted.send(_app(), application=application)
+    return application
+
+
+def _insert(application: Application) -> Application:
+    """Insert in a savepoint: the index refusing a second active application is a 409."""
+    now = utcnow()
+    application.status_changed_at = application.created_at = application.updated_at = now
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError:
+        raise Duplicate(_DUPLICATE) from None
     return application
 
 
@@ -349,14 +354,13 @@ def application_data(application: Application, job: Job) -> dict[str, Any]:
 def application_received(*, application: Application, job: Job, candidate: User) -> None:
     """``application.received`` to every member of the job's company."""
     name = candidate_name(application, candidate)
-    for member in companies.member_users(company_id=job.company_id):
-        notifications.notify(
-            user=member,
-            type="application.received",
-            title=f"New application for {job.title}",
-            body=f"{name} applied to {job.title}.",
-            data=application_data(application, job),
-        )
+    companies.notify_members(
+        company_id=job.company_id,
+        type="application.received",
+        title=f"New application for {job.title}",
+        body=f"{name} applied to {job.title}.",
+        data=application_data(application, job),
+    )
 
 
 def status_changed(
@@ -383,11 +387,10 @@ def status_changed(
     body = f"{name} {phrase} {job.title}."
     if event.note:
         body += f"\n\n{event.note}"
-    for member in companies.member_users(company_id=job.company_id):
-        notifications.notify(
-            user=member,
-            type="application.status_changed",
-            title=f"{name} {phrase} {job.title}",
-            body=body,
-            data=data,
-        )
+    companies.notify_members(
+        company_id=job.company_id,
+        type="application.status_changed",
+        title=f"{name} {phrase} {job.title}",
+        body=body,
+        data=data,
+    )

@@ -189,34 +189,24 @@ def request_password_reset(*, email: str) -> None:
     if user is None or user.deleted_at is not None or not user.is_active:
         return
     minutes = current_app.config["PASSWORD_RESET_TOKEN_MINUTES"]
-    token = onetime.issue(
-        user_id=user.id,
-        email=user.email,
-        purpose=TokenPurpose.PASSWORD_RESET,
-        lifetime=timedelta(minutes=minutes),
-    )
-    send_mail(
-        to=user.email,
+    _mail_token(
+        user,
+        TokenPurpose.PASSWORD_RESET,
+        timedelta(minutes=minutes),
         subject="Reset your JobHub password",
         template="password_reset",
-        context={
-            "full_name": user.full_name,
-            "token": token,
-            "link": _link("reset-password", token),
-            "valid_minutes": minutes,
-        },
+        link="reset-password",
+        valid_minutes=minutes,
     )
 
 
 def reset_password(*, token: str, new_password: str) -> None:
-    """Set a new password with a mailed token (once); every session of the account ends."""
-    record = onetime_queries.find_valid(raw=token, purpose=TokenPurpose.PASSWORD_RESET)
-    user = users.get_user(user_id=record.user_id) if record is not None else None
-    if record is None or user is None or not _token_still_applies(user, record.email):
-        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
+    """Set a new password with a mailed token (once); every session of the account ends.
+
+    A new password the policy refuses is a 422 that rolls back, the token's use with it.
+    """
+    user = _redeem(token, TokenPurpose.PASSWORD_RESET)
     users.set_password(user=user, new_password=new_password, field="new_password")
-    if not onetime.consume(token=record):
-        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
     onetime.revoke_unused(user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET)
     # The reset link reached this mailbox: that proves the address as well.
     users.mark_email_verified(user=user)
@@ -225,8 +215,20 @@ def reset_password(*, token: str, new_password: str) -> None:
     _logged_out(user.id, all_sessions=True)
 
 
-def _token_still_applies(user: User, mailed_to: str) -> bool:
-    return user.deleted_at is None and user.is_active and user.email == mailed_to
+def _redeem(token: str, purpose: TokenPurpose) -> User:
+    """Use a mailed token once; its user. 400 for an unknown, expired or used token, and for
+    one whose account is gone, disabled or no longer at the address it was mailed to."""
+    record = onetime_queries.find_valid(raw=token, purpose=purpose)
+    user = users.get_user(user_id=record.user_id) if record is not None else None
+    still_applies = (
+        user is not None
+        and user.deleted_at is None
+        and user.is_active
+        and user.email == record.email
+    )
+    if not still_applies or not onetime.consume(token=record):
+        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
+    return user
 
 
 # -- email verification --------------------------------------------------------------
@@ -240,34 +242,46 @@ def request_email_verification(*, user: User) -> None:
 
 def confirm_email(*, token: str) -> User:
     """Mark the address the token was mailed to as verified (once)."""
-    record = onetime_queries.find_valid(raw=token, purpose=TokenPurpose.EMAIL_VERIFICATION)
-    user = users.get_user(user_id=record.user_id) if record is not None else None
-    if record is None or user is None or not _token_still_applies(user, record.email):
-        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
-    if not onetime.consume(token=record):
-        raise BadRequest(INVALID_TOKEN, errors={"json": {"token": [INVALID_TOKEN]}})
+    user = _redeem(token, TokenPurpose.EMAIL_VERIFICATION)
     users.mark_email_verified(user=user)
     return user
 
 
 def _send_verification(user: User) -> None:
     hours = current_app.config["EMAIL_VERIFICATION_TOKEN_HOURS"]
-    token = onetime.issue(
-        user_id=user.id,
-        email=user.email,
-        purpose=TokenPurpose.EMAIL_VERIFICATION,
-        lifetime=timedelta(hours=hours),
-    )
-    send_mail(
-        to=user.email,
+    _mail_token(
+        user,
+        TokenPurpose.EMAIL_VERIFICATION,
+        timedelta(hours=hours),
         subject="Confirm your email address",
         template="verify_email",
+        link="verify-email",
+        email=user.email,
+        valid_hours=hours,
+    )
+
+
+def _mail_token(
+    user: User,
+    purpose: TokenPurpose,
+    lifetime: timedelta,
+    *,
+    subject: str,
+    template: str,
+    link: str,
+    **context: Any,
+) -> None:
+    """Issue a single-use token and mail it as a link (``PUBLIC_BASE_URL/<link>?token=``)."""
+    token = onetime.issue(user_id=user.id, email=user.email, purpose=purpose, lifetime=lifetime)
+    send_mail(
+        to=user.email,
+        subject=subject,
+        template=template,
         context={
             "full_name": user.full_name,
-            "email": user.email,
             "token": token,
-            "link": _link("verify-email", token),
-            "valid_hours": hours,
+            "link": _link(link, token),
+            **context,
         },
     )
 

@@ -14,6 +14,7 @@ from jobhub import signals
 from jobhub.companies.models import Company, CompanyMember, MemberRole
 from jobhub.db import db, utcnow
 from jobhub.errors import Conflict, Duplicate, NotFound, ValidationError
+from jobhub.notifications import services as notifications
 from jobhub.users.models import Role, User
 from jobhub.users.services import get_user_by_email
 
@@ -149,6 +150,14 @@ def member_users(*, company_id: int) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+def notify_members(
+    *, company_id: int, type: str, title: str, body: str, data: dict[str, Any]
+) -> None:
+    """The same notification to every member of the company (``notifications.notify``)."""
+    for user in member_users(company_id=company_id):
+        notifications.notify(user=user, type=type, title=title, body=body, data=data)
 
 
 def add_member(*, company: Company, email: str, role: MemberRole) -> CompanyMember:

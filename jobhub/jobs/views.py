@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from flask import Response
-from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_smorest import Blueprint
 
 from jobhub.companies import services as companies
@@ -26,8 +26,14 @@ from jobhub.jobs.schemas import (
 )
 from jobhub.jobs.search import services as search
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.security import BEARER, auth_required, authorize, current_user
-from jobhub.users.models import User
+from jobhub.security import (
+    BEARER,
+    auth_optional,
+    auth_required,
+    authorize,
+    current_user,
+    optional_user,
+)
 
 blp = Blueprint("jobs", __name__, description="Job posting, search, reports.")
 
@@ -49,39 +55,43 @@ SEARCH_HEADERS_DOC = {
 }
 
 
-def _optional_user() -> User | None:
-    """The caller if a token was sent (a bad token is still refused), else None."""
-    verify_jwt_in_request(optional=True)
-    return get_current_user()
+def _cached_for_anonymous(view: Any) -> Any:
+    """Anonymous searches share their results: from the cache (``X-Cache: hit``), or run,
+    stored and sent (``miss``). Signed-in callers see more than the public, so theirs are
+    never cached. Wraps the ``@blp.response`` view: it caches the response it renders."""
+
+    @functools.wraps(view)
+    def wrapper(args: dict[str, Any]) -> Response:
+        if optional_user() is not None:
+            return view(args)
+        cached, key = search.cached_search(args)
+        if cached is not None:
+            entry = json.loads(cached)
+            response = Response(entry["body"], status=200, mimetype="application/json")
+            response.headers["X-Pagination"] = entry["pagination"]
+            response.headers["X-Cache"] = "hit"
+            return response
+        response = view(args)
+        if key is not None:  # the cache is on and answered
+            body = response.get_data(as_text=True)
+            entry = {"body": body, "pagination": response.headers["X-Pagination"]}
+            search.store_search(key, json.dumps(entry))
+            response.headers["X-Cache"] = "miss"
+        return response
+
+    return wrapper
 
 
 @blp.route("")
 @blp.doc(security=OPTIONAL_BEARER)
 @blp.arguments(JobSearchArgsSchema, location="query")
+@auth_optional
+@_cached_for_anonymous
 @blp.response(200, JobSchema(many=True), headers=SEARCH_HEADERS_DOC)
-def search_jobs(args: dict[str, Any]) -> Response:
+def search_jobs(args: dict[str, Any]) -> Any:
     """Search jobs: full text (`q`), filters, `sort`, page or cursor (public)."""
-    actor = _optional_user()
-    cache_key = None
-    if actor is None:  # only anonymous results are shared, so they are the ones cached
-        cached, cache_key = search.cached_search(args)
-        if cached is not None:
-            entry = json.loads(cached)
-            return _json_response(entry["body"], entry["pagination"], cache_state="hit")
-    result, pagination = search.search_jobs(actor=actor, args=args)
-    body = json.dumps(JobSchema(many=True).dump(result.jobs))
-    header = json.dumps(pagination)
-    if cache_key is not None:
-        search.store_search(cache_key, json.dumps({"body": body, "pagination": header}))
-    return _json_response(body, header, cache_state="miss" if cache_key else None)
-
-
-def _json_response(body: str, pagination: str, *, cache_state: str | None) -> Response:
-    response = Response(body, status=200, mimetype="application/json")
-    response.headers["X-Pagination"] = pagination
-    if cache_state is not None:  # only where the cache is on and the caller anonymous
-        response.headers["X-Cache"] = cache_state
-    return response
+    result, pagination = search.search_jobs(actor=optional_user(), args=args)
+    return result.jobs, {"X-Pagination": json.dumps(pagination)}
 
 
 @blp.route("", methods=["POST"])
@@ -113,10 +123,11 @@ def my_jobs(args: dict[str, Any], pagination_parameters) -> list[Job]:
 
 @blp.route("/<int:job_id>")
 @blp.doc(security=OPTIONAL_BEARER)
+@auth_optional
 @blp.response(200, JobSchema)
 def get_job(job_id: int) -> Job:
     """A job: public ones for everyone, any of theirs for members, all for admins."""
-    return services.read_job(actor=_optional_user(), job_id=job_id)
+    return services.read_job(actor=optional_user(), job_id=job_id)
 
 
 def _editable_job(job_id: int, *, deleted: bool = False) -> Job:

@@ -99,19 +99,18 @@ def _shorten(text: str, limit: int) -> str:
 
 def mark_read(*, user: User, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (idempotent)."""
-    notification = get_notification(user=user, notification_id=notification_id)
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-        db.session.flush()
-        live.push_unread_count(user_id=user.id)
-    return notification
+    return _set_read(user, notification_id, read=True)
 
 
 def mark_unread(*, user: User, notification_id: int) -> Notification:
     """Mark one of the user's notifications unread again (idempotent)."""
+    return _set_read(user, notification_id, read=False)
+
+
+def _set_read(user: User, notification_id: int, *, read: bool) -> Notification:
     notification = get_notification(user=user, notification_id=notification_id)
-    if notification.read_at is not None:
-        notification.read_at = None
+    if (notification.read_at is not None) != read:
+        notification.read_at = utcnow() if read else None
         db.session.flush()
         live.push_unread_count(user_id=user.id)
     return notification

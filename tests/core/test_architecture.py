@@ -67,3 +67,20 @@ def test_services_never_commit(path):
     """The request (or the task, or the CLI command) commits once. What must outlast a
     rollback says so with ``db.independent_transaction``."""
     assert not _calls(path) & {"commit", "transaction"}
+
+
+MAX_FUNCTION_LINES = 50
+
+
+def test_no_function_outside_seed_passes_fifty_lines():
+    """Demo data generators in ``jobhub/seed/`` may run long; nothing else does."""
+    long_ones = []
+    for path in sorted(JOBHUB.rglob("*.py")):
+        if path.is_relative_to(JOBHUB / "seed"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long_ones.append(f"{path.relative_to(ROOT)}:{node.name} ({length} lines)")
+    assert not long_ones, long_ones

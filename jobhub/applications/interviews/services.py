@@ -128,17 +128,11 @@ def schedule(*, application: Application, actor: User, data: dict[str, Any]) -> 
     db.session.add(interview)
     db.session.flush()
     if status == ApplicationStatus.SCREENING:
-        event = applications.move(
+        applications.change_status(
             application=application,
             actor=actor,
             side=Side.EMPLOYER,
             target=ApplicationStatus.INTERVIEWING,
-        )
-        applications.status_changed(
-            application=application,
-            job=application.job,
-            candidate=application.candidate,
-            event=event,
         )
     interview_scheduled(
         interview=interview,
@@ -171,19 +165,9 @@ def reschedule(
     starts_changed = values["starts_at"] != interview.starts_at
     _check_schedule(values, now=now, starts_changed=starts_changed)
     changed = [field for field in SCHEDULE_FIELDS if values[field] != getattr(interview, field)]
-    removed: list[User] = []
-    if "interviewer_ids" in changes:
-        people = _interviewers(application=application, user_ids=changes["interviewer_ids"])
-        rows = {row.user_id: row for row in interview.interviewer_rows}
-        wanted = {user.id for user in people}
-        if wanted != set(rows):
-            removed = [row.user for user_id, row in rows.items() if user_id not in wanted]
-            # Kept interviewers keep their row (same key); new ones get one.
-            interview.interviewer_rows = [
-                rows.get(user.id) or InterviewInterviewer(user_id=user.id, user=user)
-                for user in people
-            ]
-            changed.append("interviewer_ids")
+    removed = _change_interviewers(interview, application, changes)
+    if removed is not None:
+        changed.append("interviewer_ids")
     if not changed:
         return interview
     for field in SCHEDULE_FIELDS:
@@ -212,6 +196,26 @@ def reschedule(
             people=removed,
         )
     return interview
+
+
+def _change_interviewers(
+    interview: Interview, application: Application, changes: dict[str, Any]
+) -> list[User] | None:
+    """Apply a new ``interviewer_ids``; the people taken off, or None when nothing changed.
+
+    Kept interviewers keep their row (same key); new ones get one.
+    """
+    if "interviewer_ids" not in changes:
+        return None
+    people = _interviewers(application=application, user_ids=changes["interviewer_ids"])
+    rows = {row.user_id: row for row in interview.interviewer_rows}
+    if {user.id for user in people} == set(rows):
+        return None
+    wanted = {user.id for user in people}
+    interview.interviewer_rows = [
+        rows.get(user.id) or InterviewInterviewer(user_id=user.id, user=user) for user in people
+    ]
+    return [row.user for user_id, row in rows.items() if user_id not in wanted]
 
 
 def cancel(*, interview: Interview, application: Application, notify: bool = True) -> None:
@@ -260,6 +264,11 @@ def when(moment: datetime) -> str:
     return moment.strftime("%a %d %b %Y, %H:%M UTC")
 
 
+def where(interview: Interview) -> str:
+    """The line naming the place, for a notification's body (none for a phone call)."""
+    return f"\nWhere: {interview.location}" if interview.location else ""
+
+
 def interview_data(interview: Interview, application: Application, job: Job) -> dict[str, Any]:
     """What a notification about an interview names: never interviewers or feedback."""
     return {
@@ -284,7 +293,7 @@ def interview_scheduled(
         body=(
             f"{job.company_name} invited you to a {interview.kind.value} interview for "
             f"{job.title} on {when(interview.starts_at)} ({interview.duration_minutes} min)."
-            + (f"\nWhere: {interview.location}" if interview.location else "")
+            + where(interview)
         ),
         data=interview_data(interview, application, job),
     )
@@ -301,8 +310,7 @@ def interview_updated(
         title = f"Interview for {job.title} updated: {when(interview.starts_at)}"
         body = (
             f"Your {interview.kind.value} interview for {job.title} is now on "
-            f"{when(interview.starts_at)} ({interview.duration_minutes} min)."
-            + (f"\nWhere: {interview.location}" if interview.location else "")
+            f"{when(interview.starts_at)} ({interview.duration_minutes} min)." + where(interview)
         )
     notifications.notify(
         user=candidate,

@@ -14,7 +14,6 @@ from jobhub.errors import Duplicate
 from jobhub.jobs.models import Job, ModerationStatus
 from jobhub.jobs.moderation.models import JobReport, ReportReason, ReportStatus
 from jobhub.jobs.services import job_written
-from jobhub.notifications import services as notifications
 from jobhub.users.models import User
 
 REPORTS_TO_FLAG = 3
@@ -72,17 +71,16 @@ def _tell_members(*, job: Job, decision: str, reason: str | None) -> None:
     body = f"An admin {verdict} your job “{job.title}”."
     if reason:
         body += f" Reason: {reason}"
-    for user in companies.member_users(company_id=job.company_id):
-        notifications.notify(
-            user=user,
-            type="job.moderated",
-            title=f"Job {verdict}: {job.title}",
-            body=body,
-            data={
-                "job_id": job.id,
-                "job_title": job.title,
-                "decision": decision,
-                "moderation_status": job.moderation_status.value,
-                "reason": reason,
-            },
-        )
+    companies.notify_members(
+        company_id=job.company_id,
+        type="job.moderated",
+        title=f"Job {verdict}: {job.title}",
+        body=body,
+        data={
+            "job_id": job.id,
+            "job_title": job.title,
+            "decision": decision,
+            "moderation_status": job.moderation_status.value,
+            "reason": reason,
+        },
+    )

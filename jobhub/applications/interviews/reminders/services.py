@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from jobhub.applications.interviews.models import Interview, InterviewReminder, ReminderKind
 from jobhub.applications.interviews.queries import with_people
 from jobhub.applications.interviews.reminders.queries import due
-from jobhub.applications.interviews.services import interview_data, when
+from jobhub.applications.interviews.services import interview_data, when, where
 from jobhub.applications.models import Application
 from jobhub.companies.models import CompanyMember
 from jobhub.db import db, utcnow
@@ -115,8 +115,7 @@ def interview_reminder(
             title=f"Interview {lead}: {job.title}",
             body=(
                 f"The {interview.kind.value} interview for {job.title} at {job.company_name} "
-                f"starts {when(interview.starts_at)}."
-                + (f"\nWhere: {interview.location}" if interview.location else "")
+                f"starts {when(interview.starts_at)}." + where(interview)
             ),
             data=data,
         )
