@@ -45,6 +45,13 @@ class Skill:
     aliases: tuple[str, ...] = ()
     ambiguous: bool = False
     ambiguous_aliases: tuple[str, ...] = ()
+    # More general skills this one is a part or kind of ("aws lambda" → "aws").
+    implies: tuple[str, ...] = ()
+    # Skills whose presence nearby makes an ambiguous mention technical ("grpc" for "go").
+    context: tuple[str, ...] = ()
+    # An everyday word ("scheduling", "branding") that counts as a skill only where the
+    # resume lists or claims it, not in passing prose.
+    generic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,9 @@ def _parse(raw: Mapping[str, Any]) -> _Taxonomy:
             aliases=tuple(entry.get("aliases", ())),
             ambiguous=bool(entry.get("ambiguous", False)),
             ambiguous_aliases=tuple(entry.get("ambiguous_aliases", ())),
+            implies=tuple(entry.get("implies", ())),
+            context=tuple(entry.get("context", ())),
+            generic=bool(entry.get("generic", False)),
         )
         if skill.category not in cats:
             raise ValueError(f"skill {skill.name!r}: unknown category {skill.category!r}")
@@ -85,6 +95,11 @@ def _parse(raw: Mapping[str, Any]) -> _Taxonomy:
             if owner != skill.name:
                 raise ValueError(f"{form!r} of {skill.name!r} collides with {owner!r}")
         skills.append(skill)
+    names = {skill.name for skill in skills}
+    for skill in skills:
+        for other in (*skill.implies, *skill.context):
+            if other not in names:
+                raise ValueError(f"skill {skill.name!r}: unknown skill {other!r}")
     return _Taxonomy(
         skills=tuple(skills),
         categories=cats,
