@@ -24,9 +24,11 @@ __all__ = [
     "canonical",
     "categories",
     "get",
+    "implied_skills",
     "lookup_key",
     "normalize",
     "unknown",
+    "with_implied",
 ]
 
 
@@ -162,3 +164,29 @@ def by_category(category: str) -> tuple[Skill, ...]:
         return _taxonomy().by_category[category]
     except KeyError:
         raise ValueError(f"unknown skill category: {category!r}") from None
+
+
+@cache
+def implied_skills(name: str) -> tuple[str, ...]:
+    """Every skill ``name`` implies, directly or through others, nearest first."""
+    order: dict[str, None] = {}
+    frontier = [name]
+    while frontier:
+        following = []
+        for current in frontier:
+            skill = get(current)
+            for parent in skill.implies if skill else ():
+                if parent != name and parent not in order:
+                    order[parent] = None
+                    following.append(parent)
+        frontier = following
+    return tuple(order)
+
+
+def with_implied(names: Iterable[str]) -> list[str]:
+    """The names followed by every skill they imply that is not among them, in order."""
+    result = dict.fromkeys(names)
+    for name in list(result):
+        for parent in implied_skills(name):
+            result.setdefault(parent, None)
+    return list(result)
