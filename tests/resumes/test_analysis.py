@@ -183,8 +183,10 @@ class TestSkills:
             "javascript",
             "go",
             "scikit-learn",
+            "python",  # implied by scikit-learn, right after it
             "aws",
         ]
+        assert skills["python"] == 0
 
     def test_ordinary_words_are_not_skills(self):
         text = "I go to work early, gave a swift response to R&D, and met Ruby at Spring break."

@@ -16,6 +16,7 @@ from datetime import date
 
 from jobhub.resumes.analysis.sections import Section, has_section
 
+_SEASONS = {"spr": 3, "sum": 6, "fal": 9, "aut": 9, "win": 12}
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -25,14 +26,18 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _YEAR = r"(?:19[5-9]\d|20\d{2})"
+_SEASON = r"(?:spring|summer|fall|autumn|winter)"
 _DATE = (
-    rf"(?:{_MONTH}\.?,?\s*(?:{_YEAR}|['\u2019]\d{{2}})"  # Jan 2019, Sept. 2019, Jan '19
-    rf"|(?:0?[1-9]|1[0-2])\s*/\s*{_YEAR}"  # 03/2019
-    rf"|{_YEAR}-(?:0[1-9]|1[0-2])(?!\d)"  # 2019-03
+    rf"(?:(?:{_MONTH}\.?|{_SEASON}),?\s*(?:{_YEAR}|['\u2019]\d{{2}})"  # Jan 2019, Sept. '19
+    rf"|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}"  # 03/2019, 03.2019
+    rf"|{_YEAR}[-/.](?:0[1-9]|1[0-2])(?!\d)"  # 2019-03, 2019/03, 2019.03
     rf"|{_YEAR})"  # 2019
 )
-_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|date)"
-_DASH = r"(?:-|\u2013|\u2014|\u2012|\u2015|\u2212|~|to|until|till|through|thru)"
+_PRESENT = (
+    r"(?:(?:the\s+)?present(?:\s+day)?|current(?:ly)?|now|today|ongoing|date|till\s+date"
+    r"|to\s+date)"
+)
+_DASH = r"(?:-{1,2}|\u2013|\u2014|\u2012|\u2015|\u2212|~|\u2192|->|to|until|till|through|thru)"
 _RANGE = re.compile(
     rf"(?<![\w/.-])(?P<start>{_DATE})\s*{_DASH}\s*(?P<end>{_DATE}|{_PRESENT})(?![\w/]|-\d)"
     rf"|\bsince\s+(?P<since>{_DATE})(?![\w/])",
@@ -68,18 +73,19 @@ def _parse_date(text: str) -> tuple[int, int | None]:
     text = text.strip().lower()
     month_name = re.match(r"[a-z]+", text)
     if month_name:
-        month = _MONTHS[month_name.group()[:3]]
+        prefix = month_name.group()[:3]
+        month = _MONTHS.get(prefix) or _SEASONS[prefix]
         year_text = re.search(r"(\d{4}|\d{2})$", text).group(1)  # type: ignore[union-attr]
         year = int(year_text)
         if len(year_text) == 2:
             year += 2000 if year <= date.today().year % 100 else 1900
         return year, month
-    if "/" in text:
-        month_text, year_text = (part.strip() for part in text.split("/"))
-        return int(year_text), int(month_text)
-    if "-" in text:
-        year_text, month_text = text.split("-")
-        return int(year_text), int(month_text)
+    parts = [part.strip() for part in re.split(r"[-/.]", text)]
+    if len(parts) == 2:
+        first, second = parts
+        if len(first) == 4:  # 2019-03
+            return int(first), int(second)
+        return int(second), int(first)  # 03/2019
     return int(text), None
 
 
@@ -97,6 +103,11 @@ def _interval(start: str, end: str | None, today: date) -> tuple[int, int] | Non
     if begin >= finish or begin > now or finish - begin > MAX_YEARS * 12:
         return None
     return begin, finish
+
+
+def has_date_range(text: str) -> bool:
+    """Whether text holds a date range such as "Jan 2019 - present"."""
+    return bool(_RANGE.search(text))
 
 
 def date_ranges(text: str, today: date) -> list[tuple[int, int]]:
