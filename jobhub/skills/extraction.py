@@ -116,17 +116,32 @@ _TECH_WORDS = re.compile(
     r"|pipelines?|clusters?|stack|scripts?|workers?|broker|queues?|database|schema|endpoints?"
     r"|servers?|modules?|components?|repository|repositories|tests?|testing|production"
     r"|firmware|drivers?|toolchain|compiler|runtime|deployment|infrastructure|platform"
-    r"|version|upgraded|engineering|engineers?|developers?|programming|software|code)\b",
+    r"|version|upgraded|engineering|engineers?|developers?|programming|software|code|clients"
+    r"|migrations|integrations?|releases?|builds?|tooling|automation|sdks|apis)\b",
     re.IGNORECASE,
 )
+# A capitalised word right after (no punctuation between): the mention is part of a name.
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]{2,}\b")
+_VERB_ENDING = re.compile(r"(?:ed|ing|t)\Z")  # "Used SAS", "Learnt Go": not a name
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-zA-Z]{2,}[ \t]+\Z")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|with|using|via|on|into|to|from|and|or)\s+\Z", re.I)
-_SENTENCE_BREAK = re.compile(r"[.!?](?=\s|$)|[\n;•·▪◦‣●]|:\s")
+# Not ";": resume bullets chain clauses with it, and a capital after it is telling.
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s|$)|[\n•·▪◦‣●]|:\s")
+# A separator of a real list: "firewalls, DNS", not "Prometheus and dashboards".
+_LIST_SEPARATOR = re.compile(r"[,;/|•·▪◦‣●\n]")
+# An education line naming a degree or school: soft skills there name a field of study.
+_DEGREE_LINE = re.compile(
+    r"\b(?:B\.?A|BFA|MFA|B\.?Sc|M\.?Sc|BSc|MSc|MA|BS|MS|PhD|MBA|Bachelor|Master|Diploma"
+    r"|Degree|University|College|School|Institute|Academy|Polytechnic)\b"
+)
 _BULLET_OR_SPACE = re.compile(r"[\s\-\u2013\u2014*•·▪◦‣●>]*\Z")
 # Tokens that are URLs, e-mail addresses or absolute paths ("svn://host/svn", "/usr/lib/go").
 _URL_MARK = re.compile(r"://|www\.|@|\.(?:com|org|net|io|dev|edu|gov|co|ai|app)/")
 _PATH_START = ("/", "~/", "./", "../")
 _WHITESPACE = re.compile(r"\s")
 _HYPHEN_AFTER = re.compile(r"-\w")
+# "EKS-free", "Firestore-free": without the skill, whatever the skill.
+_WITHOUT_AFTER = re.compile(r"-(?:free|less)\b", re.IGNORECASE)
 _HYPHEN_BEFORE = re.compile(r"\w-\Z")
 _MAX_LIST_GAP = 12
 _CONTEXT = 40
@@ -155,6 +170,7 @@ class _Index:
     forms: dict[str, _Form]
     ecosystem: dict[str, frozenset[str]]
     technical: frozenset[str]
+    soft: frozenset[str]  # soft skills: in an education section they name a degree
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,17 +253,19 @@ def _index() -> _Index:
     skills = all_skills()
     for skill in skills:
         guarded_keys = {lookup_key(a) for a in skill.ambiguous_aliases}
-        if skill.ambiguous or skill.generic:
+        if skill.ambiguous:
             guarded_keys.add(lookup_key(skill.name))
-            if skill.generic:
-                guarded_keys.add(lookup_key(skill.label))
         for text in (skill.name, skill.label, *skill.aliases):
             key = lookup_key(text)
             label = skill.label if key == lookup_key(skill.label) else None
-            forms[key] = _Form(skill.name, key in guarded_keys, label, skill.generic)
+            # Only the one-word forms of an everyday skill are everyday words: "scheduling"
+            # is, "shift scheduling" is not.
+            generic = skill.generic and " " not in key
+            forms[key] = _Form(skill.name, key in guarded_keys or generic, label, generic)
     regex = _BEFORE + "(?:" + _trie_regex(sorted(forms)) + ")" + _AFTER
     technical = frozenset(s.name for s in skills if s.category in TECHNICAL_CATEGORIES)
-    return _Index(re.compile(regex, re.IGNORECASE), forms, _ecosystems(skills), technical)
+    soft = frozenset(s.name for s in skills if s.category == "soft_skills")
+    return _Index(re.compile(regex, re.IGNORECASE), forms, _ecosystems(skills), technical, soft)
 
 
 def _in_url_or_path(text: str, start: int, end: int) -> bool:
@@ -324,22 +342,23 @@ def _evidence_points(
     accepted_positions: dict[str, list[int]],
     technical_document: bool,
     ecosystem: frozenset[str],
+    starts: frozenset[int],
 ) -> int:
     """How much the document around a guarded mention says it is the skill."""
     start, end = candidate.start, candidate.end
-    points = 0
-    if kind == "skills" or _LIST_HEAD_BEFORE.search(text[max(0, start - _CONTEXT) : start]):
+    points = -1 if kind == "education" else 0  # schools and degrees are named there
+    if (kind == "skills" and _list_like(text, start)) or _LIST_HEAD_BEFORE.search(
+        text[max(0, start - _CONTEXT) : start]
+    ):
         points += 2
     sentence_start, sentence_end = _sentence(text, start, end)
     positions = [p for name in ecosystem for p in accepted_positions.get(name, ())]
     if positions:
-        # Anywhere in the document 1, nearby 2, beside it in its sentence ("React with
-        # TypeScript") 3.
-        beside = any(
-            abs(p - start) <= _BESIDE and sentence_start <= p < sentence_end for p in positions
-        )
-        nearby = any(abs(p - start) <= _NEARBY for p in positions)
-        points += 3 if beside else 2 if nearby else 1
+        # Anywhere in the document 1, in its sentence 2, right beside it there ("React
+        # with TypeScript") 3.
+        in_sentence = [p for p in positions if sentence_start <= p < sentence_end]
+        beside = any(abs(p - start) <= _BESIDE for p in in_sentence)
+        points += 3 if beside else 2 if in_sentence else 1
     sentence = text[sentence_start:sentence_end]
     if _TECH_WORDS.search(sentence):
         points += 1
@@ -349,9 +368,40 @@ def _evidence_points(
     surface = text[start:end]
     if surface[0].isupper() and not _BULLET_OR_SPACE.fullmatch(before):
         points += 1  # capitalised where an ordinary word would not be
+    if len(surface) >= 3 and surface.isupper() and not _shouting(text, start):
+        points += 2  # "REST", "SAP": an ordinary word is not written in capitals
     if technical_document:
         points += 1
+    name_before = _NAME_BEFORE.search(text, max(sentence_start, start - 30), start)
+    if (
+        name_before
+        and name_before.start() not in starts
+        and not (
+            _BULLET_OR_SPACE.fullmatch(text, sentence_start, name_before.start())
+            and _VERB_ENDING.search(name_before.group().strip())
+        )
+    ):
+        points -= 2  # "NumScale SAS", "Prof. Stan Levy": a name, not the tool
+    name_after = _NAME_AFTER.match(text, end)
+    if name_after and name_after.end() - len(name_after.group().lstrip()) not in starts:
+        points -= 2  # part of a name: "Black Friday", "Falcon Airways", "Ray Thomas"
     return points
+
+
+def _list_like(text: str, start: int) -> bool:
+    """A line of a list ("Go, Rust", "Sketch (legacy)"), not a sentence in a skills section."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end != -1 else None]
+    return len(line.split()) <= 6 or len(_LIST_SEPARATOR.findall(line)) >= 2
+
+
+def _shouting(text: str, start: int) -> bool:
+    """Whether the line around a position is written in capitals (a heading, a name)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    letters = [c for c in text[line_start : line_end if line_end != -1 else None] if c.isalpha()]
+    return sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 def _candidates(text: str) -> list[_Candidate]:
@@ -362,7 +412,7 @@ def _candidates(text: str) -> list[_Candidate]:
         if form is None:
             continue  # only reachable via exotic Unicode case folding (e.g. long s)
         start, end = match.span()
-        if _in_url_or_path(text, start, end):
+        if _in_url_or_path(text, start, end) or _WITHOUT_AFTER.match(text, end):
             continue
         if not form.guarded or _plausible(text, start, end, form):
             found.append(_Candidate(start, end, form, accepted=not form.guarded))
@@ -374,8 +424,12 @@ def _compatible(index: _Index, one: str, other: str) -> bool:
     return (one in index.technical) == (other in index.technical)
 
 
-def _spread_along_lists(text: str, found: list[_Candidate]) -> None:
-    """ "Go, Rust, Python" accepts all three; "Espresso, Customer Service" accepts neither."""
+def _spread_along_lists(
+    text: str, found: list[_Candidate], sections: Sequence[SectionSpan]
+) -> None:
+    """A list neighbour vouches: "Go, Rust, Python" accepts all three, and "Espresso,
+    Customer Service" neither. An everyday word ("dashboards") is carried along only in a
+    skills list, not by prose such as "metrics in Prometheus and dashboards in Grafana"."""
     index = _index()
     together = [
         _listed_together(text, found[i].end, found[i + 1].start) for i in range(len(found) - 1)
@@ -386,8 +440,17 @@ def _spread_along_lists(text: str, found: list[_Candidate]) -> None:
             if found[i].accepted or not found[j].accepted:
                 continue
             link = together[min(i, j)]
-            if link and _compatible(index, found[i].form.canonical, found[j].form.canonical):
-                found[i].accepted = True
+            if not link or not (
+                found[i].form.generic
+                or _compatible(index, found[i].form.canonical, found[j].form.canonical)
+            ):
+                continue
+            if found[i].form.generic:
+                low, high = sorted((found[i].start, found[j].start))
+                gap = text[min(found[i].end, found[j].end) : max(low, high)]
+                if not _LIST_SEPARATOR.search(gap):
+                    continue
+            found[i].accepted = True
 
 
 def _company_name(text: str, start: int, end: int) -> bool:
@@ -406,7 +469,7 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
             start, end = candidate.start, candidate.end
             if _has_cue(text, start, end) and not _company_name(text, start, end):
                 candidate.accepted = True
-    _spread_along_lists(text, found)
+    _spread_along_lists(text, found, sections)
 
     pending = [c for c in found if not c.accepted]
     if pending:
@@ -420,6 +483,7 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
             if c.accepted and not c.form.guarded and c.form.canonical in index.technical
         }
         technical_document = len(plain_technical) >= _TECHNICAL_DOCUMENT
+        starts = frozenset(c.start for c in found)
         for candidate in pending:
             if _company_name(text, candidate.start, candidate.end):
                 continue
@@ -431,10 +495,25 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
                 accepted_positions=accepted_positions,
                 technical_document=technical_document,
                 ecosystem=index.ecosystem.get(candidate.form.canonical, frozenset()),
+                starts=starts,
             )
             candidate.accepted = points >= ACCEPT_POINTS
-        _spread_along_lists(text, found)
-    return [Mention(c.form.canonical, c.start, c.end) for c in found if c.accepted]
+        _spread_along_lists(text, found, sections)
+    return [
+        Mention(c.form.canonical, c.start, c.end)
+        for c in found
+        if c.accepted
+        and not (c.form.canonical in index.soft and _names_a_degree(text, c.start, sections))
+    ]
+
+
+def _names_a_degree(text: str, start: int, sections: Sequence[SectionSpan]) -> bool:
+    """ "BFA Visual Communication Design": the field of a degree, not the soft skill."""
+    if _section_at(sections, start)[1] != "education":
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return bool(_DEGREE_LINE.search(text[line_start : line_end if line_end != -1 else None]))
 
 
 def find_skills_with_counts(text: str) -> dict[str, int]:

@@ -150,24 +150,54 @@ def claimed_years(text: str) -> float | None:
     return max(claims, default=None)
 
 
-def _work_text(sections: list[Section]) -> str:
-    """The text whose dates are jobs: the experience sections, or, without any, every line
-    that does not look like education."""
-    if has_section(sections, "experience"):
-        return "\n".join(s.text for s in sections if s.kind in _WORK_SECTIONS)
-    lines = [
-        line
-        for section in sections
-        if section.kind not in _NON_WORK_SECTIONS
-        for line in section.lines
-        if not _EDUCATION_WORDS.search(line)
-    ]
-    return "\n".join(lines)
+# Words that make a dated line a job, wherever it sits: in two-column PDFs a role's line
+# can land under the other column's "Education" heading.
+_ROLE_WORDS = re.compile(
+    r"\b(?:engineer|developer|designer|manager|analyst|consultant|intern|internship|architect"
+    r"|administrator|lead|head|director|specialist|officer|technician|nurse|teacher|chef|cook"
+    r"|accountant|assistant|associate|coordinator|supervisor|scientist|tester|programmer"
+    r"|representative|executive|recruiter|electrician|apprentice|owner|founder|freelance"
+    r"|freelancer|contractor|placement|trainee|cto|ceo|vp|president|partner|clerk|agent"
+    r"|operator|driver|worker|advisor|strategist|writer|editor|producer|researcher)s?\b",
+    re.IGNORECASE,
+)
+_DEGREE_WORDS = re.compile(
+    r"\b(?:bachelor|master|ph\.?d|b\.?sc|m\.?sc|b\.?a|m\.?a|b\.?eng|m\.?eng|mba|degree"
+    r"|diploma|graduated|graduate\s+of|coursework|gpa|thesis|licenciatura|laurea|grado)\b",
+    re.IGNORECASE,
+)
+
+
+def _work_lines(sections: list[Section]) -> list[str]:
+    """The lines whose dates are jobs.
+
+    Experience sections count, less lines that name a degree and no role; elsewhere a
+    dated line counts when it names a role and no school. Without any experience heading,
+    every line not about education counts.
+    """
+    if not has_section(sections, "experience"):
+        return [
+            line
+            for section in sections
+            if section.kind not in _NON_WORK_SECTIONS
+            for line in section.lines
+            if not _EDUCATION_WORDS.search(line)
+        ]
+    lines = []
+    for section in sections:
+        for line in section.lines:
+            role = bool(_ROLE_WORDS.search(line))
+            if section.kind in _WORK_SECTIONS:
+                if role or not _DEGREE_WORDS.search(line):
+                    lines.append(line)
+            elif role and not _EDUCATION_WORDS.search(line) and section.kind != "other":
+                lines.append(line)
+    return lines
 
 
 def estimate_years(sections: list[Section], *, today: date) -> float | None:
     """Years of experience (one decimal), or None when the resume gives no clue."""
-    months = merged_months(date_ranges(_work_text(sections), today))
+    months = merged_months(date_ranges("\n".join(_work_lines(sections)), today))
     claim_text = "\n".join(s.text for s in sections if s.kind != "education")
     claim = claimed_years(claim_text)
     candidates = [value for value in (months / 12 if months else None, claim) if value]

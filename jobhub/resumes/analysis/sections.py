@@ -32,7 +32,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "education", "education and training", "education & training", "academic background",
         "academic history", "academic qualifications", "qualifications", "degrees",
         "education and qualifications", "studies", "academic", "academics", "education history",
-        "academic record", "university", "schooling", "formal education",
+        "academic record", "university", "schooling", "formal education", "study",
+        "learning", "education & certifications", "education and certifications",
     ),
     "skills": (
         "skills", "technical skills", "core skills", "key skills", "skills summary",
