@@ -100,6 +100,17 @@ _DATE_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "at Oracle", "joined Oracle": the company, not the product.
+# "Hired Python and Go engineers": the skills of the people hired, not of the resume.
+_HIRING_BEFORE = re.compile(
+    r"\b(?:hire[ds]?|hiring|recruit(?:s|ed|ing)?|sourc(?:e|es|ed|ing)|plac(?:e|ed|ing)"
+    r"|staff(?:ed|ing))\b[^.\n]{0,60}\Z",
+    re.IGNORECASE,
+)
+_HIRED_AFTER = re.compile(
+    r"\A[^.\n]{0,40}?\b(?:engineers|developers|programmers|candidates|specialists|profiles"
+    r"|hires|talent|consultants|architects|scientists|designers)\b",
+    re.IGNORECASE,
+)
 _COMPANY_BEFORE = re.compile(r"\b(?:at|joined|for|with)\s+\Z", re.IGNORECASE)
 _COMPANY_AFTER = re.compile(r"\A\s*(?:,\s*)?(?:inc|corp|ltd|llc|gmbh|plc|headquarters)\b", re.I)
 # What may separate two skills of one list: ", ", " / ", " and ", "\n- ", " (".
@@ -128,7 +139,7 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|with|using|via|on|into|to|from|and|or
 # Not ";": resume bullets chain clauses with it, and a capital after it is telling.
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s|$)|[\n•·▪◦‣●]|:\s")
 # A separator of a real list: "firewalls, DNS", not "Prometheus and dashboards".
-_LIST_SEPARATOR = re.compile(r"[,;/|•·▪◦‣●\n]")
+_LIST_SEPARATOR = re.compile(r"[,;/|•·▪◦‣●]")
 # An education line naming a degree or school: soft skills there name a field of study.
 _DEGREE_LINE = re.compile(
     r"\b(?:B\.?A|BFA|MFA|B\.?Sc|M\.?Sc|BSc|MSc|MA|BS|MS|PhD|MBA|Bachelor|Master|Diploma"
@@ -151,7 +162,39 @@ _NEARBY = 160  # characters either side where an ecosystem skill counts as nearb
 _SENTENCE_REACH = 240
 # Distinct technical skills named plainly that make a whole document technical.
 _TECHNICAL_DOCUMENT = 5
+_SKILLED_DOCUMENT = 8
 ACCEPT_POINTS = 3
+# Office software a non-technical resume lists too: it does not make a document technical.
+_EVERYDAY_TOOLS = frozenset(
+    {
+        "sap",
+        "salesforce",
+        "quickbooks",
+        "hubspot",
+        "workday",
+        "netsuite",
+        "sharepoint",
+        "zendesk",
+        "servicenow",
+        "excel",
+        "microsoft word",
+        "microsoft powerpoint",
+        "microsoft outlook",
+        "microsoft teams",
+        "microsoft office",
+        "microsoft access",
+        "google workspace",
+        "google docs",
+        "google sheets",
+        "google slides",
+        "zoom",
+        "slack",
+        "canva",
+        "trello",
+        "asana",
+        "notion",
+    }
+)
 MAX_EVIDENCE = 3
 SNIPPET_CHARS = 120
 
@@ -162,6 +205,7 @@ class _Form:
     guarded: bool
     label: str | None  # the label, when this form is the label's own spelling
     generic: bool  # an everyday word: any case, but evidence still needed
+    word: bool = False  # a common noun: needs a technical document, any spelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,15 +297,16 @@ def _index() -> _Index:
     skills = all_skills()
     for skill in skills:
         guarded_keys = {lookup_key(a) for a in skill.ambiguous_aliases}
-        if skill.ambiguous:
-            guarded_keys.add(lookup_key(skill.name))
+        if skill.ambiguous:  # the name and the label ("echo framework", "Echo")
+            guarded_keys.update((lookup_key(skill.name), lookup_key(skill.label)))
         for text in (skill.name, skill.label, *skill.aliases):
             key = lookup_key(text)
             label = skill.label if key == lookup_key(skill.label) else None
             # Only the one-word forms of an everyday skill are everyday words: "scheduling"
             # is, "shift scheduling" is not.
             generic = skill.generic and " " not in key
-            forms[key] = _Form(skill.name, key in guarded_keys or generic, label, generic)
+            word = skill.word and key == lookup_key(skill.name)
+            forms[key] = _Form(skill.name, key in guarded_keys or generic, label, generic, word)
     regex = _BEFORE + "(?:" + _trie_regex(sorted(forms)) + ")" + _AFTER
     technical = frozenset(s.name for s in skills if s.category in TECHNICAL_CATEGORIES)
     soft = frozenset(s.name for s in skills if s.category == "soft_skills")
@@ -414,6 +459,10 @@ def _candidates(text: str) -> list[_Candidate]:
         start, end = match.span()
         if _in_url_or_path(text, start, end) or _WITHOUT_AFTER.match(text, end):
             continue
+        if _HIRING_BEFORE.search(text, max(0, start - 80), start) and _HIRED_AFTER.match(
+            text[end : end + 60]
+        ):
+            continue
         if not form.guarded or _plausible(text, start, end, form):
             found.append(_Candidate(start, end, form, accepted=not form.guarded))
     return found
@@ -448,7 +497,10 @@ def _spread_along_lists(
             if found[i].form.generic:
                 low, high = sorted((found[i].start, found[j].start))
                 gap = text[min(found[i].end, found[j].end) : max(low, high)]
-                if not _LIST_SEPARATOR.search(gap):
+                in_list = _section_at(sections, found[i].start)[1] == "skills" and _list_like(
+                    text, found[i].start
+                )
+                if not _LIST_SEPARATOR.search(gap) and not in_list:
                     continue
             found[i].accepted = True
 
@@ -482,7 +534,11 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
             for c in found
             if c.accepted and not c.form.guarded and c.form.canonical in index.technical
         }
-        technical_document = len(plain_technical) >= _TECHNICAL_DOCUMENT
+        plain = {c.form.canonical for c in found if c.accepted and not c.form.guarded}
+        # Technical, or dense with the skills of its own trade (a nurse's, a recruiter's).
+        technical_document = (
+            len(plain_technical) >= _TECHNICAL_DOCUMENT or len(plain) >= _SKILLED_DOCUMENT
+        )
         starts = frozenset(c.start for c in found)
         for candidate in pending:
             if _company_name(text, candidate.start, candidate.end):
@@ -499,12 +555,36 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
             )
             candidate.accepted = points >= ACCEPT_POINTS
         _spread_along_lists(text, found, sections)
+    _drop_stray_words(text, found, sections)
     return [
         Mention(c.form.canonical, c.start, c.end)
         for c in found
         if c.accepted
         and not (c.form.canonical in index.soft and _names_a_degree(text, c.start, sections))
     ]
+
+
+def _drop_stray_words(text: str, found: list[_Candidate], sections: Sequence[SectionSpan]) -> None:
+    """ "a ball python", "Java beans": a common noun that names a language counts only
+    in a document with other technical skills (office tools aside), or where it is
+    listed or claimed as a skill."""
+    index = _index()
+    technical = {
+        c.form.canonical
+        for c in found
+        if c.accepted and c.form.canonical in index.technical and not c.form.word
+    } - _EVERYDAY_TOOLS
+    if technical:
+        return
+    for c in found:
+        if c.accepted and c.form.word:
+            listed = _section_at(sections, c.start)[1] == "skills" or _LIST_HEAD_BEFORE.search(
+                text[max(0, c.start - _CONTEXT) : c.start]
+            )
+            sentence_start, sentence_end = _sentence(text, c.start, c.end)
+            technical_sentence = _TECH_WORDS.search(text, sentence_start, sentence_end)
+            if not listed and not technical_sentence and not _has_cue(text, c.start, c.end):
+                c.accepted = False
 
 
 def _names_a_degree(text: str, start: int, sections: Sequence[SectionSpan]) -> bool:

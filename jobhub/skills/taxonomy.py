@@ -54,6 +54,9 @@ class Skill:
     # An everyday word ("scheduling", "branding") that counts as a skill only where the
     # resume lists or claims it, not in passing prose.
     generic: bool = False
+    # A name that is also a common noun ("python", "java"): it counts as written in a
+    # document that is technical anyway, not in "a ball python" on a teacher's resume.
+    word: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ def _parse(raw: Mapping[str, Any]) -> _Taxonomy:
             implies=tuple(entry.get("implies", ())),
             context=tuple(entry.get("context", ())),
             generic=bool(entry.get("generic", False)),
+            word=bool(entry.get("word", False)),
         )
         if skill.category not in cats:
             raise ValueError(f"skill {skill.name!r}: unknown category {skill.category!r}")

@@ -110,10 +110,23 @@ def has_date_range(text: str) -> bool:
     return bool(_RANGE.search(text))
 
 
+# "September 2020 –" at the end of a line, its end on the next line or the one after (a
+# PDF wrapped the line, and a two-column layout may have put a line between).
+_WRAPPED_RANGE = re.compile(
+    rf"(?P<start>{_DATE})\s*(?P<dash>{_DASH})[ \t]*\n(?:[^\n]*\n)?[ \t]*"
+    rf"(?P<end>{_PRESENT}|{_DATE})(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+def _unwrap(text: str) -> str:
+    return _WRAPPED_RANGE.sub(lambda m: f"{m.group('start')} - {m.group('end')}\n", text)
+
+
 def date_ranges(text: str, today: date) -> list[tuple[int, int]]:
     """Every plausible date range in text, as month intervals."""
     found = []
-    for match in _RANGE.finditer(text):
+    for match in _RANGE.finditer(_unwrap(text)):
         if match.group("since"):
             interval = _interval(match.group("since"), None, today)
         else:
@@ -190,7 +203,7 @@ def _work_lines(sections: list[Section]) -> list[str]:
             if section.kind in _WORK_SECTIONS:
                 if role or not _DEGREE_WORDS.search(line):
                     lines.append(line)
-            elif role and not _EDUCATION_WORDS.search(line) and section.kind != "other":
+            elif role and not _DEGREE_WORDS.search(line) and section.kind != "other":
                 lines.append(line)
     return lines
 
