@@ -110,7 +110,7 @@ def has_date_range(text: str) -> bool:
     return bool(_RANGE.search(text))
 
 
-# "September 2020 –" at the end of a line, its end on the next line or the one after (a
+# "September 2020 -" at the end of a line, its end on the next line or the one after (a
 # PDF wrapped the line, and a two-column layout may have put a line between).
 _WRAPPED_RANGE = re.compile(
     rf"(?P<start>{_DATE})\s*(?P<dash>{_DASH})[ \t]*\n(?:[^\n]*\n)?[ \t]*"
