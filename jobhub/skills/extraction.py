@@ -553,7 +553,9 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
                 ecosystem=index.ecosystem.get(candidate.form.canonical, frozenset()),
                 starts=starts,
             )
-            candidate.accepted = points >= ACCEPT_POINTS
+            candidate.accepted = points >= ACCEPT_POINTS and (
+                _fits_document(candidate, index, plain_technical, accepted_positions)
+            )
         _spread_along_lists(text, found, sections)
     _drop_stray_words(text, found, sections)
     return [
@@ -562,6 +564,23 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
         if c.accepted
         and not (c.form.canonical in index.soft and _names_a_degree(text, c.start, sections))
     ]
+
+
+def _fits_document(
+    candidate: _Candidate,
+    index: _Index,
+    plain_technical: set[str],
+    accepted_positions: dict[str, list[int]],
+) -> bool:
+    """A technical skill in a document without technology ("Chef" on a chef's resume), or
+    a trade's skill in a technical one ("EMR" beside AWS Glue), needs its own ecosystem."""
+    name = candidate.form.canonical
+    technical_skill = name in index.technical and name not in _EVERYDAY_TOOLS
+    if technical_skill and len(plain_technical) >= 2:
+        return True
+    if not technical_skill and len(plain_technical) < _TECHNICAL_DOCUMENT:
+        return True
+    return any(other in accepted_positions for other in index.ecosystem.get(name, ()))
 
 
 def _drop_stray_words(text: str, found: list[_Candidate], sections: Sequence[SectionSpan]) -> None:
