@@ -27,11 +27,13 @@ class Result:
 
     def lines(self) -> list[str]:
         return [
-            f"{self.resumes} resumes: skill precision {self.precision:.3f}, recall {self.recall:.3f}, "
-            f"trap hits {self.trap_hits}",
-            f"years within 1.5: {self.years_within_pct:.1f} %; top-1 job {self.top1_pct:.1f} %, "
-            f"top-3 {self.top3_pct:.1f} %; non-technical best vs technical jobs {self.non_technical_max}",
-            f"analysis per resume: mean {self.analyze_ms_mean:.1f} ms, max {self.analyze_ms_max:.1f} ms",
+            f"{self.resumes} resumes: skill precision {self.precision:.3f}, "
+            f"recall {self.recall:.3f}, trap hits {self.trap_hits}",
+            f"years within 1.5: {self.years_within_pct:.1f} %; "
+            f"top-1 job {self.top1_pct:.1f} %, top-3 {self.top3_pct:.1f} %; "
+            f"non-technical best vs technical jobs {self.non_technical_max}",
+            f"analysis per resume: mean {self.analyze_ms_mean:.1f} ms, "
+            f"max {self.analyze_ms_max:.1f} ms",
         ]
 
 

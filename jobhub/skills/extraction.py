@@ -91,7 +91,8 @@ _CUE_AFTER = re.compile(
     r"\A[\s(]*(?:programming|programmers?|developers?|development|devs?|engineers?|engineering"
     r"|languages?|lang|frameworks?|code|coding|codebases?|scripts?|scripting|librar(?:y|ies)"
     r"|sdks?|apps?|modules?|packages?|microservices?|backends?|services?|workers?|clusters?"
-    r"|pipelines?|projects?|certifications?|certified)\b",
+    r"|pipelines?|projects?|certifications?|certified|jobs|plugins|charts|instances|containers"
+    r"|images|queries|workflows|stack|runtime|compiler|toolchain)\b",
     re.IGNORECASE,
 )
 # "Spring 2021", "Spring '21", "Spring semester": a season, not the framework.
@@ -111,7 +112,7 @@ _HIRED_AFTER = re.compile(
     r"|hires|talent|consultants|architects|scientists|designers)\b",
     re.IGNORECASE,
 )
-_COMPANY_BEFORE = re.compile(r"\b(?:at|joined|for|with)\s+\Z", re.IGNORECASE)
+_COMPANY_BEFORE = re.compile(r"\b(?:at|joined)\s+\Z", re.IGNORECASE)
 _COMPANY_AFTER = re.compile(r"\A\s*(?:,\s*)?(?:inc|corp|ltd|llc|gmbh|plc|headquarters)\b", re.I)
 # What may separate two skills of one list: ", ", " / ", " and ", "\n- ", " (".
 _LIST_GAP = re.compile(
