@@ -92,7 +92,7 @@ _CUE_AFTER = re.compile(
     r"|languages?|lang|frameworks?|code|coding|codebases?|scripts?|scripting|librar(?:y|ies)"
     r"|sdks?|apps?|modules?|packages?|microservices?|backends?|services?|workers?|clusters?"
     r"|pipelines?|projects?|certifications?|certified|jobs|plugins|charts|instances|containers"
-    r"|images|queries|workflows|stack|runtime|compiler|toolchain)\b",
+    r"|images|queries|workflows|stack|runtime|compiler|toolchain|tooling|tools)\b",
     re.IGNORECASE,
 )
 # "Spring 2021", "Spring '21", "Spring semester": a season, not the framework.

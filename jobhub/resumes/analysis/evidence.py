@@ -7,9 +7,13 @@ grow with the number of places it is used in.
 
 from __future__ import annotations
 
+import re
+
 from jobhub.resumes.analysis.experience import has_date_range
 from jobhub.resumes.analysis.sections import section_spans
 from jobhub.skills import FoundSkill, SectionSpan, extract_skills
+
+_BULLET = re.compile(r"\s*[-*\u2022\u00b7\u25aa\u25e6\u2023\u25cf>o]\s")
 
 
 def _roles(text: str, start: int, end: int) -> list[SectionSpan]:
@@ -18,9 +22,14 @@ def _roles(text: str, start: int, end: int) -> list[SectionSpan]:
     role_start, position = start, start
     for line in text[start:end].split("\n"):
         if has_date_range(line) and position > role_start:
-            # The role's title often sits on the line before its dates.
+            cut = position
+            # The role's title often sits on the line before its dates ("Acme Corp" then
+            # "2019 - 2021"); a bullet there belongs to the previous role.
             previous = text.rfind("\n", role_start, max(role_start, position - 1))
-            cut = previous + 1 if previous > role_start else position
+            if previous > role_start:
+                title = text[previous + 1 : position - 1]
+                if not _BULLET.match(title) and len(title) < 80 and not has_date_range(title):
+                    cut = previous + 1
             if cut > role_start:
                 spans.append((role_start, cut, "experience"))
                 role_start = cut
