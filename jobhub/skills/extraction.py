@@ -6,19 +6,24 @@ ordinary words ("Go", "Swift", "R", "Celery", "Chef") and everyday words the tax
 marks ``generic`` ("scheduling") are *weighed*, not refused:
 
 - some spellings can never be the technology: "I go" (an ambiguous form must be written
-  as its label, capitalised or upper-case), "go-to", "rust-free", "R&D", "Spring 2021",
-  a URL or a path;
-- a strong cue accepts at once: "written in Rust", "Go developer", "Skills: Go", or a
-  list neighbour that is itself an accepted skill of the same kind ("Go, Python");
-- otherwise evidence adds up (see ``_evidence_points``): a skills section, skills of the
-  same ecosystem nearby (the taxonomy's ``context`` and ``implies`` links: gRPC for Go,
-  Redis for Celery), a technical sentence ("built", "services", "deployed"), a
-  preposition ("in Rust", "with Redis"), a capital letter in mid-sentence, and a
-  document that is technical overall. Enough of it accepts the mention.
+  as its label, capitalised or upper-case), "go-to", "R&D", "Spring 2021", a URL or a
+  path; no skill counts followed by "-free" ("rust-free", "EKS-free"), as what someone
+  hired ("hired Go engineers"), or at a company ("at Oracle");
+- a strong cue accepts at once ("written in Rust", "Go developer"), and so does a list
+  neighbour that is itself an accepted skill of the same kind ("Go, Python");
+- otherwise evidence adds up (``_evidence_points``): a skills section or list head,
+  skills of the same ecosystem in the sentence or the document (the taxonomy's
+  ``context`` and ``implies`` links: gRPC for Go, Redis for Celery), a technical
+  sentence ("built", "services"), a preposition ("in Rust"), a capital in mid-sentence,
+  capitals ("REST"), a document technical or dense with its trade's skills; being in
+  the education section or part of a name ("Black Friday") counts against. A skill
+  foreign to the document (a technical one on a chef's resume, a nurse's "EMR" beside
+  AWS Glue) also needs its own ecosystem there (``_fits_document``).
 
-``extract_skills`` also says where each skill was found (section and snippet) and adds
-the skills a found one implies ("AWS Lambda" → "AWS"), for resumes; ``find_skills``
-lists the named skills only, for job texts and short strings.
+Common nouns the taxonomy marks ``word`` ("python", "java") need a document with other
+technology (``_drop_stray_words``). ``extract_skills`` also says where each skill was
+found (section and snippet) and adds the skills a found one implies ("AWS Lambda" →
+"AWS"), for resumes; ``find_skills`` lists the named skills only, for shorter texts.
 """
 
 from __future__ import annotations
@@ -159,7 +164,6 @@ _MAX_LIST_GAP = 12
 _CONTEXT = 40
 _TOKEN_REACH = 100
 _BESIDE = 25
-_NEARBY = 160  # characters either side where an ecosystem skill counts as nearby
 _SENTENCE_REACH = 240
 # Distinct technical skills named plainly that make a whole document technical.
 _TECHNICAL_DOCUMENT = 5

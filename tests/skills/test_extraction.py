@@ -204,7 +204,7 @@ def test_extract_skills_adds_what_a_skill_implies_with_its_evidence() -> None:
     assert found["aws"].implied_by == ("aws lambda",)
     assert found["aws"].occurrences == 0
     assert found["aws"].evidence[0].snippet == "Deployed AWS Lambda functions."
-    assert found["swift"].implied_by == ("swiftui",) and found["ios"].implied_by == ("swiftui",)
+    assert found["swift"].implied_by == ("swiftui",)
     assert found["redux"].implied_by == ("redux toolkit",)
     names = [skill.name for skill in extract_skills(text)]
     assert names.index("aws") == names.index("aws lambda") + 1  # right after its child
