@@ -346,6 +346,12 @@ def _plausible(text: str, start: int, end: int, form: _Form) -> bool:
     return not _DATE_AFTER.match(text[end : end + _CONTEXT])
 
 
+def _into_a_heading(surface: str) -> bool:
+    """ "Splunk Core User" then the heading "EXPERIENCE" is not "user experience"."""
+    head, newline, tail = surface.rpartition("\n")
+    return bool(newline) and tail.isupper() and not head.isupper()
+
+
 def _has_cue(text: str, start: int, end: int) -> bool:
     return bool(
         _CUE_BEFORE.search(text[max(0, start - _CONTEXT) : start])
@@ -463,6 +469,8 @@ def _candidates(text: str) -> list[_Candidate]:
             continue  # only reachable via exotic Unicode case folding (e.g. long s)
         start, end = match.span()
         if _in_url_or_path(text, start, end) or _WITHOUT_AFTER.match(text, end):
+            continue
+        if _into_a_heading(match.group()):
             continue
         if _HIRING_BEFORE.search(text, max(0, start - 80), start) and _HIRED_AFTER.match(
             text[end : end + 60]
