@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
+from datetime import datetime
 
 from docx import Document
 from docx.shared import Pt
@@ -21,6 +23,7 @@ from bench.matching.sources import RESUMES, Source, load_sources
 
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25e6>]|\d+[.)])\s+")
 _SIDE = "|| "
+_FIXED_TIME = datetime(2026, 1, 1)
 
 
 def _side(line: str) -> bool:
@@ -65,8 +68,20 @@ def docx_file(source: Source) -> bytes:
         elif line.strip():
             document.add_paragraph(line)
     flush()
+    document.core_properties.created = document.core_properties.modified = _FIXED_TIME
     out = io.BytesIO()
     document.save(out)
+    return _fixed_zip_times(out.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same bytes on every build: zip entries carry the build's clock otherwise."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(item.filename))
     return out.getvalue()
 
 
@@ -89,7 +104,7 @@ def _wrapped(lines: list[str], width: float) -> list[tuple[str, str]]:
 
 def pdf_file(source: Source) -> bytes:
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=True)  # same bytes on every build
     pdf.setTitle(source.stem)
     page_width, page_height = A4
     raw = source.body.split("\n")
