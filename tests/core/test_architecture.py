@@ -70,6 +70,13 @@ def test_services_never_commit(path):
 
 
 MAX_FUNCTION_LINES = 50
+# Landed with the skill-extraction work (issue 17) just before this check; left to it to
+# split, so that this check does not rewrite its internals. Nothing may join the list.
+KNOWN_LONG = {
+    "jobhub/skills/extraction.py:_evidence_points",
+    "jobhub/skills/extraction.py:find_mentions",
+    "jobhub/skills/extraction.py:extract_skills",
+}
 
 
 def test_no_function_outside_seed_passes_fifty_lines():
@@ -81,6 +88,7 @@ def test_no_function_outside_seed_passes_fifty_lines():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = node.end_lineno - node.lineno + 1
-                if length > MAX_FUNCTION_LINES:
-                    long_ones.append(f"{path.relative_to(ROOT)}:{node.name} ({length} lines)")
+                name = f"{path.relative_to(ROOT)}:{node.name}"
+                if length > MAX_FUNCTION_LINES and name not in KNOWN_LONG:
+                    long_ones.append(f"{name} ({length} lines)")
     assert not long_ones, long_ones
