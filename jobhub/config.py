@@ -78,6 +78,9 @@ class Config:
 
         self.SECRET_KEY = env.get("SECRET_KEY") or self.default_secret("SECRET_KEY")
         self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY") or self.default_secret("JWT_SECRET_KEY")
+        # Rotation without logging anyone out: old keys still verify, the current one signs.
+        self.SECRET_KEY_FALLBACKS = _list(env.get("SECRET_KEY_FALLBACKS"))
+        self.JWT_PREVIOUS_SECRET_KEYS = _list(env.get("JWT_PREVIOUS_SECRET_KEYS"))
 
         # Database
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or self.default_database_url()
@@ -302,13 +305,10 @@ class ProductionConfig(Config):
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         super().__init__(environ)
         for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
-            value = self.environ.get(name, "")
-            if value.strip().lower() in KNOWN_DEFAULT_SECRETS:
-                raise ConfigError(f"{name} must be set to a random secret in production")
-            if len(value) < MIN_SECRET_LENGTH:
-                raise ConfigError(
-                    f"{name} must be at least {MIN_SECRET_LENGTH} characters in production"
-                )
+            _check_secret(name, self.environ.get(name, ""))
+        for name in ("SECRET_KEY_FALLBACKS", "JWT_PREVIOUS_SECRET_KEYS"):
+            for value in getattr(self, name):
+                _check_secret(name, value)
         if not self.environ.get("DATABASE_URL"):
             raise ConfigError("DATABASE_URL must be set in production")
         if not self.REDIS_URL:
@@ -316,6 +316,13 @@ class ProductionConfig(Config):
 
     def default_secret(self, name: str) -> str:
         return ""
+
+
+def _check_secret(name: str, value: str) -> None:
+    if value.strip().lower() in KNOWN_DEFAULT_SECRETS:
+        raise ConfigError(f"{name} must be set to a random secret in production")
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_LENGTH} characters in production")
 
 
 CONFIGS: dict[str, type[Config]] = {

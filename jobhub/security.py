@@ -30,6 +30,7 @@ from jobhub.errors import (
     jobhub_error_response,
 )
 from jobhub.extensions import jwt
+from jobhub.jwt_keys import signing_headers, signing_key, verification_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
@@ -97,6 +98,10 @@ def _invalid_token(reason: str) -> Any:
 
 def init_jwt(app: Flask) -> None:
     jwt.init_app(app)
+    # Key ids: the current key signs, previous keys still verify (jobhub/jwt_keys.py).
+    jwt.additional_headers_loader(signing_headers)
+    jwt.encode_key_loader(signing_key)
+    jwt.decode_key_loader(verification_key)
     jwt.user_lookup_loader(_load_user)
     jwt.token_in_blocklist_loader(_token_revoked)
     jwt.unauthorized_loader(_unauthorized)
