@@ -188,6 +188,10 @@ class Config:
         self.AWS_SESSION_TOKEN = env.get("AWS_SESSION_TOKEN") or None
         self.AWS_REGION = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
 
+        # Backups (`flask backup`): where they are written, and pg_dump / pg_restore.
+        self.BACKUP_DIR = env.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+        self.PG_BIN_DIR = env.get("PG_BIN_DIR") or None
+
         # Resumes
         self.RESUME_MAX_BYTES = _int(env, "RESUME_MAX_BYTES", 5 * 1024 * 1024)
         self.RESUME_QUOTA = _int(env, "RESUME_QUOTA", 20)
