@@ -83,8 +83,9 @@ def read_requirements(path: Path, seen: set[Path] | None = None) -> list[Pin]:
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith(("-r ", "--requirement ")):
-            pins += read_requirements(path.parent / line.split(maxsplit=1)[1], seen)
+        include = _include(line)
+        if include is not None:
+            pins += read_requirements(path.parent / include, seen)
             continue
         if line.startswith("-"):
             continue  # index options, hashes on their own line, constraints
@@ -99,6 +100,16 @@ def read_requirements(path: Path, seen: set[Path] | None = None) -> list[Pin]:
         version = exact[0] if len(exact) == 1 and "*" not in exact[0] else None
         pins.append(Pin(canonicalize_name(requirement.name), version, origin))
     return pins
+
+
+def _include(line: str) -> str | None:
+    """The file a ``-r FILE`` / ``--requirement[=]FILE`` line includes, else None."""
+    for option in ("--requirement", "-r"):
+        if line.startswith(option):
+            rest = line[len(option) :]
+            if rest[:1] in (" ", "="):
+                return rest[1:].strip()
+    return None
 
 
 def installed_distributions() -> list[Pin]:
@@ -245,11 +256,11 @@ def audit_pin(pypi: PyPI, pin: Pin, *, now: datetime, grace: timedelta) -> Findi
     if project is None:
         finding.unaudited = "unknown to PyPI"
         return finding
-    files = project.get("releases", {}).get(pin.version)
-    if files is None:
-        files = next(
-            (f for v, f in project.get("releases", {}).items() if _same_version(v, pin.version)),
-            None,
+    releases = project.get("releases")  # deprecated by PyPI: may disappear one day
+    files = None
+    if releases is not None:
+        files = releases.get(pin.version) or next(
+            (f for v, f in releases.items() if _same_version(v, pin.version)), None
         )
     if files and all(f.get("yanked") for f in files):
         finding.yanked = next((f["yanked_reason"] for f in files if f.get("yanked_reason")), "")
@@ -261,7 +272,7 @@ def audit_pin(pypi: PyPI, pin: Pin, *, now: datetime, grace: timedelta) -> Findi
     if release is not None:
         finding.advisories = advisories_of(release.get("vulnerabilities") or [])
         return finding
-    if files is None:
+    if files is None and releases is not None:
         finding.unaudited = f"{pin.version} is not a release on PyPI"
         return finding
     behind = _behind_since(project, pin.version)
@@ -293,13 +304,18 @@ class DatedException:
         return f"{self.package} {what} (until {self.expires}: {self.reason})"
 
 
-def load_exceptions(path: Path | None, *, today: date) -> list[DatedException]:
-    """The dated exceptions; AuditError for a malformed file or entry."""
+def load_exceptions(
+    path: Path | None, *, today: date, required: bool = False
+) -> list[DatedException]:
+    """The dated exceptions; AuditError for a malformed file or entry (or a missing one
+    that was asked for by name)."""
     if path is None:
         return []
     try:
         data = tomllib.loads(path.read_text())
-    except FileNotFoundError:
+    except FileNotFoundError as exc:
+        if required:
+            raise AuditError(f"{path}: no such exceptions file") from exc
         return []
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise AuditError(f"{path}: {exc}") from exc
@@ -424,7 +440,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--installed", action="store_true", help="also audit what this environment has installed"
     )
-    parser.add_argument("--exceptions", type=Path, default=Path(DEFAULT_EXCEPTIONS))
+    parser.add_argument(
+        "--exceptions",
+        type=Path,
+        default=None,
+        help=f"dated exceptions (default: {DEFAULT_EXCEPTIONS})",
+    )
     parser.add_argument("--no-exceptions", action="store_true", help="ignore the exceptions file")
     parser.add_argument("--index-url", default=DEFAULT_INDEX, help="PyPI (its JSON API)")
     parser.add_argument(
@@ -439,7 +460,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     try:
         pypi = PyPI(args.index_url)
-        exceptions = load_exceptions(None if args.no_exceptions else args.exceptions, today=today)
+        exceptions_file = args.exceptions or Path(DEFAULT_EXCEPTIONS)
+        exceptions = load_exceptions(
+            None if args.no_exceptions else exceptions_file,
+            today=today,
+            required=args.exceptions is not None,
+        )
         pins = collect(args.requirements, include_installed=args.installed)
         report = audit(pins, pypi, exceptions, today=today, grace=timedelta(days=args.grace_days))
     except AuditError as exc:
@@ -454,7 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if report.failures:
         print(
             f"{summary}: {len(report.failures)} FAILED (fix, or add a dated exception to "
-            f"{args.exceptions})"
+            f"{exceptions_file})"
         )
         return 1
     print(f"{summary}: no known vulnerabilities without an exception")

@@ -86,6 +86,13 @@ def restore_command(path: Path, force: bool, files_to: str | None) -> None:
         f"and {report.files_restored} file(s) to {report.target} "
         f"({report.files_already_there} already there)."
     )
+    for entry in manifest.deleted_meanwhile:
+        click.echo(
+            f"  {entry.table} {entry.row_id} names a file deleted while the backup ran "
+            "(the row was deleted right after it too): its file is missing"
+        )
+    for problem in manifest.problems:
+        click.echo(f"  Not in the backup: {problem}")
     revision, head = manifest.alembic_revision, report.migration_head
     if revision and head and revision != head:
         click.echo(f"The backup is at migration {revision}, this release at {head}.")

@@ -12,6 +12,7 @@ from flask import Flask
 from flask_jwt_extended import create_access_token
 
 from jobhub import create_app
+from jobhub.backup import create_backup
 from jobhub.config import TestingConfig
 from jobhub.db import db
 from tests.conftest import BACKEND_NAME
@@ -180,7 +181,7 @@ def test_a_tampered_backup_is_refused_before_anything_changes(app, data, fresh_a
 
 @postgres_only
 def test_a_file_missing_from_storage_is_reported_and_the_rest_backed_up(
-    app, data, upload_dir, tmp_path
+    app, data, upload_dir, tmp_path, fresh_app
 ):
     (upload_dir / data["key"]).unlink()
     result = _invoke(app, "create", "--output", str(tmp_path / "backups"))
@@ -190,6 +191,10 @@ def test_a_file_missing_from_storage_is_reported_and_the_rest_backed_up(
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["files"] == [] and len(manifest["problems"]) == 1
     assert _invoke(app, "verify", str(backup)).exit_code == 0  # what it holds is intact
+    restored = fresh_app()
+    result = _invoke(restored, "restore", str(backup))
+    assert result.exit_code == 0, result.output
+    assert "Not in the backup" in result.output and "missing from storage" in result.output
 
 
 @postgres_only
@@ -229,3 +234,29 @@ def test_backups_need_postgresql(runner, tmp_path):
     result = runner.invoke(args=["backup", "create", "--output", str(tmp_path / "backups")])
     assert result.exit_code == 1 and "needs PostgreSQL" in result.output
     assert not (tmp_path / "backups").exists()
+
+
+@postgres_only
+def test_a_resume_deleted_while_the_backup_runs_is_listed_not_failed(
+    app, client, data, tmp_path, fresh_app
+):
+    candidate_headers = _bearer(app, data["candidate"])
+
+    def delete_the_resume_after_the_snapshot(message: str) -> None:
+        if message.startswith("Copying"):  # the dump is taken; the files are not yet copied
+            deleted = client.delete(
+                f"/api/v1/resumes/{data['resume']['id']}", headers=candidate_headers
+            )
+            assert deleted.status_code == 204
+
+    with app.app_context():
+        report = create_backup(
+            output_dir=tmp_path / "backups", progress=delete_the_resume_after_the_snapshot
+        )
+    assert report.problems == []
+    assert [entry.key for entry in report.manifest.deleted_meanwhile] == [data["key"]]
+    assert report.manifest.files == []
+    restored = fresh_app()
+    result = _invoke(restored, "restore", str(report.path))
+    assert result.exit_code == 0, result.output
+    assert "deleted while the backup ran" in result.output

@@ -174,12 +174,11 @@ def test_our_kind_of_pins_pass(pypi, run):
 def test_includes_markers_and_hashes_are_followed(pypi, run, tmp_path):
     pypi.add("pycrypto", "2.6.1", {"2.6.1": {"vulns": PYCRYPTO_ADVISORIES}})
     pypi.add("flask", "3.1.3")
-    (tmp_path / "base.txt").write_text("pycrypto==2.6.1 --hash=sha256:abc\n")
-    code, output = run(
-        "-r base.txt\nFlask==3.1.3\nnever-installed==1.0 ; python_version < '3'\n",
-    )
+    (tmp_path / "base.txt").write_text("pycrypto==2.6.1 \\\n    --hash=sha256:abc\n")
+    (tmp_path / "web.txt").write_text("--requirement=base.txt\nFlask==3.1.3  # pinned\n")
+    code, output = run("-r web.txt\nnever-installed==1.0 ; python_version < '3'\n")
     assert code == 1 and "pycrypto 2.6.1 [base.txt:1]" in output, output
-    assert "never-installed" not in output
+    assert "2 packages, 2 audited" in output and "never-installed" not in output
 
 
 def test_a_withdrawn_advisory_does_not_count(pypi, run):
@@ -239,6 +238,12 @@ def test_a_malformed_exception_stops_the_audit(pypi, run, exceptions, message):
     pypi.add("flask", "3.1.3")
     code, output = run("Flask==3.1.3\n", exceptions=exceptions)
     assert code == 2 and "could not run" in output and message in output, output
+
+
+def test_an_exceptions_file_named_must_exist(pypi, run, tmp_path):
+    pypi.add("flask", "3.1.3")
+    code, output = run("Flask==3.1.3\n", extra=["--exceptions", str(tmp_path / "typo.toml")])
+    assert code == 2 and "no such exceptions file" in output, output
 
 
 def test_an_older_pin_is_audited_where_pypi_answers_per_release(pypi, run):
