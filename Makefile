@@ -37,11 +37,12 @@ lint: install
 AUDIT_FIXTURE := tests/tools/fixtures/vulnerable-requirements.txt
 audit: install
 	$(BIN)/python -m tools.dependency_audit requirements-dev.txt --installed
-	@status=0; $(BIN)/python -m tools.dependency_audit --no-exceptions $(AUDIT_FIXTURE) \
-		> $(VENV)/audit-fixture.txt 2>&1 || status=$$?; \
-	if [ $$status -eq 1 ] && grep -q PYSEC-2017-94 $(VENV)/audit-fixture.txt; then \
+	@out=$$(mktemp); status=0; \
+	$(BIN)/python -m tools.dependency_audit --no-exceptions $(AUDIT_FIXTURE) > $$out 2>&1 \
+		|| status=$$?; \
+	if [ $$status -eq 1 ] && grep -q PYSEC-2017-94 $$out; then rm -f $$out; \
 		echo "audit self-check: the known-vulnerable pin in $(AUDIT_FIXTURE) was caught"; \
-	else cat $(VENV)/audit-fixture.txt; \
+	else cat $$out; rm -f $$out; \
 		echo "audit self-check FAILED: exit $$status, PYSEC-2017-94 not reported"; exit 1; fi
 
 ## pg_dump and pg_restore for `flask backup` (Debian's postgresql-client, if missing).
