@@ -5,11 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres lint worker beat migrate bench clean
+.PHONY: install run test test-sqlite test-postgres lint audit pg-client worker beat migrate bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
@@ -22,18 +22,38 @@ run: install
 	$(BIN)/flask seed
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## Lint, check the architecture, then run the suite on SQLite and on PostgreSQL + Redis.
-test: install lint test-sqlite test-postgres
+## Lint, check the architecture, audit the dependencies, then run the suite on SQLite and
+## on PostgreSQL + Redis.
+test: install lint audit test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+## Known vulnerabilities in the pinned and installed packages (PyPI's advisories), with the
+## dated exceptions of dependency-audit.toml; then proves the audit still catches a
+## known-vulnerable pin (exit 1 naming its advisory; exit 2, PyPI unreachable, fails).
+AUDIT_FIXTURE := tests/tools/fixtures/vulnerable-requirements.txt
+audit: install
+	$(BIN)/python -m tools.dependency_audit requirements-dev.txt --installed
+	@out=$$(mktemp); status=0; \
+	$(BIN)/python -m tools.dependency_audit --no-exceptions $(AUDIT_FIXTURE) > $$out 2>&1 \
+		|| status=$$?; \
+	if [ $$status -eq 1 ] && grep -q PYSEC-2017-94 $$out; then rm -f $$out; \
+		echo "audit self-check: the known-vulnerable pin in $(AUDIT_FIXTURE) was caught"; \
+	else cat $$out; rm -f $$out; \
+		echo "audit self-check FAILED: exit $$status, PYSEC-2017-94 not reported"; exit 1; fi
+
+## pg_dump and pg_restore for `flask backup` (Debian's postgresql-client, if missing).
+pg-client:
+	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq postgresql-client; }
+
 test-sqlite: install
 	JOBHUB_TEST_BACKEND=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install pg-client
 	JOBHUB_TEST_BACKEND=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: install

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from jobhub.backup.cli import backup_cli
 from jobhub.db import transaction
 from jobhub.errors import JobHubError
 from jobhub.matching.applicants import services as applicants
@@ -114,4 +115,5 @@ def register_commands(app: Flask) -> None:
     for command in (create_admin_command, seed_command):
         app.cli.add_command(command)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(matching_cli)

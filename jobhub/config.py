@@ -77,6 +77,9 @@ class Config:
         self.JOBHUB_CONFIG = self.NAME
         self.SECRET_KEY = env.get("SECRET_KEY") or self.default_secret("SECRET_KEY")
         self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY") or self.default_secret("JWT_SECRET_KEY")
+        # Rotation without logging anyone out: old keys still verify, the current one signs.
+        self.SECRET_KEY_FALLBACKS = _list(env.get("SECRET_KEY_FALLBACKS"))
+        self.JWT_PREVIOUS_SECRET_KEYS = _list(env.get("JWT_PREVIOUS_SECRET_KEYS"))
         for section in (
             self._database,
             self._redis_and_sockets,
@@ -208,6 +211,10 @@ class Config:
         self.AWS_SESSION_TOKEN = env.get("AWS_SESSION_TOKEN") or None
         self.AWS_REGION = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
 
+        # Backups (`flask backup`): where they are written, and pg_dump / pg_restore.
+        self.BACKUP_DIR = env.get("BACKUP_DIR") or str(INSTANCE_DIR / "backups")
+        self.PG_BIN_DIR = env.get("PG_BIN_DIR") or None
+
     def _resumes(self, env: Mapping[str, str]) -> None:
         """Resumes: size, quota and the analysis queue."""
         self.RESUME_MAX_BYTES = _int(env, "RESUME_MAX_BYTES", 5 * 1024 * 1024)
@@ -326,13 +333,10 @@ class ProductionConfig(Config):
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         super().__init__(environ)
         for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
-            value = self.environ.get(name, "")
-            if value.strip().lower() in KNOWN_DEFAULT_SECRETS:
-                raise ConfigError(f"{name} must be set to a random secret in production")
-            if len(value) < MIN_SECRET_LENGTH:
-                raise ConfigError(
-                    f"{name} must be at least {MIN_SECRET_LENGTH} characters in production"
-                )
+            _check_secret(name, self.environ.get(name, ""))
+        for name in ("SECRET_KEY_FALLBACKS", "JWT_PREVIOUS_SECRET_KEYS"):
+            for value in getattr(self, name):
+                _check_secret(name, value)
         if not self.environ.get("DATABASE_URL"):
             raise ConfigError("DATABASE_URL must be set in production")
         if not self.REDIS_URL:
@@ -340,6 +344,13 @@ class ProductionConfig(Config):
 
     def default_secret(self, name: str) -> str:
         return ""
+
+
+def _check_secret(name: str, value: str) -> None:
+    if value.strip().lower() in KNOWN_DEFAULT_SECRETS:
+        raise ConfigError(f"{name} must be set to a random secret in production")
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_LENGTH} characters in production")
 
 
 CONFIGS: dict[str, type[Config]] = {

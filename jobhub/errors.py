@@ -14,6 +14,8 @@ from typing import Any
 import marshmallow as ma
 import redis
 from flask import Flask, Response, g, jsonify
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from jobhub.db import db
@@ -216,6 +218,16 @@ def _redis_unavailable_response(exc: redis.RedisError) -> Response:
     return error_response(503, "service_unavailable", ServiceUnavailable.message)
 
 
+DATABASE_UNAVAILABLE = "The database is unavailable; try again shortly."
+
+
+def database_unavailable_response(exc: Exception) -> Response:
+    """A database that is down, full or out of connections is a 503, like Redis's outage."""
+    log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    db.session.rollback()
+    return error_response(503, "service_unavailable", DATABASE_UNAVAILABLE)
+
+
 def _unexpected_error_response(exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     db.session.rollback()
@@ -227,4 +239,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(JobHubError, jobhub_error_response)
     app.register_error_handler(HTTPException, _http_error_response)
     app.register_error_handler(redis.RedisError, _redis_unavailable_response)
+    app.register_error_handler(OperationalError, database_unavailable_response)
+    app.register_error_handler(PoolTimeout, database_unavailable_response)
     app.register_error_handler(Exception, _unexpected_error_response)

@@ -33,6 +33,7 @@ from jobhub.errors import (
     jobhub_error_response,
 )
 from jobhub.extensions import jwt
+from jobhub.jwt_keys import signing_headers, signing_key, verification_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
@@ -103,6 +104,10 @@ def init_jwt(
 ) -> None:
     """Bind the JWT manager: ``find_user(id)`` and ``is_revoked(payload)`` come from domains."""
     jwt.init_app(app)
+    # Key ids: the current key signs, previous keys still verify (jobhub/jwt_keys.py).
+    jwt.additional_headers_loader(signing_headers)
+    jwt.encode_key_loader(signing_key)
+    jwt.decode_key_loader(verification_key)
     jwt.user_lookup_loader(_user_loader(find_user))
     jwt.token_in_blocklist_loader(lambda _header, payload: is_revoked(payload))
     jwt.unauthorized_loader(_unauthorized)

@@ -8,11 +8,11 @@ import time
 import uuid
 
 from flask import Flask, Response, current_app, g, redirect, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jobhub.db import db
-from jobhub.errors import error_response
+from jobhub.errors import database_unavailable_response, error_response
 
 access_log = logging.getLogger("jobhub.access")
 log = logging.getLogger(__name__)
@@ -66,6 +66,10 @@ def _commit(response: Response) -> Response:
         return error_response(
             409, "conflict", "The change conflicts with data that changed meanwhile."
         )
+    except OperationalError as exc:
+        # The connection failed at COMMIT: the change did not complete (or, if the server
+        # died mid-commit, its outcome is unknown); either way the client sees a 503.
+        return database_unavailable_response(exc)
     return response
 
 

@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+from jobhub import create_app
+from jobhub.config import TestingConfig
+from jobhub.db import db
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -67,3 +70,20 @@ def test_sign_out_ends_the_session(client, make_user):
     assert client.get("/admin/").status_code == 200
     assert client.post("/admin/logout").status_code == 302
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_rotated_secret_key_keeps_admins_signed_in(backend, app, client, make_user):
+    make_user(role="admin", email="boss@example.com")
+    assert _sign_in(client, "boss@example.com").status_code == 302
+    cookie = client.get_cookie("session").value
+    new_key = "a-new-secret-key-0123456789abcdef0123456789"
+    old_key = app.config["SECRET_KEY"]
+    for fallbacks, status in ((old_key, 200), ("", 302)):
+        rotated = create_app(
+            TestingConfig(backend.environ(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=fallbacks))
+        )
+        other = rotated.test_client()
+        other.set_cookie("session", cookie)
+        assert other.get("/admin/").status_code == status
+        with rotated.app_context():
+            db.engine.dispose()

@@ -116,3 +116,11 @@ def test_in_process_socketio_uses_threads_even_with_eventlet_configured(app):
 
     assert app.config["JOBHUB_ASYNC_MODE"] == "eventlet"
     assert socketio.server.async_mode == "threading"
+
+
+@pytest.mark.parametrize("variable", ["SECRET_KEY_FALLBACKS", "JWT_PREVIOUS_SECRET_KEYS"])
+def test_production_checks_the_previous_keys_too(variable):
+    accepted = load_config({**PRODUCTION, variable: f"{GOOD_SECRET}a, {GOOD_SECRET}b"})
+    assert getattr(accepted, variable) == [f"{GOOD_SECRET}a", f"{GOOD_SECRET}b"]
+    with pytest.raises(ConfigError, match=variable):
+        load_config({**PRODUCTION, variable: f"{GOOD_SECRET}a,short-but-random"})

@@ -6,8 +6,15 @@ import json
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_jwt_extended import create_access_token, create_refresh_token
+from flask_smorest import Blueprint
 
+from jobhub import create_app
+from jobhub.config import TestingConfig
+from jobhub.db import db
+from jobhub.extensions import api
+from jobhub.users.models import User
 from tests.support.probe import ERROR_CLASSES, register_probe
 
 ENVELOPE_KEYS = {"code", "status", "error", "message", "request_id"}
@@ -159,3 +166,33 @@ def test_rate_limits_are_kept_in_redis_when_configured(app, probe, backend):
     probe.get("/api/v1/probe/limited")
     keys = redis.Redis.from_url(backend.redis_url).keys("*jobhub-rl*")
     assert keys, "no rate-limit counter in Redis"
+
+
+def test_a_database_outage_is_503_in_the_envelope(app_environ, caplog):
+    env = {**app_environ, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    client = create_app(TestingConfig(env)).test_client()
+    response = client.get("/api/v1/jobs")
+    body = assert_envelope(response, 503, "service_unavailable")
+    assert body["message"] == "The database is unavailable; try again shortly."
+    assert "127.0.0.1" not in json.dumps(body)
+    assert any("database unavailable" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_before_the_commit_is_503_and_nothing_is_written(app, backend, make_user):
+    blp = Blueprint("commit_probe", __name__)
+
+    @blp.route("/write-then-lose-the-connection", methods=["POST"])
+    def write_then_lose_the_connection():
+        db.session.execute(sa.text("UPDATE users SET full_name = 'changed'"))
+        pid = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        with sa.create_engine(backend.database_url).connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return {"written": True}  # the request's commit comes after this, on a dead connection
+
+    api.register_blueprint(blp, url_prefix="/api/v1/probe")
+    user = make_user(full_name="Unchanged").id
+    response = app.test_client().post("/api/v1/probe/write-then-lose-the-connection")
+    assert_envelope(response, 503, "service_unavailable")
+    with app.app_context():
+        assert db.session.get(User, user).full_name != "changed"
