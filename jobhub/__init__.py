@@ -11,6 +11,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     """Build the app: config → logging → extensions → blueprints → errors → cli."""
     from jobhub import errors, extensions, logs, security, web
     from jobhub.admin import init_admin
+    from jobhub.apidocs import init_apidocs
     from jobhub.cli import register_commands
 
     if config_class is None:
@@ -55,6 +56,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     )
     for blueprint, url_prefix in blueprints:
         extensions.api.register_blueprint(blueprint, url_prefix=url_prefix)
+    init_apidocs(app)
     extensions.socketio_init_app(app)
     init_admin(app)
     web.trust_proxies(app)
