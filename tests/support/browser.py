@@ -223,12 +223,12 @@ def live_server(backend, schema, tmp_path_factory) -> Iterator[Server]:
 
 def production_environ(backend, *, port: int, **extra: str) -> dict[str, str]:
     """A production deployment's environment, serving on ``port`` of loopback."""
-    return backend.environ(
+    environ = backend.environ(
         JOBHUB_CONFIG="production",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         CORS_ORIGINS=FRONTEND_ORIGIN,
-        **extra,
     )
+    return {**environ, **extra}
 
 
 def production_gunicorn(
