@@ -3,8 +3,9 @@
 Connect checks, the first ``unread_count``, ``mark_read`` and keep-alive run on both
 backends; delivery across processes (another process, another gunicorn) needs the
 Redis message queue and runs in the PostgreSQL + Redis run. Every test on ``server``
-runs twice there: on the testing config, and on gunicorn in production mode with
-``CORS_ORIGINS`` set, every client sending the server's own origin as ``Origin``.
+(connect, refusals, delivery, logout) runs twice there: on the testing config, and on
+gunicorn in production mode with ``CORS_ORIGINS`` set, every client sending the
+server's own origin as ``Origin``.
 """
 
 from __future__ import annotations
@@ -45,13 +46,16 @@ def production_server(backend, schema, tmp_path_factory):
         yield live
 
 
-@pytest.fixture(params=["testing", pytest.param("production", marks=pytest.mark.postgres)])
-def server(request, backend, tmp_path, app):
-    if request.param == "production":
-        yield request.getfixturevalue("production_server")
-        return
+@pytest.fixture
+def testing_server(backend, tmp_path, app):
     with gunicorn(backend.environ(**KEEPALIVE), async_mode="eventlet", tmp_path=tmp_path) as live:
         yield live
+
+
+@pytest.fixture(params=["testing", pytest.param("production", marks=pytest.mark.postgres)])
+def server(request):
+    """Connect, delivery, refusals and logout: on the testing config and in production."""
+    return request.getfixturevalue(f"{request.param}_server")
 
 
 @pytest.fixture
@@ -221,8 +225,9 @@ def test_logout_anywhere_closes_the_users_sockets(app, server, clients, make_use
 
 @pytest.mark.postgres
 def test_a_change_made_on_another_web_process_reaches_the_socket(
-    backend, tmp_path, server, clients, make_user, tokens, auth_headers, add_notifications
+    backend, tmp_path, testing_server, clients, make_user, tokens, auth_headers, add_notifications
 ):
+    server = testing_server
     user = make_user()
     (notification_id,) = add_notifications(user)
     tab = clients(server.url, tokens(user)).connect()
@@ -239,8 +244,9 @@ def test_a_change_made_on_another_web_process_reaches_the_socket(
 
 @pytest.mark.postgres
 def test_offline_notifications_are_listed_and_counted_on_next_connect(
-    backend, server, clients, make_user, tokens, auth_headers
+    backend, testing_server, clients, make_user, tokens, auth_headers
 ):
+    server = testing_server
     user = make_user()
     ids = [_raise_in_another_process(backend, user.id, f"offline {n}") for n in range(2)]
     tab = clients(server.url, tokens(user)).connect()

@@ -12,7 +12,14 @@ from requirements-dev.txt and never downloads a browser of its own. A test gets:
   ends a screenshot of the page is written to the test's own ``tmp_path``.
 
 ``page.assert_clean()`` then proves the page loaded nothing from outside and reported
-no error.
+no error. Use them in a test marked ``postgres`` (production mode needs Redis)::
+
+    def test_the_panel(live_server, browse, make_user):
+        page = browse(live_server.url)
+        page.goto("/admin/")
+        page.page.fill("input[name=email]", ...)   # page.page is Playwright's Page
+        page.screenshot("sign-in")
+        page.assert_clean()
 """
 
 from __future__ import annotations
