@@ -91,7 +91,8 @@ def test_redoc_sends_no_telemetry(client):
 def test_the_admin_panel_runs_only_its_own_scripts(client, make_user):
     make_user(role="admin", email="boss@example.com")
     form = client.get("/admin/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', form).group(0)
+    csrf = re.search(r'value="([^"]+)"', field).group(1)
     client.post(
         "/admin/login",
         data={"email": "boss@example.com", "password": DEFAULT_PASSWORD, "csrf_token": csrf},

@@ -7,6 +7,7 @@ document names (tests/support/browser.py blocks and records anything else).
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import requests
@@ -28,15 +29,37 @@ def spec(live_server) -> dict:
     return requests.get(f"{live_server.url}/api/openapi.json", timeout=10).json()
 
 
+def _tagged(spec: dict) -> list[tuple[str, str, list[str]]]:
+    return [
+        (method.upper(), path, operation.get("tags", []))
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    ]
+
+
+def _render_every_tag(page, *, tags: int, timeout: float = 30.0) -> None:
+    """ReDoc renders tag sections as they scroll into view, each listing its first
+    operations with a "Show N more..." button: scroll and click until all are shown."""
+    lists = page.locator("[data-testid='items-navigation-list']")
+    more = page.get_by_role("button", name=re.compile(r"^Show \d+ more"))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if more.count():
+            more.first.click()
+        elif lists.count() < tags:
+            lists.last.scroll_into_view_if_needed()
+            page.mouse.wheel(0, 2000)
+            page.wait_for_timeout(50)
+        else:
+            return
+    raise AssertionError(f"ReDoc rendered {lists.count()} of {tags} tags in {timeout}s")
+
+
 @pytest.fixture(scope="module")
 def operations(spec) -> set[tuple[str, str]]:
     """(METHOD, path) of every operation in the served OpenAPI document."""
-    found = {
-        (method.upper(), path)
-        for path, item in spec["paths"].items()
-        for method in item
-        if method in HTTP_METHODS
-    }
+    found = {(method, path) for method, path, _tags in _tagged(spec)}
     assert len(found) > 50, "the document lost its operations"
     return found
 
@@ -66,10 +89,7 @@ def test_redoc_renders_every_operation_offline(live_server, browse, spec, operat
     page = browse(live_server.url)
     page.goto("/api/redoc")
     page.page.wait_for_selector("a[href*='/paths/']", timeout=15_000)
-    # Each tag lists its first operations and a "Show N more..." button for the rest.
-    more = page.page.get_by_role("button", name=re.compile(r"^Show \d+ more"))
-    while more.count():
-        more.first.click()
+    _render_every_tag(page.page, tags=len({t for _, _, tags in _tagged(spec) for t in tags}))
 
     rendered = page.page.eval_on_selector_all(
         "[data-testid='items-navigation-list'] a[href*='/paths/']",
