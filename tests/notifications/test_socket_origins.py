@@ -18,9 +18,10 @@ PUBLIC = "https://jobs.jobhub.test"
 
 
 def _handshake(app, origin: str | None, **headers: str):
+    """engine.io's opening request, to the server at http://localhost (its own origin)."""
     if origin is not None:
         headers["Origin"] = origin
-    return app.test_client().get(HANDSHAKE, headers=headers)
+    return app.test_client().get(HANDSHAKE, base_url="http://localhost", headers=headers)
 
 
 def _accepted(response) -> bool:
