@@ -4,8 +4,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 5000
+# The browser tests drive Debian's chromium (Playwright's own browser download cannot
+# work offline); installed once, only where it is missing.
+CHROMIUM := /usr/bin/chromium
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo )apt-get
+# The API docs pages' scripts, vendored from the npm registry (`make vendor-docs`).
+SWAGGER_UI_VERSION := 5.35.0
+REDOC_VERSION := 3.0.1
+DOCS_ASSETS := jobhub/apidocs/static
 
-.PHONY: install run test test-sqlite test-postgres lint audit pg-client worker beat migrate bench clean
+.PHONY: install browser vendor-docs run test test-sqlite test-postgres lint audit pg-client worker beat migrate bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +24,31 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+$(CHROMIUM):
+	$(APT_GET) update
+	DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y --no-install-recommends chromium
+
+## Debian's chromium, for the browser tests (Playwright from requirements-dev.txt drives it).
+browser: $(CHROMIUM)
+
+## Refresh the vendored Swagger UI and ReDoc (needs npm; commit the result).
+vendor-docs:
+	rm -rf $(DOCS_ASSETS)/swagger-ui $(DOCS_ASSETS)/redoc
+	mkdir -p $(DOCS_ASSETS)/swagger-ui $(DOCS_ASSETS)/redoc
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	npm pack --silent --pack-destination "$$tmp" \
+		swagger-ui-dist@$(SWAGGER_UI_VERSION) redoc@$(REDOC_VERSION) >/dev/null && \
+	tar -xzf "$$tmp/swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz" -C $(DOCS_ASSETS)/swagger-ui \
+		--strip-components=1 package/LICENSE package/NOTICE package/swagger-ui.css \
+		package/swagger-ui-bundle.js package/swagger-ui-bundle.js.LICENSE.txt && \
+	tar -xzf "$$tmp/redoc-$(REDOC_VERSION).tgz" -C $(DOCS_ASSETS)/redoc \
+		--strip-components=1 package/LICENSE package/bundles/redoc.standalone.js && \
+	mv $(DOCS_ASSETS)/redoc/bundles/redoc.standalone.js $(DOCS_ASSETS)/redoc/ && \
+	rmdir $(DOCS_ASSETS)/redoc/bundles
+	cd $(DOCS_ASSETS) && { \
+		echo "swagger-ui-dist $(SWAGGER_UI_VERSION) (Apache-2.0), redoc $(REDOC_VERSION) (MIT), from the npm registry"; \
+		sha256sum swagger-ui/* redoc/*; } > VENDORED
+
 ## Serve the API and socket.io on http://127.0.0.1:$(PORT) (SQLite, in-process tasks).
 run: install
 	$(BIN)/flask db upgrade
@@ -24,7 +57,7 @@ run: install
 
 ## Lint, check the architecture, audit the dependencies, then run the suite on SQLite and
 ## on PostgreSQL + Redis.
-test: install lint audit test-sqlite test-postgres
+test: install browser lint audit test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check .
@@ -53,7 +86,7 @@ pg-client:
 test-sqlite: install
 	JOBHUB_TEST_BACKEND=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: install pg-client
+test-postgres: install pg-client browser
 	JOBHUB_TEST_BACKEND=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: install

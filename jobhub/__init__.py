@@ -43,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     """Every extension bound to the app, the blueprints registered on the API."""
     from jobhub import extensions, security
     from jobhub.admin import init_admin
+    from jobhub.apidocs import init_apidocs
     from jobhub.auth.services import is_token_revoked
 
     extensions.db.init_app(app)
@@ -70,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     )
     for blueprint, url_prefix in _blueprints():
         extensions.api.register_blueprint(blueprint, url_prefix=url_prefix)
+    init_apidocs(app)
     extensions.socketio_init_app(app)
     init_admin(app)
 

@@ -232,9 +232,10 @@ class Config:
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = "docs"
-        self.OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+        # The app's own copies (jobhub/apidocs serves them under /api/docs/assets).
+        self.OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/swagger-ui/"
         self.OPENAPI_REDOC_PATH = "redoc"
-        self.OPENAPI_REDOC_URL = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
+        self.OPENAPI_REDOC_URL = "/api/docs/assets/redoc/redoc.standalone.js"
         self.API_SPEC_OPTIONS = {
             "info": {
                 "description": (

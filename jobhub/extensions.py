@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 import redis
 from celery import Celery, Task
@@ -101,6 +103,59 @@ def resolve_async_mode(configured: str) -> str:
     return "threading"
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def web_origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of a URL or an ``Origin`` header, as browsers write it
+    (lower case, no default port, IPv6 in brackets); None when it is no web origin."""
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname
+    if parts.scheme not in _DEFAULT_PORTS or not host:
+        return None
+    host = f"[{host}]" if ":" in host else host
+    if port is None or port == _DEFAULT_PORTS[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
+
+
+class SocketOrigins:
+    """The browser origins a socket.io connection may come from (engine.io asks per request).
+
+    ``CORS_ORIGINS``, the origin of ``PUBLIC_BASE_URL`` (what browsers send behind a
+    proxy) and the server's own: the scheme and ``Host`` of the request as the app sees
+    them, after ``ProxyFix`` when ``PROXY_FIX_X_FOR`` trusts a proxy. A page on another
+    site cannot make its browser send our ``Host`` with its own ``Origin``, so the own
+    origin admits nothing cross-site. Clients that send no ``Origin`` (scripts, apps)
+    are not asked; their token is checked like everyone's.
+    """
+
+    def __init__(self, configured: Iterable[str], *, public_base_url: str | None) -> None:
+        configured = list(configured)
+        self.any_origin = "*" in configured
+        origins = {web_origin(url) for url in [*configured, public_base_url or ""]}
+        self.allowed = frozenset(origin for origin in origins if origin)
+
+    def __call__(self, origin: str | None, environ: Mapping[str, str] | None = None) -> bool:
+        candidate = web_origin(origin or "")
+        if candidate is None:
+            return False
+        if self.any_origin or candidate in self.allowed:
+            return True
+        return environ is not None and candidate == self.own_origin(environ)
+
+    @staticmethod
+    def own_origin(environ: Mapping[str, str]) -> str | None:
+        host = environ.get("HTTP_HOST")
+        if not host:
+            return None
+        return web_origin(f"{environ.get('wsgi.url_scheme', 'http')}://{host}")
+
+
 def socketio_init_app(app: Flask) -> None:
     """Bind socket.io: after every handler is registered (STACK-NOTES trap 4)."""
     # Flask-SocketIO keeps options across init_app calls: an app without a queue built
@@ -111,7 +166,9 @@ def socketio_init_app(app: Flask) -> None:
         async_mode=resolve_async_mode(app.config["JOBHUB_ASYNC_MODE"]),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         channel=app.config["SOCKETIO_CHANNEL"],
-        cors_allowed_origins=app.config["CORS_ORIGINS"] or [],
+        cors_allowed_origins=SocketOrigins(
+            app.config["CORS_ORIGINS"], public_base_url=app.config.get("PUBLIC_BASE_URL")
+        ),
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         logger=False,

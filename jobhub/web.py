@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
 import uuid
 
@@ -23,17 +24,45 @@ _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _HTTPS_EXEMPT = ("/health", "/ready")
 HSTS = "max-age=31536000; includeSubDomains"
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
-# The docs pages load Swagger UI and ReDoc from a CDN; the admin panel uses inline scripts.
-HTML_CSP = (
-    "default-src 'self'; "
-    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' data: https://fonts.gstatic.com; "
-    "img-src 'self' data: https://cdn.jsdelivr.net; "
-    "worker-src 'self' blob:; "
-    "connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
+# Every HTML page (docs, admin panel) serves its own assets: nothing from another host,
+# no inline script or style except those carrying this response's nonce (csp_nonce()).
+HTML_CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
+    "default-src": ("'self'",),
+    "script-src": ("'self'",),
+    "style-src": ("'self'",),
+    "img-src": ("'self'", "data:"),
+    "font-src": ("'self'", "data:"),
+    "connect-src": ("'self'",),
+    "object-src": ("'none'",),
+    "frame-ancestors": ("'none'",),
+    "base-uri": ("'self'",),
+    "form-action": ("'self'",),
+}
+_NONCE_DIRECTIVES = ("script-src", "style-src")
+
+
+def csp_nonce() -> str:
+    """This response's CSP nonce, for an inline ``<script>`` or ``<style>`` that must stay."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def allow_in_csp(directive: str, *sources: str) -> None:
+    """Widen this response's HTML CSP: ``allow_in_csp("worker-src", "blob:")``."""
+    allowed = g.setdefault("csp_allowed", {})
+    allowed.setdefault(directive, []).extend(sources)
+
+
+def html_csp() -> str:
+    """The HTML CSP of this response: the strict default, its nonce and any widening."""
+    directives = {name: list(sources) for name, sources in HTML_CSP_DIRECTIVES.items()}
+    for name, sources in g.get("csp_allowed", {}).items():
+        directives.setdefault(name, []).extend(s for s in sources if s not in directives[name])
+    if "csp_nonce" in g:
+        for name in _NONCE_DIRECTIVES:
+            directives[name].append(f"'nonce-{g.csp_nonce}'")
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
 def _start_request() -> Response | None:
@@ -79,7 +108,7 @@ def _secure_headers(response: Response) -> None:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     is_html = (response.mimetype or "").startswith("text/html")
-    headers.setdefault("Content-Security-Policy", HTML_CSP if is_html else JSON_CSP)
+    headers.setdefault("Content-Security-Policy", html_csp() if is_html else JSON_CSP)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
 
@@ -110,6 +139,7 @@ def init_request_cycle(app: Flask) -> None:
     """Registered before any extension's hooks, so every response has a request id."""
     app.before_request(_start_request)
     app.after_request(_finish_request)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
 
 
 def trust_proxies(app: Flask) -> None:

@@ -28,7 +28,8 @@ from tests import factories
 from tests.support.backends import Backend, prepare_backend
 
 BACKEND_NAME = os.environ.get("JOBHUB_TEST_BACKEND", "sqlite")
-pytest_plugins = ("tests.support.fixtures",)
+# Shared fixtures, and the page tests' chromium, browse and live_server fixtures.
+pytest_plugins = ("tests.support.fixtures", "tests.support.browser")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -6,6 +6,7 @@ from flask import Flask
 
 from jobhub.admin.auth import blp as admin_auth_blueprint
 from jobhub.admin.views import SecureIndexView
+from jobhub.web import csp_nonce
 
 
 def init_admin(app: Flask) -> None:
@@ -19,4 +20,7 @@ def init_admin(app: Flask) -> None:
         name="JobHub admin",
         theme=Bootstrap4Theme(),
         index_view=SecureIndexView(url="/admin"),
+        # Flask-Admin's inline scripts carry this response's nonce, which the HTML CSP
+        # allows (its script and style files are served from /admin/static).
+        csp_nonce_generator=csp_nonce,
     )

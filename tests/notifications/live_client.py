@@ -9,19 +9,38 @@ from typing import Any
 
 import socketio
 
+OWN_ORIGIN = "own"
+
 
 class LiveClient:
-    """Connects with ``auth={"token": ...}``; every event lands in ``self.events``."""
+    """Connects with ``auth={"token": ...}``; every event lands in ``self.events``.
 
-    def __init__(self, url: str, token: str | None, *, transports: list[str] | None = None):
+    ``origin`` is the ``Origin`` header sent, as a browser does: by default the server's
+    own (a page it served; websocket-client sends that by itself too), None for none.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        *,
+        transports: list[str] | None = None,
+        origin: str | None = OWN_ORIGIN,
+    ):
         self.url = url
         self.token = token
         self.transports = transports or ["websocket"]
+        self.origin = url if origin == OWN_ORIGIN else origin
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.connect_errors: list[Any] = []
         self.disconnected = threading.Event()
         self.disconnect_reasons: list[str] = []
-        self.sio = socketio.Client(reconnection=False)
+        # websocket-client writes its own Origin header: set or suppress that one rather
+        # than adding a second through ``headers``, which polling requests use.
+        websocket_options = (
+            {"origin": self.origin} if self.origin is not None else {"suppress_origin": True}
+        )
+        self.sio = socketio.Client(reconnection=False, websocket_extra_options=websocket_options)
         self.sio.on("connect_error", self._on_connect_error)
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.on("*", self._on_event)
@@ -38,7 +57,10 @@ class LiveClient:
 
     def connect(self) -> LiveClient:
         auth = {"token": self.token} if self.token is not None else None
-        self.sio.connect(self.url, auth=auth, transports=self.transports, wait_timeout=10)
+        headers = {"Origin": self.origin} if self.origin and "polling" in self.transports else {}
+        self.sio.connect(
+            self.url, auth=auth, headers=headers, transports=self.transports, wait_timeout=10
+        )
         return self
 
     def refused_with(self) -> str:
@@ -55,6 +77,16 @@ class LiveClient:
         # socket.io's connect_error: {"message": ..., "data": <what the server attached>}
         assert isinstance(data, dict) and data.get("message"), data
         return data["data"]["error"]
+
+    def handshake_refused(self) -> bool:
+        """True when the server refuses the transport itself (a bad ``Origin``): socket.io's
+        own connect never runs, so no ``connect_error`` carries a server ``data.error``."""
+        try:
+            self.connect()
+        except socketio.exceptions.ConnectionError:
+            return not any(isinstance(error, dict) for error in self.connect_errors)
+        self.close()
+        return False
 
     def next_event(self, name: str | None = None, *, timeout: float = 10.0) -> tuple[str, Any]:
         """The next event (named ``name``, skipping others), failing after ``timeout`` s."""

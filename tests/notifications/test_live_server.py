@@ -2,7 +2,10 @@
 
 Connect checks, the first ``unread_count``, ``mark_read`` and keep-alive run on both
 backends; delivery across processes (another process, another gunicorn) needs the
-Redis message queue and runs in the PostgreSQL + Redis run.
+Redis message queue and runs in the PostgreSQL + Redis run. Every test on ``server``
+(connect, refusals, delivery, logout) runs twice there: on the testing config, and on
+gunicorn in production mode with ``CORS_ORIGINS`` set, every client sending the
+server's own origin as ``Origin``.
 """
 
 from __future__ import annotations
@@ -22,17 +25,37 @@ from jobhub.db import transaction
 from jobhub.notifications import services
 from jobhub.signals import user_logged_out
 from tests.notifications.live_client import LiveClient
+from tests.support.browser import FRONTEND_ORIGIN, production_gunicorn
 from tests.support.servers import ROOT, _process_env, gunicorn, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("schema")]
 
 KEEPALIVE = {"SOCKETIO_PING_INTERVAL": "1", "SOCKETIO_PING_TIMEOUT": "2"}
+# Production's public address: a TLS proxy in front forwards to the gunicorn under test.
+PUBLIC_URL = "https://jobs.jobhub.test"
+
+
+@pytest.fixture(scope="module")
+def production_server(backend, schema, tmp_path_factory):
+    """gunicorn in production mode: ``CORS_ORIGINS`` and ``PUBLIC_BASE_URL`` set."""
+    if backend.redis_url is None:
+        pytest.skip("production mode needs Redis: runs in the PostgreSQL + Redis run")
+    tmp_path = tmp_path_factory.mktemp("production")
+    environ = {"PUBLIC_BASE_URL": PUBLIC_URL, **KEEPALIVE}
+    with production_gunicorn(backend, tmp_path=tmp_path, **environ) as live:
+        yield live
 
 
 @pytest.fixture
-def server(backend, tmp_path, app):
+def testing_server(backend, tmp_path, app):
     with gunicorn(backend.environ(**KEEPALIVE), async_mode="eventlet", tmp_path=tmp_path) as live:
         yield live
+
+
+@pytest.fixture(params=["testing", pytest.param("production", marks=pytest.mark.postgres)])
+def server(request):
+    """Connect, delivery, refusals and logout: on the testing config and in production."""
+    return request.getfixturevalue(f"{request.param}_server")
 
 
 @pytest.fixture
@@ -82,6 +105,25 @@ def test_connect_refusals_name_the_reason(server, clients, make_user, tokens, ap
     for token, error in cases.items():
         assert clients(server.url, token).refused_with() == error, token
     assert clients(server.url, tokens(user)).connect().connected
+
+
+@pytest.mark.postgres
+def test_production_accepts_its_own_public_and_configured_origins_only(
+    production_server, clients, make_user, tokens
+):
+    token = tokens(make_user())
+    url = production_server.url
+    for transports in (["websocket"], ["polling"]):
+        # Its own address (a page it served, a script), the public one, the front end's,
+        # and a client that sends no Origin at all.
+        for origin in (url, PUBLIC_URL, FRONTEND_ORIGIN, None):
+            tab = clients(url, token, transports=transports, origin=origin).connect()
+            assert tab.next_payload("unread_count") == {"count": 0}, (transports, origin)
+            tab.close()
+        for origin in ("https://evil.example", f"{PUBLIC_URL}:8443", "http://127.0.0.1:1"):
+            refused = clients(url, token, transports=transports, origin=origin)
+            assert refused.handshake_refused(), (transports, origin)
+    assert "https://evil.example is not an accepted origin" in production_server.log()
 
 
 @pytest.mark.parametrize("async_mode", ["eventlet", "gevent"])
@@ -183,8 +225,9 @@ def test_logout_anywhere_closes_the_users_sockets(app, server, clients, make_use
 
 @pytest.mark.postgres
 def test_a_change_made_on_another_web_process_reaches_the_socket(
-    backend, tmp_path, server, clients, make_user, tokens, auth_headers, add_notifications
+    backend, tmp_path, testing_server, clients, make_user, tokens, auth_headers, add_notifications
 ):
+    server = testing_server
     user = make_user()
     (notification_id,) = add_notifications(user)
     tab = clients(server.url, tokens(user)).connect()
@@ -201,8 +244,9 @@ def test_a_change_made_on_another_web_process_reaches_the_socket(
 
 @pytest.mark.postgres
 def test_offline_notifications_are_listed_and_counted_on_next_connect(
-    backend, server, clients, make_user, tokens, auth_headers
+    backend, testing_server, clients, make_user, tokens, auth_headers
 ):
+    server = testing_server
     user = make_user()
     ids = [_raise_in_another_process(backend, user.id, f"offline {n}") for n in range(2)]
     tab = clients(server.url, tokens(user)).connect()

@@ -53,10 +53,15 @@ class Server:
 
 @contextmanager
 def gunicorn(
-    environ: dict[str, str], *, async_mode: str, tmp_path: Path, target: str = "wsgi:app"
+    environ: dict[str, str],
+    *,
+    async_mode: str,
+    tmp_path: Path,
+    target: str = "wsgi:app",
+    port: int | None = None,
 ) -> Iterator[Server]:
-    """Serve ``target`` with gunicorn's ``async_mode`` worker on a free port."""
-    port = free_port()
+    """Serve ``target`` with gunicorn's ``async_mode`` worker on ``port`` (default: a free one)."""
+    port = port or free_port()
     env = _process_env({**environ, "JOBHUB_ASYNC_MODE": async_mode, "PORT": str(port)})
     log_path = tmp_path / f"gunicorn-{async_mode}-{port}.log"
     command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", target]
