@@ -66,6 +66,8 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 
 def _import_blueprints() -> list:
     """Every domain's blueprint with its URL prefix; importing them registers their tasks."""
+    from jobhub.analytics import receivers as _analytics_receivers  # noqa: F401  (cache drops)
+    from jobhub.analytics.views import blp as analytics
     from jobhub.applications import receivers as _applications_receivers  # noqa: F401
     from jobhub.applications.views import blp as applications
     from jobhub.applications.views import interviews_blp as interviews
@@ -96,4 +98,6 @@ def _import_blueprints() -> list:
         (resumes, "/api/v1/resumes"),
         # Paths under /resumes, /jobs and /matches (SPEC §5 matching; stats; skill gap).
         (matching, "/api/v1"),
+        # /analytics/… and the public /companies/{id}/responsiveness (SPEC §9).
+        (analytics, "/api/v1"),
     ]

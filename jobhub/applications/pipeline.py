@@ -25,6 +25,22 @@ class Side(enum.StrEnum):
     CANDIDATE = "candidate"
 
 
+class ApplicationSource(enum.StrEnum):
+    """Where an application came from (SPEC §4): the candidate says on apply; imports
+    set ``import``."""
+
+    SEARCH = "search"
+    SAVED_SEARCH = "saved_search"
+    RECOMMENDATION = "recommendation"
+    DIRECT = "direct"
+    REFERRAL = "referral"
+    IMPORT = "import"
+
+
+# What a candidate may say on apply (``import`` is set by imports only).
+APPLY_SOURCES = tuple(s for s in ApplicationSource if s is not ApplicationSource.IMPORT)
+
+
 class RejectionReason(enum.StrEnum):
     NOT_QUALIFIED = "not_qualified"
     POSITION_FILLED = "position_filled"

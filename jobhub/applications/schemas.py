@@ -23,7 +23,13 @@ from jobhub.applications.models import (
     Recommendation,
 )
 from jobhub.applications.notices import DELETED_CANDIDATE
-from jobhub.applications.pipeline import ApplicationStatus, RejectionReason, Side
+from jobhub.applications.pipeline import (
+    APPLY_SOURCES,
+    ApplicationSource,
+    ApplicationStatus,
+    RejectionReason,
+    Side,
+)
 from jobhub.jobs.models import JobStatus
 from jobhub.schemas import Schema, UtcDateTime
 
@@ -127,6 +133,16 @@ class ApplyArgsSchema(Schema):
         metadata={"description": "One of your resumes (optional)."},
     )
     cover_letter = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_COVER_LETTER))
+    source = ma.fields.Enum(
+        ApplicationSource,
+        by_value=True,
+        load_default=ApplicationSource.DIRECT,
+        validate=validate.OneOf(APPLY_SOURCES),
+        metadata={
+            "description": "Where you found the job: search, saved_search, recommendation, "
+            "direct (default) or referral (`import` is set by imports only)."
+        },
+    )
 
     @ma.post_load
     def _blank_is_none(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -159,6 +175,7 @@ class ApplicationSchema(AudienceSchema):
             "status_changed_at",
             "resume_id",
             "cover_letter",
+            "source",
             "match_score",
             "match_explanation",
             "created_at",
@@ -175,6 +192,11 @@ class ApplicationSchema(AudienceSchema):
     rejection_reason = ma.fields.Enum(RejectionReason, by_value=True, allow_none=True)
     resume_id = ma.fields.Integer(allow_none=True)
     cover_letter = ma.fields.String(allow_none=True)
+    source = ma.fields.Enum(
+        ApplicationSource,
+        by_value=True,
+        metadata={"description": "search, saved_search, recommendation, direct, referral, import."},
+    )
     match_score = ma.fields.Float(
         allow_none=True,
         metadata={

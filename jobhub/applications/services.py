@@ -17,6 +17,7 @@ from jobhub.applications.models import Application, ApplicationEvent, Applicatio
 from jobhub.applications.pipeline import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
+    ApplicationSource,
     ApplicationStatus,
     RejectionReason,
     Side,
@@ -44,6 +45,7 @@ def apply(
     job_id: int,
     resume_id: int | None = None,
     cover_letter: str | None = None,
+    source: ApplicationSource = ApplicationSource.DIRECT,
 ) -> Application:
     """Apply to a public job; a second active application for it is 409 ``duplicate``.
 
@@ -64,6 +66,7 @@ def apply(
         candidate_id=actor.id,
         resume_id=resume_id,
         cover_letter=cover_letter,
+        source=source,
         status=ApplicationStatus.APPLIED,
         status_changed_at=now,
         created_at=now,

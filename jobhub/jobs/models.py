@@ -119,6 +119,16 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
             postgresql_ops={"location": "gin_trgm_ops"},
         ),
         Index("ix_jobs_search_vector", "search_vector", postgresql_using="gin"),
+        # Analytics: jobs posted per day, moderation decisions per day, and the skill
+        # gap's "title contains a desired role" (trigrams on PostgreSQL).
+        Index("ix_jobs_published_at", "published_at"),
+        Index("ix_jobs_moderated_at", "moderated_at"),
+        Index(
+            "ix_jobs_title",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
     )
 
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))

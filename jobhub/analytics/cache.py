@@ -1,0 +1,139 @@
+"""The analytics cache: answers kept for ``ANALYTICS_CACHE_SECONDS`` (300), per scope.
+
+A scope is what a write can change: ``candidate:<id>`` (one candidate's dashboard),
+``company:<id>`` (a company's and its jobs' dashboards, its responsiveness) and
+``platform``. Each scope has a version number that is part of every key read under
+it; a write bumps the versions of the scopes it touches after its transaction commits
+(``jobhub.analytics.receivers``), so the next read misses and recomputes. Entries
+written under an old version are never read again and expire on their own.
+
+With Redis the cache and versions are shared by every process; without it (the
+embedded default) they live in the app object, per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import redis
+from flask import Flask, current_app
+
+from jobhub.extensions import redis_store
+
+log = logging.getLogger(__name__)
+
+PREFIX = "jobhub:analytics"
+LOCAL_ENTRIES = 2048
+
+
+class _LocalStore:
+    """The in-process stand-in: versions and entries with expiry, bounded in size."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.versions: dict[str, int] = {}
+        self.entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] < time.monotonic():
+                self.entries.pop(key, None)
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def set(self, key: str, value: str, ttl: int) -> None:
+        with self.lock:
+            self.entries[key] = (time.monotonic() + ttl, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > LOCAL_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def version_of(self, scopes: list[str]) -> list[int]:
+        with self.lock:
+            return [self.versions.get(scope, 0) for scope in scopes]
+
+    def bump(self, scopes: Iterable[str]) -> None:
+        with self.lock:
+            for scope in scopes:
+                self.versions[scope] = self.versions.get(scope, 0) + 1
+
+
+def _local(app: Flask) -> _LocalStore:
+    return app.extensions.setdefault("analytics_cache", _LocalStore())
+
+
+def _version_key(scope: str) -> str:
+    return f"{PREFIX}:version:{scope}"
+
+
+def _key(name: str, scopes: list[str], versions: list[int], params: dict[str, Any]) -> str:
+    raw = json.dumps(params, sort_keys=True, default=str)
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    stamp = ".".join(f"{s}={v}" for s, v in zip(scopes, versions, strict=True))
+    return f"{PREFIX}:{name}:{stamp}:{digest}"
+
+
+def cached(
+    name: str, scopes: list[str], params: dict[str, Any], compute: Callable[[], dict[str, Any]]
+) -> tuple[dict[str, Any], str | None]:
+    """(answer, ``hit`` | ``miss``): the cached answer, or ``compute()`` stored.
+
+    The state is None when the cache is off (``ANALYTICS_CACHE_SECONDS=0``) or Redis
+    fails, and then the answer is computed every time.
+    """
+    ttl = current_app.config["ANALYTICS_CACHE_SECONDS"]
+    if ttl <= 0:
+        return compute(), None
+    client = redis_store.client(current_app)
+    if client is None:
+        store = _local(current_app)
+        key = _key(name, scopes, store.version_of(scopes), params)
+        body = store.get(key)
+        if body is not None:
+            return json.loads(body), "hit"
+        answer = compute()
+        store.set(key, json.dumps(answer), ttl)
+        return answer, "miss"
+    try:
+        versions = [int(v or 0) for v in client.mget([_version_key(s) for s in scopes])]
+        key = _key(name, scopes, versions, params)
+        body = client.get(key)
+    except redis.RedisError:
+        log.warning("analytics cache unavailable", exc_info=True)
+        return compute(), None
+    if body is not None:
+        return json.loads(body), "hit"
+    answer = compute()
+    try:
+        client.set(key, json.dumps(answer), ex=ttl)
+    except redis.RedisError:
+        log.warning("analytics cache unavailable", exc_info=True)
+        return answer, None
+    return answer, "miss"
+
+
+def bump(app: Flask, scopes: Iterable[str]) -> None:
+    """Retire every answer cached under these scopes."""
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
+    client = redis_store.client(app)
+    if client is None:
+        _local(app).bump(scopes)
+        return
+    try:
+        pipe = client.pipeline(transaction=False)
+        for scope in scopes:
+            pipe.incr(_version_key(scope))
+        pipe.execute()
+    except redis.RedisError:
+        log.exception("could not invalidate the analytics cache")

@@ -1,0 +1,114 @@
+"""Analytics endpoints (SPEC §9): arguments → policy → one service call → response.
+
+Every answer carries ``X-Cache: hit|miss`` and a ``Cache-Control``: ``private,
+no-store`` for the dashboards (they are personal), ``public, max-age=300`` for the
+public responsiveness.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from jobhub.analytics import policies, services
+from jobhub.analytics.schemas import (
+    DEFINITIONS,
+    AnalyticsArgsSchema,
+    CandidateAnalyticsSchema,
+    CompanyAnalyticsSchema,
+    JobAnalyticsSchema,
+    PlatformAnalyticsSchema,
+    ResponsivenessSchema,
+)
+from jobhub.companies import services as companies
+from jobhub.errors import Forbidden, NotFound
+from jobhub.jobs import services as jobs
+from jobhub.security import auth_required, current_user
+
+blp = Blueprint("analytics", __name__, description=DEFINITIONS)
+
+PRIVATE = "private, no-store"
+PUBLIC = f"public, max-age={services.RESPONSIVENESS_CACHE_SECONDS}"
+HEADERS_DOC = {
+    "X-Cache": {
+        "description": "hit or miss: whether the answer came from the analytics cache "
+        "(absent when the cache is off).",
+        "schema": {"type": "string", "enum": ["hit", "miss"]},
+    },
+    "Cache-Control": {
+        "description": "`private, no-store` (dashboards) or `public, "
+        "max-age=300` (responsiveness).",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def _respond(answer: services.Answer, cache_control: str) -> tuple[dict[str, Any], dict]:
+    body, state = answer
+    headers = {"Cache-Control": cache_control}
+    if state is not None:
+        headers["X-Cache"] = state
+    return body, headers
+
+
+def _range(args: dict[str, Any]) -> services.Range:
+    return services.resolve_range(
+        first=args["first"], last=args["last"], interval=args["interval"], zone=args["tz"]
+    )
+
+
+@blp.route("/analytics/me")
+@auth_required()
+@blp.arguments(AnalyticsArgsSchema, location="query")
+@blp.response(200, CandidateAnalyticsSchema, headers=HEADERS_DOC)
+def my_analytics(args: dict[str, Any]):
+    """Your search (candidates): counts by status, rates, trend, skills, companies, gap."""
+    if not policies.can_view_own_analytics(current_user):
+        raise Forbidden("This dashboard is for candidates.")
+    return _respond(services.candidate_dashboard(user=current_user, range_=_range(args)), PRIVATE)
+
+
+@blp.route("/analytics/jobs/<int:job_id>")
+@auth_required()
+@blp.arguments(AnalyticsArgsSchema, location="query")
+@blp.response(200, JobAnalyticsSchema, headers=HEADERS_DOC)
+def job_analytics(args: dict[str, Any], job_id: int):
+    """A job's funnel, time in stage, response times, match scores, skills and sources."""
+    job = jobs.get_visible_job(actor=current_user, job_id=job_id)
+    membership = companies.membership_role(user_id=current_user.id, company_id=job.company_id)
+    if not policies.can_view_company_analytics(current_user, membership):
+        raise NotFound("No such job.")
+    return _respond(services.job_dashboard(job=job, range_=_range(args)), PRIVATE)
+
+
+@blp.route("/analytics/companies/<int:company_id>")
+@auth_required()
+@blp.arguments(AnalyticsArgsSchema, location="query")
+@blp.response(200, CompanyAnalyticsSchema, headers=HEADERS_DOC)
+def company_analytics(args: dict[str, Any], company_id: int):
+    """The job measures over every live job of the company, plus one row per job."""
+    company = companies.get_company(company_id=company_id)
+    membership = companies.membership_role(user_id=current_user.id, company_id=company.id)
+    if not policies.can_view_company_analytics(current_user, membership):
+        raise NotFound("No such company.")
+    return _respond(services.company_dashboard(company=company, range_=_range(args)), PRIVATE)
+
+
+@blp.route("/analytics/platform")
+@auth_required()
+@blp.arguments(AnalyticsArgsSchema, location="query")
+@blp.response(200, PlatformAnalyticsSchema, headers=HEADERS_DOC)
+def platform_analytics(args: dict[str, Any]):
+    """The platform's health (admins): users, jobs, moderation, applications, hires."""
+    if not policies.can_view_platform_analytics(current_user):
+        raise Forbidden("Platform analytics are for admins.")
+    return _respond(services.platform_dashboard(range_=_range(args)), PRIVATE)
+
+
+@blp.route("/companies/<int:company_id>/responsiveness")
+@blp.response(200, ResponsivenessSchema, headers=HEADERS_DOC)
+def company_responsiveness(company_id: int):
+    """How often and how fast the company answers applicants (public; last 90 days)."""
+    company = companies.get_company(company_id=company_id)
+    return _respond(services.responsiveness(company=company), PUBLIC)
