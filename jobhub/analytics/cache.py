@@ -83,12 +83,13 @@ def _key(name: str, scopes: list[str], versions: list[int], params: dict[str, An
 
 
 def cached(
-    name: str, scopes: list[str], params: dict[str, Any], compute: Callable[[], dict[str, Any]]
-) -> tuple[dict[str, Any], str | None]:
-    """(answer, ``hit`` | ``miss``): the cached answer, or ``compute()`` stored.
+    name: str, scopes: list[str], params: dict[str, Any], compute: Callable[[], str]
+) -> tuple[str, str | None]:
+    """(body, ``hit`` | ``miss``): the cached rendered answer, or ``compute()`` stored.
 
-    The state is None when the cache is off (``ANALYTICS_CACHE_SECONDS=0``) or Redis
-    fails, and then the answer is computed every time.
+    What is cached is the response body itself, so a hit costs two Redis round trips
+    and no serialisation. The state is None when the cache is off
+    (``ANALYTICS_CACHE_SECONDS=0``) or Redis fails, and the answer is computed each time.
     """
     ttl = current_app.config["ANALYTICS_CACHE_SECONDS"]
     if ttl <= 0:
@@ -99,26 +100,26 @@ def cached(
         key = _key(name, scopes, store.version_of(scopes), params)
         body = store.get(key)
         if body is not None:
-            return json.loads(body), "hit"
-        answer = compute()
-        store.set(key, json.dumps(answer), ttl)
-        return answer, "miss"
+            return body, "hit"
+        body = compute()
+        store.set(key, body, ttl)
+        return body, "miss"
     try:
         versions = [int(v or 0) for v in client.mget([_version_key(s) for s in scopes])]
         key = _key(name, scopes, versions, params)
-        body = client.get(key)
+        stored = client.get(key)
     except redis.RedisError:
         log.warning("analytics cache unavailable", exc_info=True)
         return compute(), None
-    if body is not None:
-        return json.loads(body), "hit"
-    answer = compute()
+    if stored is not None:
+        return stored.decode(), "hit"
+    body = compute()
     try:
-        client.set(key, json.dumps(answer), ex=ttl)
+        client.set(key, body, ex=ttl)
     except redis.RedisError:
         log.warning("analytics cache unavailable", exc_info=True)
-        return answer, None
-    return answer, "miss"
+        return body, None
+    return body, "miss"
 
 
 def bump(app: Flask, scopes: Iterable[str]) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     CTE,
     ColumnElement,
     Float,
+    Integer,
     Select,
     String,
     and_,
@@ -35,16 +36,18 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    null,
     or_,
     select,
+    union_all,
 )
 
-from jobhub.analytics.sql import local_period, percentile, seconds_between
+from jobhub.analytics.sql import local_period, percentile, quarter_hour, seconds_between
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus
 from jobhub.companies.models import Company
 from jobhub.db import db
 from jobhub.jobs import services as jobs
-from jobhub.jobs.models import Job, JobReport, JobSkill, JobStatus, ModerationStatus, ReportStatus
+from jobhub.jobs.models import Job, JobReport, JobSkill, ReportStatus
 from jobhub.resumes.models import AnalysisStatus, Resume, ResumeSkill
 from jobhub.users.models import User
 
@@ -187,91 +190,161 @@ def _reached(apps: CTE, stage: S) -> ColumnElement[bool]:
     return apps.c[f"r_{stage.value}"] == 1
 
 
-def summary(p: Pipeline) -> dict[str, Any]:
-    """Counts, reached stages, pass-throughs and the response, offer and hire times."""
+# -- one statement per dashboard ----------------------------------------------------------
+#
+# Every part of a dashboard is one member of a UNION ALL over the same CTEs, so the
+# cohort, its moves and the per-application row are computed once (PostgreSQL
+# materialises a CTE read more than once) in a single round trip. Each member yields
+# (part, key, label, detail, rank, v0 … v17): numbers in v0…, padded with NULL.
+
+SUMMARY = (
+    "applications",
+    "responded",
+    "median_hours_to_first_response",
+    "p90_hours_to_first_response",
+    "median_days_to_offer",
+    "p90_days_to_offer",
+    "median_days_to_hire",
+    "p90_days_to_hire",
+    *(f"reached_{stage.value}" for stage in LADDER),
+    *(f"passed_{stage.value}" for stage in LADDER),
+)
+WIDTH = len(SUMMARY)
+
+
+def _member(
+    part: str,
+    values: list[Any],
+    *,
+    key: Any = None,
+    label: Any = None,
+    detail: Any = None,
+    rank: Any = None,
+) -> list[ColumnElement[Any]]:
+    def text_or_null(value: Any, name: str) -> ColumnElement[Any]:
+        return cast(null() if value is None else value, String).label(name)
+
+    padded = [*values, *([None] * (WIDTH - len(values)))]
+    return [
+        literal(part, String).label("part"),
+        text_or_null(key, "key"),
+        text_or_null(label, "label"),
+        text_or_null(detail, "detail"),
+        cast(null() if rank is None else rank, Integer).label("rank"),
+        *(cast(null() if v is None else v, Float).label(f"v{i}") for i, v in enumerate(padded)),
+    ]
+
+
+def _summary_member(p: Pipeline) -> Select[Any]:
     a = p.apps.c
     response_hours = _duration(a.created_at, a.responded_at, HOUR)
     offer_days = _duration(a.created_at, a.offered_at, DAY)
     hire_days = _duration(a.created_at, a.hired_at, DAY)
-    columns: list[ColumnElement[Any]] = [
-        func.count().label("applications"),
-        _count_if(a.responded_at.is_not(None)).label("responded"),
-        percentile(response_hours, 0.5).label("median_hours_to_first_response"),
-        percentile(response_hours, 0.9).label("p90_hours_to_first_response"),
-        percentile(offer_days, 0.5).label("median_days_to_offer"),
-        percentile(offer_days, 0.9).label("p90_days_to_offer"),
-        percentile(hire_days, 0.5).label("median_days_to_hire"),
-        percentile(hire_days, 0.9).label("p90_days_to_hire"),
+    values: list[Any] = [
+        func.count(),
+        _count_if(a.responded_at.is_not(None)),
+        percentile(response_hours, 0.5),
+        percentile(response_hours, 0.9),
+        percentile(offer_days, 0.5),
+        percentile(offer_days, 0.9),
+        percentile(hire_days, 0.5),
+        percentile(hire_days, 0.9),
+        *(_count_if(_reached(p.apps, stage)) for stage in LADDER),
+        *(_count_if(and_(_reached(p.apps, s), _reached_later(p.apps, s))) for s in LADDER),
     ]
-    for stage in LADDER:
-        columns.append(_count_if(_reached(p.apps, stage)).label(f"reached_{stage.value}"))
-        columns.append(
-            _count_if(and_(_reached(p.apps, stage), _reached_later(p.apps, stage))).label(
-                f"passed_{stage.value}"
-            )
-        )
-    row = db.session.execute(select(*columns).select_from(p.apps)).mappings().one()
-    return dict(row)
+    return select(*_member("summary", values)).select_from(p.apps)
 
 
-def by_status(p: Pipeline) -> dict[str, int]:
-    """Applications per status at the end of the window."""
-    rows = db.session.execute(select(p.apps.c.status, func.count()).group_by(p.apps.c.status)).all()
-    return {status: count for status, count in rows}
+def _status_member(p: Pipeline) -> Select[Any]:
+    a = p.apps.c
+    return select(*_member("status", [func.count()], key=a.status)).group_by(a.status)
 
 
-def stage_durations(p: Pipeline) -> dict[str, dict[str, float | None]]:
+def _stay_member(p: Pipeline) -> Select[Any]:
     """Median and p90 days of the completed stays in each stage."""
     m = p.moves.c
     days = _duration(m.at, m.left_at, DAY)
-    rows = db.session.execute(
-        select(
-            m.to_status,
-            percentile(days, 0.5).label("median"),
-            percentile(days, 0.9).label("p90"),
-        )
+    values = [percentile(days, 0.5), percentile(days, 0.9)]
+    return (
+        select(*_member("stay", values, key=m.to_status))
         .where(m.left_at.is_not(None))
         .group_by(m.to_status)
-    ).all()
-    return {status: {"median": median, "p90": p90} for status, median, p90 in rows}
+    )
 
 
-def match_score_buckets(p: Pipeline) -> dict[int, int]:
+def _bucket_member(p: Pipeline) -> Select[Any]:
     """Scored applications per bucket of ten points (0-9 … 90-100)."""
     score = p.apps.c.match_score
-    bucket = case(*((score >= 10 * b, b) for b in range(9, 0, -1)), else_=0).label("bucket")
-    rows = db.session.execute(
-        select(bucket, func.count()).where(score.is_not(None)).group_by(bucket)
-    ).all()
-    return {int(b): count for b, count in rows}
+    bucket = case(*((score >= 10 * b, b) for b in range(9, 0, -1)), else_=0)
+    return (
+        select(*_member("bucket", [func.count()], key=bucket))
+        .where(score.is_not(None))
+        .group_by(bucket)
+    )
 
 
-def sources(p: Pipeline) -> list[dict[str, Any]]:
-    """Applications and hires per source, most applications first."""
+def _source_member(p: Pipeline) -> Select[Any]:
+    """Applications and hires per source, ranked by applications."""
     a = p.apps.c
-    applications = func.count().label("applications")
-    rows = db.session.execute(
-        select(a.source, applications, _count_if(a.status == S.HIRED.value).label("hired"))
-        .group_by(a.source)
-        .order_by(applications.desc(), a.source)
-    ).mappings()
-    return [dict(row) for row in rows]
+    count = func.count()
+    rank = func.row_number().over(order_by=(count.desc(), a.source))
+    values = [count, _count_if(a.status == S.HIRED.value)]
+    return select(*_member("source", values, key=a.source, rank=rank)).group_by(a.source)
 
 
-def top_applicant_skills(p: Pipeline) -> list[dict[str, Any]]:
-    """The skills most often found in the resumes the cohort applied with."""
-    count = func.count().label("count")
-    rows = db.session.execute(
-        select(ResumeSkill.skill, count)
-        .join(p.cohort, p.cohort.c.resume_id == ResumeSkill.resume_id)
-        .group_by(ResumeSkill.skill)
-        .order_by(count.desc(), ResumeSkill.skill)
-        .limit(TOP)
-    ).mappings()
-    return [dict(row) for row in rows]
+def _top(part: str, skill: Any, joined: Select[Any]) -> Select[Any]:
+    """The TOP skills of ``joined`` (rows of one skill each) by rows, ties by name."""
+    count = func.count()
+    ranked = (
+        joined.with_only_columns(
+            skill.label("skill"),
+            count.label("n"),
+            func.row_number().over(order_by=(count.desc(), skill)).label("position"),
+        )
+        .group_by(skill)
+        .subquery(f"{part}_ranked")
+    )
+    r = ranked.c
+    return select(*_member(part, [r.n], key=r.skill, rank=r.position)).where(r.position <= TOP)
 
 
-def per_job(p: Pipeline, *, company_id: int) -> list[dict[str, Any]]:
+def _applicant_skills_member(p: Pipeline) -> Select[Any]:
+    """Skills found in the resumes the cohort applied with."""
+    joined = select(ResumeSkill.skill).join(p.cohort, p.cohort.c.resume_id == ResumeSkill.resume_id)
+    return _top("applicant_skill", ResumeSkill.skill, joined)
+
+
+def _job_skills_member(p: Pipeline) -> Select[Any]:
+    """Required skills of the jobs the cohort applied to."""
+    joined = select(JobSkill.skill).join(p.cohort, p.cohort.c.job_id == JobSkill.job_id)
+    return _top("job_skill", JobSkill.skill, joined)
+
+
+def _companies_member(p: Pipeline) -> Select[Any]:
+    """Companies the cohort applied to most."""
+    count = func.count()
+    ranked = (
+        select(
+            Company.id.label("company_id"),
+            Company.name.label("name"),
+            count.label("n"),
+            func.row_number()
+            .over(order_by=(count.desc(), Company.name, Company.id))
+            .label("position"),
+        )
+        .select_from(p.cohort)
+        .join(Job, Job.id == p.cohort.c.job_id)
+        .join(Company, Company.id == Job.company_id)
+        .group_by(Company.id, Company.name)
+        .subquery("companies_ranked")
+    )
+    r = ranked.c
+    return select(
+        *_member("company", [r.n], key=r.company_id, label=r.name, rank=r.position)
+    ).where(r.position <= TOP)
+
+
+def _jobs_member(p: Pipeline, company_id: int) -> Select[Any]:
     """One row per live job of the company: its cohort's counts and response time."""
     a = p.apps.c
     response_hours = _duration(a.created_at, a.responded_at, HOUR)
@@ -283,30 +356,94 @@ def per_job(p: Pipeline, *, company_id: int) -> list[dict[str, Any]]:
             _count_if(a.r_interviewing == 1).label("interviewing"),
             _count_if(a.r_offered == 1).label("offered"),
             _count_if(a.r_hired == 1).label("hired"),
-            percentile(response_hours, 0.5).label("median_hours_to_first_response"),
+            percentile(response_hours, 0.5).label("median_hours"),
         )
         .group_by(a.job_id)
         .subquery("job_stats")
     )
     applications = func.coalesce(stats.c.applications, 0)
-    rows = db.session.execute(
-        select(
-            Job.id.label("job_id"),
-            Job.title,
-            cast(Job.status, String).label("status"),
-            Job.views,
-            applications.label("applications"),
-            func.coalesce(stats.c.responded, 0).label("responded"),
-            func.coalesce(stats.c.interviewing, 0).label("interviewing"),
-            func.coalesce(stats.c.offered, 0).label("offered"),
-            func.coalesce(stats.c.hired, 0).label("hired"),
-            stats.c.median_hours_to_first_response,
-        )
+    rank = func.row_number().over(order_by=(applications.desc(), Job.id))
+    values = [
+        Job.views,
+        applications,
+        func.coalesce(stats.c.responded, 0),
+        func.coalesce(stats.c.interviewing, 0),
+        func.coalesce(stats.c.offered, 0),
+        func.coalesce(stats.c.hired, 0),
+        stats.c.median_hours,
+    ]
+    return (
+        select(*_member("job", values, key=Job.id, label=Job.title, detail=Job.status, rank=rank))
         .outerjoin(stats, stats.c.job_id == Job.id)
         .where(Job.company_id == company_id, Job.deleted_at.is_(None))
-        .order_by(applications.desc(), Job.id)
-    ).mappings()
-    return [dict(row) for row in rows]
+    )
+
+
+def _trend_member(p: Pipeline, window: Window) -> Select[Any]:
+    period = local_period(p.cohort.c.created_at, window.unit, window.zone)
+    return select(*_member("trend", [func.count()], key=period)).group_by(period)
+
+
+def _scalar_member(part: str, values: list[Any]) -> Select[Any]:
+    return select(*_member(part, values))
+
+
+@dataclass
+class Report:
+    """A dashboard's parts as they came back: ``rows[part]`` is a list of rows."""
+
+    rows: dict[str, list[Any]]
+
+    def one(self, part: str) -> Any | None:
+        found = self.rows.get(part, [])
+        return found[0] if found else None
+
+    def summary(self) -> dict[str, Any]:
+        row = self.one("summary")
+        return {name: getattr(row, f"v{i}") for i, name in enumerate(SUMMARY)}
+
+    def counts(self, part: str) -> dict[str, float]:
+        return {row.key: row.v0 for row in self.rows.get(part, [])}
+
+
+def report(
+    p: Pipeline,
+    window: Window,
+    parts: set[str],
+    *,
+    company_id: int | None = None,
+    previous: ColumnElement[Any] | None = None,
+    totals: list[ColumnElement[Any]] | None = None,
+) -> Report:
+    """The requested parts of a dashboard, in one statement over the pipeline's CTEs.
+
+    Parts: summary, status, stay, bucket, source, applicant_skill, job_skill, company,
+    job (needs ``company_id``), trend, previous (a scalar: the previous range's count),
+    totals (scalars: lifetime views and applications).
+    """
+    builders = {
+        "summary": lambda: _summary_member(p),
+        "status": lambda: _status_member(p),
+        "stay": lambda: _stay_member(p),
+        "bucket": lambda: _bucket_member(p),
+        "source": lambda: _source_member(p),
+        "applicant_skill": lambda: _applicant_skills_member(p),
+        "job_skill": lambda: _job_skills_member(p),
+        "company": lambda: _companies_member(p),
+        "job": lambda: _jobs_member(p, company_id),
+        "trend": lambda: _trend_member(p, window),
+        "previous": lambda: _scalar_member("previous", [previous]),
+        "totals": lambda: _scalar_member("totals", totals or []),
+    }
+    statement = union_all(*(builders[part]() for part in sorted(parts)))
+    ordered = statement.subquery("report")
+    rows = db.session.execute(
+        select(ordered).order_by(ordered.c.part, ordered.c.rank, ordered.c.key)
+    ).all()
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.part, []).append(row)
+    return Report(rows=grouped)
 
 
 # -- counts per local period ------------------------------------------------------------------
@@ -315,15 +452,20 @@ def per_job(p: Pipeline, *, company_id: int) -> list[dict[str, Any]]:
 def count_by_period(
     column: Any, window: Window, *conditions: ColumnElement[bool], select_from: Any = None
 ) -> dict[str, int]:
-    """Rows whose ``column`` falls in the window, per local period ('YYYY-MM-DD')."""
-    period = local_period(column, window.unit, window.zone).label("period")
-    query = select(period, func.count()).where(
+    """Rows whose ``column`` falls in the window, per local period ('YYYY-MM-DD').
+
+    Counted per quarter hour first (``quarter_hour``), then per local period.
+    """
+    bucket = quarter_hour(column).label("bucket")
+    inner = select(bucket, func.count().label("n")).where(
         column >= window.start, column < window.end, *conditions
     )
     if select_from is not None:
-        query = query.select_from(select_from)
-    rows = db.session.execute(query.group_by(period)).all()
-    return {str(label): count for label, count in rows}
+        inner = inner.select_from(select_from)
+    buckets = inner.group_by(bucket).subquery("buckets")
+    period = local_period(buckets.c.bucket, window.unit, window.zone).label("period")
+    rows = db.session.execute(select(period, func.sum(buckets.c.n)).group_by(period)).all()
+    return {str(label): int(count) for label, count in rows}
 
 
 def count_between(
@@ -339,61 +481,19 @@ def count_between(
     return db.session.scalar(query) or 0
 
 
-def applications_between(
+def applications_count(
     scope: list[ColumnElement[bool]], start: datetime, end: datetime, *, live_jobs: bool
-) -> int:
-    """Applications submitted in ``[start, end)`` within ``scope``."""
+) -> ColumnElement[int]:
+    """Applications submitted in ``[start, end)`` within ``scope`` (a scalar subquery)."""
     query = select(func.count()).select_from(Application)
     if live_jobs:
         query = query.join(Job, Job.id == Application.job_id).where(Job.deleted_at.is_(None))
-    return (
-        db.session.scalar(
-            query.where(*scope, Application.created_at >= start, Application.created_at < end)
-        )
-        or 0
-    )
-
-
-def applications_by_period(
-    scope: list[ColumnElement[bool]], window: Window, *, live_jobs: bool
-) -> dict[str, int]:
-    conditions = list(scope)
-    select_from: Any = Application
-    if live_jobs:
-        select_from = Application.__table__.join(Job.__table__, Job.id == Application.job_id)
-        conditions.append(Job.deleted_at.is_(None))
-    return count_by_period(Application.created_at, window, *conditions, select_from=select_from)
+    return query.where(
+        *scope, Application.created_at >= start, Application.created_at < end
+    ).scalar_subquery()
 
 
 # -- the candidate ----------------------------------------------------------------------------
-
-
-def top_job_skills(p: Pipeline) -> list[dict[str, Any]]:
-    """Required skills of the jobs applied to in the window, by applications."""
-    count = func.count().label("count")
-    rows = db.session.execute(
-        select(JobSkill.skill, count)
-        .join(p.cohort, p.cohort.c.job_id == JobSkill.job_id)
-        .group_by(JobSkill.skill)
-        .order_by(count.desc(), JobSkill.skill)
-        .limit(TOP)
-    ).mappings()
-    return [dict(row) for row in rows]
-
-
-def top_companies(p: Pipeline) -> list[dict[str, Any]]:
-    """Companies applied to most in the window."""
-    count = func.count().label("count")
-    rows = db.session.execute(
-        select(Company.id.label("company_id"), Company.name, count)
-        .select_from(p.cohort)
-        .join(Job, Job.id == p.cohort.c.job_id)
-        .join(Company, Company.id == Job.company_id)
-        .group_by(Company.id, Company.name)
-        .order_by(count.desc(), Company.name, Company.id)
-        .limit(TOP)
-    ).mappings()
-    return [dict(row) for row in rows]
 
 
 def _like_pattern(role: str) -> str:
@@ -461,26 +561,14 @@ def users_by_role() -> dict[str, int]:
     return {role: count for role, count in rows}
 
 
-def jobs_by(column: Any) -> dict[str, int]:
-    """Live jobs per value of ``column`` (status or moderation status)."""
+def live_jobs_by_state() -> list[tuple[str, str, int]]:
+    """Live jobs per (status, moderation status): the counts and the moderation queue."""
     rows = db.session.execute(
-        select(cast(column, String), func.count()).where(Job.deleted_at.is_(None)).group_by(column)
+        select(cast(Job.status, String), cast(Job.moderation_status, String), func.count())
+        .where(Job.deleted_at.is_(None))
+        .group_by(Job.status, Job.moderation_status)
     ).all()
-    return {value: count for value, count in rows}
-
-
-def moderation_queue() -> dict[str, int]:
-    """Published live jobs waiting for a decision, by moderation status."""
-    rows = db.session.execute(
-        select(cast(Job.moderation_status, String), func.count())
-        .where(
-            Job.deleted_at.is_(None),
-            Job.status == JobStatus.PUBLISHED,
-            Job.moderation_status.in_([ModerationStatus.PENDING, ModerationStatus.FLAGGED]),
-        )
-        .group_by(Job.moderation_status)
-    ).all()
-    return {value: count for value, count in rows}
+    return [(status, moderation, count) for status, moderation, count in rows]
 
 
 def moderation_decisions(window: Window) -> dict[str, Any]:
@@ -535,24 +623,17 @@ def hires_between(start: datetime, end: datetime) -> int:
     )
 
 
-def job_totals(*, job_ids: Select[tuple[int]] | None = None, job_id: int | None = None) -> dict:
-    """Lifetime views and applications (every status) of one job or a set of jobs."""
-    views = select(func.coalesce(func.sum(Job.views), 0))
-    applications = select(func.count()).select_from(Application)
+def lifetime_totals(job_ids: Select[tuple[int]]) -> list[ColumnElement[int]]:
+    """Lifetime views and applications (every status) of a set of jobs (scalars)."""
+    views = select(func.coalesce(func.sum(Job.views), 0)).where(Job.id.in_(job_ids))
+    applications = select(func.count()).where(Application.job_id.in_(job_ids))
+    return [views.scalar_subquery(), applications.scalar_subquery()]
+
+
+def live_job_ids(*, company_id: int | None = None, job_id: int | None = None) -> Select[tuple[int]]:
+    query = select(Job.id).where(Job.deleted_at.is_(None))
+    if company_id is not None:
+        query = query.where(Job.company_id == company_id)
     if job_id is not None:
-        views = views.where(Job.id == job_id)
-        applications = applications.where(Application.job_id == job_id)
-    if job_ids is not None:
-        views = views.where(Job.id.in_(job_ids))
-        applications = applications.where(Application.job_id.in_(job_ids))
-    row = db.session.execute(
-        select(
-            views.scalar_subquery().label("views"),
-            applications.scalar_subquery().label("applications"),
-        )
-    ).one()
-    return {"views": int(row.views or 0), "applications": int(row.applications or 0)}
-
-
-def live_job_ids(company_id: int) -> Select[tuple[int]]:
-    return select(Job.id).where(Job.company_id == company_id, Job.deleted_at.is_(None))
+        query = query.where(Job.id == job_id)
+    return query

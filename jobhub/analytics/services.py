@@ -4,13 +4,14 @@ cache around them. Each returns ``(answer, cache_state)``; the answer is plain J
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jobhub.analytics import cache, queries
-from jobhub.analytics.queries import LADDER, Pipeline, Window
+from jobhub.analytics.queries import LADDER, Window
 from jobhub.analytics.sql import next_period, period_start
 from jobhub.applications.models import Application, ApplicationStatus
 from jobhub.companies.models import Company
@@ -27,7 +28,10 @@ RESPONSIVENESS_CACHE_SECONDS = 300
 MATCH_BUCKETS = 10
 RECOMMENDATIONS = 3
 
-Answer = tuple[dict[str, Any], str | None]
+# (the rendered JSON body, the cache state: hit, miss or None when the cache is off)
+Answer = tuple[str, str | None]
+# Turns an answer into its JSON body (the view's schema); cached as rendered.
+Render = Callable[[dict[str, Any]], str]
 
 
 # -- the range -------------------------------------------------------------------------------
@@ -145,18 +149,18 @@ def _rates(summary: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def _by_status(p: Pipeline) -> dict[str, int]:
-    counted = queries.by_status(p)
-    return {status.value: counted.get(status.value, 0) for status in ApplicationStatus}
+def _by_status(report: queries.Report) -> dict[str, int]:
+    counted = report.counts("status")
+    return {status.value: int(counted.get(status.value, 0)) for status in ApplicationStatus}
 
 
-def _funnel(p: Pipeline, summary: dict[str, Any]) -> list[dict[str, Any]]:
-    durations = queries.stage_durations(p)
+def _funnel(report: queries.Report, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    stays = {row.key: row for row in report.rows.get("stay", [])}
     rows = []
     for stage in LADDER:
         reached = summary[f"reached_{stage.value}"]
         final = stage == ApplicationStatus.HIRED
-        stay = durations.get(stage.value, {})
+        stay = stays.get(stage.value)
         rows.append(
             {
                 "stage": stage.value,
@@ -164,8 +168,8 @@ def _funnel(p: Pipeline, summary: dict[str, Any]) -> list[dict[str, Any]]:
                 "pass_through_rate": None
                 if final
                 else _rate(summary[f"passed_{stage.value}"], reached),
-                "median_days_in_stage": None if final else _rounded(stay.get("median")),
-                "p90_days_in_stage": None if final else _rounded(stay.get("p90")),
+                "median_days_in_stage": None if final or stay is None else _rounded(stay.v0),
+                "p90_days_in_stage": None if final or stay is None else _rounded(stay.v1),
             }
         )
     return rows
@@ -183,118 +187,182 @@ def _durations(summary: dict[str, Any]) -> dict[str, float | None]:
     return {name: _rounded(summary[name]) for name in names}
 
 
-def _match_scores(p: Pipeline) -> list[dict[str, Any]]:
-    counted = queries.match_score_buckets(p)
+def _match_scores(report: queries.Report) -> list[dict[str, Any]]:
+    counted = report.counts("bucket")
     return [
-        {"bucket": f"{10 * b}-{10 * b + 9 if b < 9 else 100}", "count": counted.get(b, 0)}
+        {"bucket": f"{10 * b}-{10 * b + 9 if b < 9 else 100}", "count": int(counted.get(str(b), 0))}
         for b in range(MATCH_BUCKETS)
     ]
 
 
-def _employer_measures(
-    scope: list[Any], range_: Range, *, views: int, lifetime_applications: int
-) -> dict[str, Any]:
-    """What a job's and a company's dashboards share."""
-    window = range_.window()
-    p = queries.pipeline(scope, window, live_jobs=True)
-    summary = queries.summary(p)
-    previous = range_.previous().window()
-    before = queries.applications_between(scope, previous.start, previous.end, live_jobs=True)
-    counts = queries.applications_by_period(scope, window, live_jobs=True)
+def _skills(report: queries.Report, part: str) -> list[dict[str, Any]]:
+    return [{"skill": row.key, "count": int(row.v0)} for row in report.rows.get(part, [])]
+
+
+def _summary(report: queries.Report) -> dict[str, Any]:
+    """The summary's counts as integers (they come back in float columns)."""
+    summary = report.summary()
+    for name in queries.SUMMARY:
+        if not name.startswith(("median", "p90")):
+            summary[name] = int(summary[name] or 0)
+    return summary
+
+
+def _trend(range_: Range, report: queries.Report, total: int) -> dict[str, Any]:
+    counts = {key: int(value) for key, value in report.counts("trend").items()}
     return {
+        "interval": range_.interval,
+        "points": series(range_, counts, "applications"),
+        **trend(total, int(report.one("previous").v0 or 0)),
+    }
+
+
+EMPLOYER_PARTS = {
+    "summary",
+    "status",
+    "stay",
+    "bucket",
+    "source",
+    "applicant_skill",
+    "trend",
+    "previous",
+    "totals",
+}
+
+
+def _employer_report(
+    scope: list[Any], range_: Range, job_ids: Any, *, company_id: int | None = None
+) -> tuple[queries.Report, dict[str, Any]]:
+    """What a job's and a company's dashboards share (and the company's job rows)."""
+    window, previous = range_.window(), range_.previous().window()
+    p = queries.pipeline(scope, window, live_jobs=True)
+    report = queries.report(
+        p,
+        window,
+        EMPLOYER_PARTS | ({"job"} if company_id is not None else set()),
+        company_id=company_id,
+        previous=queries.applications_count(scope, previous.start, previous.end, live_jobs=True),
+        totals=queries.lifetime_totals(job_ids),
+    )
+    summary = _summary(report)
+    totals = report.one("totals")
+    views, lifetime = int(totals.v0 or 0), int(totals.v1 or 0)
+    measures = {
         "range": range_.described(),
         "views": views,
         "applications": summary["applications"],
-        "lifetime_applications": lifetime_applications,
-        "view_to_apply": _rate(lifetime_applications, views),
-        "by_status": _by_status(p),
+        "lifetime_applications": lifetime,
+        "view_to_apply": _rate(lifetime, views),
+        "by_status": _by_status(report),
         "rates": _rates(summary),
-        "funnel": _funnel(p, summary),
+        "funnel": _funnel(report, summary),
         **_durations(summary),
-        "match_scores": _match_scores(p),
-        "top_applicant_skills": queries.top_applicant_skills(p),
-        "sources": queries.sources(p),
-        "trend": {
-            "interval": range_.interval,
-            "points": series(range_, counts, "applications"),
-            **trend(summary["applications"], before),
-        },
+        "match_scores": _match_scores(report),
+        "top_applicant_skills": _skills(report, "applicant_skill"),
+        "sources": [
+            {"source": row.key, "applications": int(row.v0), "hired": int(row.v1)}
+            for row in report.rows.get("source", [])
+        ],
+        "trend": _trend(range_, report, summary["applications"]),
     }
+    return report, measures
 
 
 # -- the dashboards ---------------------------------------------------------------------------
 
 
-def job_dashboard(*, job: Job, range_: Range) -> Answer:
+def job_dashboard(*, job: Job, range_: Range, render: Render) -> Answer:
     """A job's funnel, response times, match scores, skills and sources."""
 
     def compute() -> dict[str, Any]:
-        totals = queries.job_totals(job_id=job.id)
-        measures = _employer_measures(
-            [Application.job_id == job.id],
-            range_,
-            views=job.views,
-            lifetime_applications=totals["applications"],
+        _report, measures = _employer_report(
+            [Application.job_id == job.id], range_, queries.live_job_ids(job_id=job.id)
         )
+        # The job as read for this request: its views include those not yet flushed.
+        measures["views"] = job.views
+        measures["view_to_apply"] = _rate(measures["lifetime_applications"], job.views)
         return {"job_id": job.id, "title": job.title, **measures}
 
     return cache.cached(
-        f"job:{job.id}", [f"company:{job.company_id}"], range_.cache_params(), compute
+        f"job:{job.id}",
+        [f"company:{job.company_id}"],
+        range_.cache_params(),
+        lambda: render(compute()),
     )
 
 
-def company_dashboard(*, company: Company, range_: Range) -> Answer:
+def company_dashboard(*, company: Company, range_: Range, render: Render) -> Answer:
     """The job measures over every live job of the company, and one row per job."""
 
     def compute() -> dict[str, Any]:
-        totals = queries.job_totals(job_ids=queries.live_job_ids(company.id))
-        scope = [Application.company_id == company.id]
-        measures = _employer_measures(
-            scope, range_, views=totals["views"], lifetime_applications=totals["applications"]
+        report, measures = _employer_report(
+            [Application.company_id == company.id],
+            range_,
+            queries.live_job_ids(company_id=company.id),
+            company_id=company.id,
         )
-        p = queries.pipeline(scope, range_.window(), live_jobs=True)
         jobs = [
             {
-                **row,
-                "response_rate": _rate(row.pop("responded"), row["applications"]),
-                "median_hours_to_first_response": _rounded(row["median_hours_to_first_response"]),
+                "job_id": int(row.key),
+                "title": row.label,
+                "status": row.detail,
+                "views": int(row.v0),
+                "applications": int(row.v1),
+                "interviewing": int(row.v3),
+                "offered": int(row.v4),
+                "hired": int(row.v5),
+                "response_rate": _rate(int(row.v2), int(row.v1)),
+                "median_hours_to_first_response": _rounded(row.v6),
             }
-            for row in queries.per_job(p, company_id=company.id)
+            for row in report.rows.get("job", [])
         ]
         return {"company_id": company.id, "name": company.name, **measures, "jobs": jobs}
 
     return cache.cached(
-        f"company:{company.id}", [f"company:{company.id}"], range_.cache_params(), compute
+        f"company:{company.id}",
+        [f"company:{company.id}"],
+        range_.cache_params(),
+        lambda: render(compute()),
     )
 
 
-def candidate_dashboard(*, user: User, range_: Range) -> Answer:
+CANDIDATE_PARTS = {"summary", "status", "trend", "previous", "job_skill", "company"}
+
+
+def candidate_dashboard(*, user: User, range_: Range, render: Render) -> Answer:
     """Where the candidate's search stands: counts, rates, trend, skills, companies, gap."""
 
     def compute() -> dict[str, Any]:
         scope = [Application.candidate_id == user.id]
-        window = range_.window()
+        window, previous = range_.window(), range_.previous().window()
         p = queries.pipeline(scope, window, live_jobs=False)
-        summary = queries.summary(p)
-        previous = range_.previous().window()
-        before = queries.applications_between(scope, previous.start, previous.end, live_jobs=False)
-        counts = queries.applications_by_period(scope, window, live_jobs=False)
+        report = queries.report(
+            p,
+            window,
+            CANDIDATE_PARTS,
+            previous=queries.applications_count(
+                scope, previous.start, previous.end, live_jobs=False
+            ),
+        )
+        summary = _summary(report)
         return {
             "range": range_.described(),
-            "totals": {"applications": summary["applications"], "by_status": _by_status(p)},
+            "totals": {"applications": summary["applications"], "by_status": _by_status(report)},
             "rates": _rates(summary),
-            "trend": {
-                "interval": range_.interval,
-                "points": series(range_, counts, "applications"),
-                **trend(summary["applications"], before),
-            },
-            "top_skills": queries.top_job_skills(p),
-            "top_companies": queries.top_companies(p),
+            "trend": _trend(range_, report, summary["applications"]),
+            "top_skills": _skills(report, "job_skill"),
+            "top_companies": [
+                {"company_id": int(row.key), "name": row.label, "count": int(row.v0)}
+                for row in report.rows.get("company", [])
+            ],
             "skill_gap": _skill_gap(user),
         }
 
     return cache.cached(
-        f"candidate:{user.id}", [f"candidate:{user.id}"], range_.cache_params(), compute
+        f"candidate:{user.id}",
+        [f"candidate:{user.id}"],
+        range_.cache_params(),
+        lambda: render(compute()),
     )
 
 
@@ -321,7 +389,14 @@ def _skill_gap(user: User) -> dict[str, Any]:
     }
 
 
-def platform_dashboard(*, range_: Range) -> Answer:
+def _sum_by(states: list[tuple[str, str, int]], position: int) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for state in states:
+        totals[state[position]] = totals.get(state[position], 0) + state[2]
+    return totals
+
+
+def platform_dashboard(*, range_: Range, render: Render) -> Answer:
     """Users, jobs, moderation, applications and hires across the platform."""
 
     def compute() -> dict[str, Any]:
@@ -333,16 +408,20 @@ def platform_dashboard(*, range_: Range) -> Answer:
         posted_before = queries.count_between(
             Job.published_at, previous.start, previous.end, Job.deleted_at.is_(None)
         )
-        applications = queries.applications_by_period([], window, live_jobs=False)
-        applications_before = queries.applications_between(
-            [], previous.start, previous.end, live_jobs=False
+        applications = queries.count_by_period(queries.Application.created_at, window)
+        applications_before = queries.count_between(
+            queries.Application.created_at, previous.start, previous.end
         )
         hires = queries.hires_by_period(window)
         hires_before = queries.hires_between(previous.start, previous.end)
-        queue = queries.moderation_queue()
+        states = queries.live_jobs_by_state()
+        by_status = _sum_by(states, 0)
+        by_moderation = _sum_by(states, 1)
+        waiting = {ModerationStatus.PENDING.value, ModerationStatus.FLAGGED.value}
+        queue = _sum_by(
+            [s for s in states if s[0] == JobStatus.PUBLISHED.value and s[1] in waiting], 1
+        )
         decisions = queries.moderation_decisions(window)
-        by_status = queries.jobs_by(Job.status)
-        by_moderation = queries.jobs_by(Job.moderation_status)
 
         def block(counts: dict[str, int], before: int) -> dict[str, Any]:
             total = sum(counts.values())
@@ -380,31 +459,33 @@ def platform_dashboard(*, range_: Range) -> Answer:
             "hires": block(hires, hires_before),
         }
 
-    return cache.cached("platform", ["platform"], range_.cache_params(), compute)
+    return cache.cached("platform", ["platform"], range_.cache_params(), lambda: render(compute()))
 
 
-def responsiveness(*, company: Company) -> Answer:
+def responsiveness(*, company: Company, render: Render) -> Answer:
     """The public figure: how often and how fast the company answers applicants."""
 
     def compute() -> dict[str, Any]:
         end = utcnow()
         window = Window(start=end - timedelta(days=RESPONSIVENESS_DAYS), end=end)
         p = queries.pipeline([Application.company_id == company.id], window, live_jobs=True)
-        summary = queries.summary(p)
+        summary = _summary(queries.report(p, window, {"summary"}))
         enough = summary["applications"] >= RESPONSIVENESS_MINIMUM
+
+        def shown(value: Any) -> Any:
+            return value if enough else None
+
         return {
             "company_id": company.id,
             "window_days": RESPONSIVENESS_DAYS,
             "minimum_applications": RESPONSIVENESS_MINIMUM,
-            "response_rate": _rate(summary["responded"], summary["applications"])
-            if enough
-            else None,
-            "median_hours_to_first_response": _rounded(summary["median_hours_to_first_response"])
-            if enough
-            else None,
-            "p90_hours_to_first_response": _rounded(summary["p90_hours_to_first_response"])
-            if enough
-            else None,
+            "response_rate": shown(_rate(summary["responded"], summary["applications"])),
+            "median_hours_to_first_response": shown(
+                _rounded(summary["median_hours_to_first_response"])
+            ),
+            "p90_hours_to_first_response": shown(_rounded(summary["p90_hours_to_first_response"])),
         }
 
-    return cache.cached(f"responsiveness:{company.id}", [f"company:{company.id}"], {}, compute)
+    return cache.cached(
+        f"responsiveness:{company.id}", [f"company:{company.id}"], {}, lambda: render(compute())
+    )

@@ -24,6 +24,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from jobhub.db import UtcDateTime
+
 UNITS = ("day", "week", "month")
 _ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-/]{1,64}$")
 
@@ -113,6 +115,35 @@ def _sqlite_local_period(value: str | None, unit: str, zone: str) -> str | None:
         moment = moment.replace(tzinfo=UTC)
     local_day = moment.astimezone(_zone(zone)).date()
     return period_start(local_day, unit).isoformat()
+
+
+# -- the quarter hour a timestamp falls in ---------------------------------------------------
+
+
+class quarter_hour(FunctionElement):
+    """``quarter_hour(ts)``: the UTC timestamp floored to 15 minutes.
+
+    Counting rows per quarter hour first and per local period second gives the same
+    counts as converting every row (every zone's offset has been a whole number of
+    quarter hours since 1980, and clocks change on the quarter hour), for a fraction
+    of the time: the time zone conversion runs on at most 96 rows a day.
+    """
+
+    type = UtcDateTime()
+    name = "quarter_hour"
+    inherit_cache = True
+
+
+@compiles(quarter_hour, "postgresql")
+def _quarter_hour_pg(element: quarter_hour, compiler: Any, **kw: Any) -> str:
+    timestamp = compiler.process(element.clauses.clauses[0], **kw)
+    return f"date_bin('15 minutes', {timestamp}, TIMESTAMPTZ '2000-01-01 00:00:00+00')"
+
+
+@compiles(quarter_hour, "sqlite")
+def _quarter_hour_sqlite(element: quarter_hour, compiler: Any, **kw: Any) -> str:
+    timestamp = compiler.process(element.clauses.clauses[0], **kw)
+    return f"datetime((CAST(strftime('%s', {timestamp}) AS INTEGER) / 900) * 900, 'unixepoch')"
 
 
 # -- seconds between two timestamps -------------------------------------------------------

@@ -7,9 +7,12 @@ public responsiveness.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from jobhub.analytics import policies, services
 from jobhub.analytics.schemas import (
@@ -44,12 +47,18 @@ HEADERS_DOC = {
 }
 
 
-def _respond(answer: services.Answer, cache_control: str) -> tuple[dict[str, Any], dict]:
+def _render(schema: Schema) -> services.Render:
+    return lambda answer: json.dumps(schema.dump(answer), separators=(",", ":"))
+
+
+def _respond(answer: services.Answer, cache_control: str) -> Response:
+    """The rendered body as it was computed or cached (the schema already shaped it)."""
     body, state = answer
-    headers = {"Cache-Control": cache_control}
+    response = Response(body, status=200, mimetype="application/json")
+    response.headers["Cache-Control"] = cache_control
     if state is not None:
-        headers["X-Cache"] = state
-    return body, headers
+        response.headers["X-Cache"] = state
+    return response
 
 
 def _range(args: dict[str, Any]) -> services.Range:
@@ -62,53 +71,71 @@ def _range(args: dict[str, Any]) -> services.Range:
 @auth_required()
 @blp.arguments(AnalyticsArgsSchema, location="query")
 @blp.response(200, CandidateAnalyticsSchema, headers=HEADERS_DOC)
-def my_analytics(args: dict[str, Any]):
+def my_analytics(args: dict[str, Any]) -> Response:
     """Your search (candidates): counts by status, rates, trend, skills, companies, gap."""
     if not policies.can_view_own_analytics(current_user):
         raise Forbidden("This dashboard is for candidates.")
-    return _respond(services.candidate_dashboard(user=current_user, range_=_range(args)), PRIVATE)
+    return _respond(
+        services.candidate_dashboard(
+            user=current_user, range_=_range(args), render=_render(CandidateAnalyticsSchema())
+        ),
+        PRIVATE,
+    )
 
 
 @blp.route("/analytics/jobs/<int:job_id>")
 @auth_required()
 @blp.arguments(AnalyticsArgsSchema, location="query")
 @blp.response(200, JobAnalyticsSchema, headers=HEADERS_DOC)
-def job_analytics(args: dict[str, Any], job_id: int):
+def job_analytics(args: dict[str, Any], job_id: int) -> Response:
     """A job's funnel, time in stage, response times, match scores, skills and sources."""
     job = jobs.get_visible_job(actor=current_user, job_id=job_id)
     membership = companies.membership_role(user_id=current_user.id, company_id=job.company_id)
     if not policies.can_view_company_analytics(current_user, membership):
         raise NotFound("No such job.")
-    return _respond(services.job_dashboard(job=job, range_=_range(args)), PRIVATE)
+    return _respond(
+        services.job_dashboard(job=job, range_=_range(args), render=_render(JobAnalyticsSchema())),
+        PRIVATE,
+    )
 
 
 @blp.route("/analytics/companies/<int:company_id>")
 @auth_required()
 @blp.arguments(AnalyticsArgsSchema, location="query")
 @blp.response(200, CompanyAnalyticsSchema, headers=HEADERS_DOC)
-def company_analytics(args: dict[str, Any], company_id: int):
+def company_analytics(args: dict[str, Any], company_id: int) -> Response:
     """The job measures over every live job of the company, plus one row per job."""
     company = companies.get_company(company_id=company_id)
     membership = companies.membership_role(user_id=current_user.id, company_id=company.id)
     if not policies.can_view_company_analytics(current_user, membership):
         raise NotFound("No such company.")
-    return _respond(services.company_dashboard(company=company, range_=_range(args)), PRIVATE)
+    return _respond(
+        services.company_dashboard(
+            company=company, range_=_range(args), render=_render(CompanyAnalyticsSchema())
+        ),
+        PRIVATE,
+    )
 
 
 @blp.route("/analytics/platform")
 @auth_required()
 @blp.arguments(AnalyticsArgsSchema, location="query")
 @blp.response(200, PlatformAnalyticsSchema, headers=HEADERS_DOC)
-def platform_analytics(args: dict[str, Any]):
+def platform_analytics(args: dict[str, Any]) -> Response:
     """The platform's health (admins): users, jobs, moderation, applications, hires."""
     if not policies.can_view_platform_analytics(current_user):
         raise Forbidden("Platform analytics are for admins.")
-    return _respond(services.platform_dashboard(range_=_range(args)), PRIVATE)
+    return _respond(
+        services.platform_dashboard(range_=_range(args), render=_render(PlatformAnalyticsSchema())),
+        PRIVATE,
+    )
 
 
 @blp.route("/companies/<int:company_id>/responsiveness")
 @blp.response(200, ResponsivenessSchema, headers=HEADERS_DOC)
-def company_responsiveness(company_id: int):
+def company_responsiveness(company_id: int) -> Response:
     """How often and how fast the company answers applicants (public; last 90 days)."""
     company = companies.get_company(company_id=company_id)
-    return _respond(services.responsiveness(company=company), PUBLIC)
+    return _respond(
+        services.responsiveness(company=company, render=_render(ResponsivenessSchema())), PUBLIC
+    )

@@ -7,9 +7,11 @@ Create Date: 2026-12-06 22:40:00.000000
 Written by hand. ``applications.source`` (SPEC §4) is NOT NULL with a server default of
 ``direct``, so existing rows read as direct applications. The indexes serve the
 date-range scans of ``jobhub/analytics/queries.py``: a job's applications by date, all
-applications by date, a history in time order, hires per day, signups per day, jobs
-posted and moderated per day, and titles containing a desired role (trigrams on
-PostgreSQL; a plain b-tree on SQLite, which LIKE cannot use, kept for one schema).
+applications by date, a history in time order, hires per day, signups per day and
+accounts per role, live jobs per state, posted and moderated per day (partial indexes
+over rows not deleted, so the counts are index-only scans), and titles containing a
+desired role (trigrams on PostgreSQL; a plain b-tree on SQLite, which LIKE cannot use,
+kept for one schema).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -46,9 +48,20 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index('ix_users_created_at', ['created_at'], unique=False)
+        batch_op.create_index(
+            'ix_users_live_role', ['role'], unique=False,
+            postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'),
+        )
 
     with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.create_index('ix_jobs_published_at', ['published_at'], unique=False)
+        batch_op.create_index(
+            'ix_jobs_live_published_at', ['published_at'], unique=False,
+            postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'),
+        )
+        batch_op.create_index(
+            'ix_jobs_live_state', ['status', 'moderation_status'], unique=False,
+            postgresql_where=sa.text('deleted_at IS NULL'), sqlite_where=sa.text('deleted_at IS NULL'),
+        )
         batch_op.create_index('ix_jobs_moderated_at', ['moderated_at'], unique=False)
         batch_op.create_index(
             'ix_jobs_title',
@@ -63,9 +76,11 @@ def downgrade():
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index('ix_jobs_title', postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'})
         batch_op.drop_index('ix_jobs_moderated_at')
-        batch_op.drop_index('ix_jobs_published_at')
+        batch_op.drop_index('ix_jobs_live_state')
+        batch_op.drop_index('ix_jobs_live_published_at')
 
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_live_role')
         batch_op.drop_index('ix_users_created_at')
 
     with op.batch_alter_table('application_events', schema=None) as batch_op:

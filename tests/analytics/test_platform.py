@@ -113,3 +113,16 @@ def test_responsiveness_is_null_below_five_applications(api, make, make_user, hi
     assert body["median_hours_to_first_response"] == 8.0
     assert body["p90_hours_to_first_response"] == 11.2
     assert api.get(None, "/companies/999999/responsiveness").status_code == 404
+
+
+def test_platform_days_follow_the_zone(api, make_user):
+    from datetime import UTC, datetime
+
+    admin = make_user(role="admin", created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    for moment in (datetime(2026, 3, 29, 21, 30), datetime(2026, 3, 29, 22, 30)):
+        make_user(role="candidate", created_at=moment.replace(tzinfo=UTC))
+    days = {"from": "2026-03-29", "to": "2026-03-30"}
+    berlin = api.ok(admin, "/analytics/platform", **days, tz="Europe/Berlin")
+    assert [p["count"] for p in berlin["users"]["signups"]["points"]] == [1, 1]
+    utc = api.ok(admin, "/analytics/platform", **days, tz="UTC")
+    assert [p["count"] for p in utc["users"]["signups"]["points"]] == [2, 0]
