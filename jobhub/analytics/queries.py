@@ -88,8 +88,8 @@ def _cohort(scope: list[ColumnElement[bool]], window: Window, *, live_jobs: bool
 
 def _moves(cohort: CTE, window: Window) -> CTE:
     """The cohort's recorded moves before the end of the window, each with the time the
-    application left the stage it entered (``left_at``, NULL while still in it) and its
-    recency (1 = the status at the end of the window)."""
+    application left the stage it entered (``left_at``: the next move; NULL for the last
+    move, whose target is the status at the end of the window)."""
     event = ApplicationEvent
     return (
         select(
@@ -101,12 +101,6 @@ def _moves(cohort: CTE, window: Window) -> CTE:
             func.lead(event.created_at)
             .over(partition_by=event.application_id, order_by=(event.created_at, event.id))
             .label("left_at"),
-            func.row_number()
-            .over(
-                partition_by=event.application_id,
-                order_by=(event.created_at.desc(), event.id.desc()),
-            )
-            .label("recency"),
         )
         .join(cohort, cohort.c.id == event.application_id)
         .where(event.created_at < window.end)
@@ -139,9 +133,9 @@ def _per_application(cohort: CTE, moves: CTE) -> CTE:
             ).label("responded_at"),
             _first_at(moves, m.to_status == S.OFFERED.value).label("offered_at"),
             _first_at(moves, m.to_status == S.HIRED.value).label("hired_at"),
-            func.coalesce(func.max(case((m.recency == 1, m.to_status))), S.APPLIED.value).label(
-                "status"
-            ),
+            func.coalesce(
+                func.max(case((m.left_at.is_(None), m.to_status))), S.APPLIED.value
+            ).label("status"),
         )
         .select_from(cohort)
         .outerjoin(moves, m.application_id == cohort.c.id)
