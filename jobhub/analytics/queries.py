@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -45,7 +47,7 @@ from sqlalchemy import (
 from jobhub.analytics.sql import local_period, percentile, quarter_hour, seconds_between
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus
 from jobhub.companies.models import Company
-from jobhub.db import db
+from jobhub.db import UtcDateTime, db
 from jobhub.jobs import services as jobs
 from jobhub.jobs.models import Job, JobReport, JobSkill, ReportStatus
 from jobhub.resumes.models import AnalysisStatus, Resume, ResumeSkill
@@ -71,7 +73,16 @@ class Window:
 # -- the cohort and its histories -----------------------------------------------------------
 
 
-def _cohort(scope: list[ColumnElement[bool]], window: Window, *, live_jobs: bool) -> CTE:
+# A dashboard's statement is built once per kind, unit and zone and reused (its SQL
+# compiled once, its cache key memoised); what changes per request is bound.
+START = bindparam("start", type_=UtcDateTime())
+END = bindparam("end", type_=UtcDateTime())
+PREVIOUS_START = bindparam("previous_start", type_=UtcDateTime())
+PREVIOUS_END = bindparam("previous_end", type_=UtcDateTime())
+SUBJECT = bindparam("subject", type_=Integer())
+
+
+def _cohort(scope: list[ColumnElement[bool]], *, live_jobs: bool) -> CTE:
     """The applications submitted in the window within ``scope``."""
     query = select(
         Application.id,
@@ -80,13 +91,13 @@ def _cohort(scope: list[ColumnElement[bool]], window: Window, *, live_jobs: bool
         Application.match_score,
         Application.resume_id,
         cast(Application.source, String).label("source"),
-    ).where(*scope, Application.created_at >= window.start, Application.created_at < window.end)
+    ).where(*scope, Application.created_at >= START, Application.created_at < END)
     if live_jobs:  # deleted jobs disappear from every read, their applications with them
         query = query.join(Job, Job.id == Application.job_id).where(Job.deleted_at.is_(None))
     return query.cte("cohort")
 
 
-def _moves(cohort: CTE, window: Window) -> CTE:
+def _moves(cohort: CTE) -> CTE:
     """The cohort's recorded moves before the end of the window, each with the time the
     application left the stage it entered (``left_at``: the next move; NULL for the last
     move, whose target is the status at the end of the window)."""
@@ -103,7 +114,7 @@ def _moves(cohort: CTE, window: Window) -> CTE:
             .label("left_at"),
         )
         .join(cohort, cohort.c.id == event.application_id)
-        .where(event.created_at < window.end)
+        .where(event.created_at < END)
         .cte("moves")
     )
 
@@ -159,9 +170,9 @@ class Pipeline:
     apps: CTE
 
 
-def pipeline(scope: list[ColumnElement[bool]], window: Window, *, live_jobs: bool) -> Pipeline:
-    cohort = _cohort(scope, window, live_jobs=live_jobs)
-    moves = _moves(cohort, window)
+def pipeline(scope: list[ColumnElement[bool]], *, live_jobs: bool) -> Pipeline:
+    cohort = _cohort(scope, live_jobs=live_jobs)
+    moves = _moves(cohort)
     return Pipeline(cohort=cohort, moves=moves, apps=_per_application(cohort, moves))
 
 
@@ -338,7 +349,7 @@ def _companies_member(p: Pipeline) -> Select[Any]:
     ).where(r.position <= TOP)
 
 
-def _jobs_member(p: Pipeline, company_id: int) -> Select[Any]:
+def _jobs_member(p: Pipeline, company_id: Any) -> Select[Any]:
     """One row per live job of the company: its cohort's counts and response time."""
     a = p.apps.c
     response_hours = _duration(a.created_at, a.responded_at, HOUR)
@@ -373,8 +384,8 @@ def _jobs_member(p: Pipeline, company_id: int) -> Select[Any]:
     )
 
 
-def _trend_member(p: Pipeline, window: Window) -> Select[Any]:
-    period = local_period(p.cohort.c.created_at, window.unit, window.zone)
+def _trend_member(p: Pipeline, unit: str, zone: str) -> Select[Any]:
+    period = local_period(p.cohort.c.created_at, unit, zone)
     return select(*_member("trend", [func.count()], key=period)).group_by(period)
 
 
@@ -400,21 +411,61 @@ class Report:
         return {row.key: row.v0 for row in self.rows.get(part, [])}
 
 
-def report(
-    p: Pipeline,
-    window: Window,
-    parts: set[str],
-    *,
-    company_id: int | None = None,
-    previous: ColumnElement[Any] | None = None,
-    totals: list[ColumnElement[Any]] | None = None,
-) -> Report:
-    """The requested parts of a dashboard, in one statement over the pipeline's CTEs.
+EMPLOYER_PARTS = frozenset(
+    {"summary", "status", "stay", "bucket", "source", "applicant_skill", "trend", "previous"}
+)
 
-    Parts: summary, status, stay, bucket, source, applicant_skill, job_skill, company,
-    job (needs ``company_id``), trend, previous (a scalar: the previous range's count),
-    totals (scalars: lifetime views and applications).
-    """
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Whose applications a dashboard reads and which parts it shows."""
+
+    scope: Any  # the Application column compared with the subject's id
+    live_jobs: bool  # only applications to jobs not deleted
+    parts: frozenset[str]
+    jobs: Any = None  # the Job column selecting the jobs of the lifetime totals
+
+
+DASHBOARDS = {
+    "job": Dashboard(Application.job_id, True, EMPLOYER_PARTS | {"totals"}, Job.id),
+    "company": Dashboard(
+        Application.company_id, True, EMPLOYER_PARTS | {"totals", "job"}, Job.company_id
+    ),
+    "candidate": Dashboard(
+        Application.candidate_id,
+        False,
+        frozenset({"summary", "status", "trend", "previous", "job_skill", "company"}),
+    ),
+    "responsiveness": Dashboard(Application.company_id, True, frozenset({"summary"})),
+}
+
+
+def _previous_count(dashboard: Dashboard) -> ColumnElement[int]:
+    """Applications submitted in the previous range within the scope (a scalar)."""
+    query = select(func.count()).select_from(Application)
+    if dashboard.live_jobs:
+        query = query.join(Job, Job.id == Application.job_id).where(Job.deleted_at.is_(None))
+    return query.where(
+        dashboard.scope == SUBJECT,
+        Application.created_at >= PREVIOUS_START,
+        Application.created_at < PREVIOUS_END,
+    ).scalar_subquery()
+
+
+def _lifetime_totals(dashboard: Dashboard) -> list[ColumnElement[int]]:
+    """Lifetime views and applications (every status) of the subject's live jobs."""
+    job_ids = select(Job.id).where(dashboard.jobs == SUBJECT, Job.deleted_at.is_(None))
+    views = select(func.coalesce(func.sum(Job.views), 0)).where(Job.id.in_(job_ids))
+    applications = select(func.count()).where(Application.job_id.in_(job_ids))
+    return [views.scalar_subquery(), applications.scalar_subquery()]
+
+
+@lru_cache(maxsize=512)
+def dashboard_statement(kind: str, unit: str, zone: str) -> Select[Any]:
+    """The one statement of a dashboard: every part a member of a UNION ALL over the
+    pipeline's CTEs, ordered by part and rank."""
+    dashboard = DASHBOARDS[kind]
+    p = pipeline([dashboard.scope == SUBJECT], live_jobs=dashboard.live_jobs)
     builders = {
         "summary": lambda: _summary_member(p),
         "status": lambda: _status_member(p),
@@ -424,18 +475,23 @@ def report(
         "applicant_skill": lambda: _applicant_skills_member(p),
         "job_skill": lambda: _job_skills_member(p),
         "company": lambda: _companies_member(p),
-        "job": lambda: _jobs_member(p, company_id),
-        "trend": lambda: _trend_member(p, window),
-        "previous": lambda: _scalar_member("previous", [previous]),
-        "totals": lambda: _scalar_member("totals", totals or []),
+        "job": lambda: _jobs_member(p, SUBJECT),
+        "trend": lambda: _trend_member(p, unit, zone),
+        "previous": lambda: _scalar_member("previous", [_previous_count(dashboard)]),
+        "totals": lambda: _scalar_member("totals", _lifetime_totals(dashboard)),
     }
-    statement = union_all(*(builders[part]() for part in sorted(parts)))
-    ordered = statement.subquery("report")
-    rows = db.session.execute(
-        select(ordered).order_by(ordered.c.part, ordered.c.rank, ordered.c.key)
-    ).all()
+    ordered = union_all(*(builders[part]() for part in sorted(dashboard.parts))).subquery("report")
+    return select(ordered).order_by(ordered.c.part, ordered.c.rank, ordered.c.key)
+
+
+def report(kind: str, *, subject_id: int, window: Window, previous: Window | None) -> Report:
+    """A dashboard's parts for one subject (job, company, candidate id) and window."""
+    params: dict[str, Any] = {"subject": subject_id, "start": window.start, "end": window.end}
+    if previous is not None:
+        params |= {"previous_start": previous.start, "previous_end": previous.end}
+    statement = dashboard_statement(kind, window.unit, window.zone)
     grouped: dict[str, list[Any]] = {}
-    for row in rows:
+    for row in db.session.execute(statement, params):
         grouped.setdefault(row.part, []).append(row)
     return Report(rows=grouped)
 
@@ -473,18 +529,6 @@ def count_between(
     if select_from is not None:
         query = query.select_from(select_from)
     return db.session.scalar(query) or 0
-
-
-def applications_count(
-    scope: list[ColumnElement[bool]], start: datetime, end: datetime, *, live_jobs: bool
-) -> ColumnElement[int]:
-    """Applications submitted in ``[start, end)`` within ``scope`` (a scalar subquery)."""
-    query = select(func.count()).select_from(Application)
-    if live_jobs:
-        query = query.join(Job, Job.id == Application.job_id).where(Job.deleted_at.is_(None))
-    return query.where(
-        *scope, Application.created_at >= start, Application.created_at < end
-    ).scalar_subquery()
 
 
 # -- the candidate ----------------------------------------------------------------------------
@@ -615,19 +659,3 @@ def hires_between(start: datetime, end: datetime) -> int:
     return count_between(
         ApplicationEvent.created_at, start, end, ApplicationEvent.to_status == S.HIRED
     )
-
-
-def lifetime_totals(job_ids: Select[tuple[int]]) -> list[ColumnElement[int]]:
-    """Lifetime views and applications (every status) of a set of jobs (scalars)."""
-    views = select(func.coalesce(func.sum(Job.views), 0)).where(Job.id.in_(job_ids))
-    applications = select(func.count()).where(Application.job_id.in_(job_ids))
-    return [views.scalar_subquery(), applications.scalar_subquery()]
-
-
-def live_job_ids(*, company_id: int | None = None, job_id: int | None = None) -> Select[tuple[int]]:
-    query = select(Job.id).where(Job.deleted_at.is_(None))
-    if company_id is not None:
-        query = query.where(Job.company_id == company_id)
-    if job_id is not None:
-        query = query.where(Job.id == job_id)
-    return query

@@ -217,32 +217,10 @@ def _trend(range_: Range, report: queries.Report, total: int) -> dict[str, Any]:
     }
 
 
-EMPLOYER_PARTS = {
-    "summary",
-    "status",
-    "stay",
-    "bucket",
-    "source",
-    "applicant_skill",
-    "trend",
-    "previous",
-    "totals",
-}
-
-
-def _employer_report(
-    scope: list[Any], range_: Range, job_ids: Any, *, company_id: int | None = None
-) -> tuple[queries.Report, dict[str, Any]]:
+def _employer_report(kind: str, subject_id: int, range_: Range) -> tuple[queries.Report, dict]:
     """What a job's and a company's dashboards share (and the company's job rows)."""
-    window, previous = range_.window(), range_.previous().window()
-    p = queries.pipeline(scope, window, live_jobs=True)
     report = queries.report(
-        p,
-        window,
-        EMPLOYER_PARTS | ({"job"} if company_id is not None else set()),
-        company_id=company_id,
-        previous=queries.applications_count(scope, previous.start, previous.end, live_jobs=True),
-        totals=queries.lifetime_totals(job_ids),
+        kind, subject_id=subject_id, window=range_.window(), previous=range_.previous().window()
     )
     summary = _summary(report)
     totals = report.one("totals")
@@ -275,9 +253,7 @@ def job_dashboard(*, job: Job, range_: Range, render: Render) -> Answer:
     """A job's funnel, response times, match scores, skills and sources."""
 
     def compute() -> dict[str, Any]:
-        _report, measures = _employer_report(
-            [Application.job_id == job.id], range_, queries.live_job_ids(job_id=job.id)
-        )
+        _report, measures = _employer_report("job", job.id, range_)
         # The job as read for this request: its views include those not yet flushed.
         measures["views"] = job.views
         measures["view_to_apply"] = _rate(measures["lifetime_applications"], job.views)
@@ -295,12 +271,7 @@ def company_dashboard(*, company: Company, range_: Range, render: Render) -> Ans
     """The job measures over every live job of the company, and one row per job."""
 
     def compute() -> dict[str, Any]:
-        report, measures = _employer_report(
-            [Application.company_id == company.id],
-            range_,
-            queries.live_job_ids(company_id=company.id),
-            company_id=company.id,
-        )
+        report, measures = _employer_report("company", company.id, range_)
         jobs = [
             {
                 "job_id": int(row.key),
@@ -326,23 +297,15 @@ def company_dashboard(*, company: Company, range_: Range, render: Render) -> Ans
     )
 
 
-CANDIDATE_PARTS = {"summary", "status", "trend", "previous", "job_skill", "company"}
-
-
 def candidate_dashboard(*, user: User, range_: Range, render: Render) -> Answer:
     """Where the candidate's search stands: counts, rates, trend, skills, companies, gap."""
 
     def compute() -> dict[str, Any]:
-        scope = [Application.candidate_id == user.id]
-        window, previous = range_.window(), range_.previous().window()
-        p = queries.pipeline(scope, window, live_jobs=False)
         report = queries.report(
-            p,
-            window,
-            CANDIDATE_PARTS,
-            previous=queries.applications_count(
-                scope, previous.start, previous.end, live_jobs=False
-            ),
+            "candidate",
+            subject_id=user.id,
+            window=range_.window(),
+            previous=range_.previous().window(),
         )
         summary = _summary(report)
         return {
@@ -396,70 +359,75 @@ def _sum_by(states: list[tuple[str, str, int]], position: int) -> dict[str, int]
     return totals
 
 
-def platform_dashboard(*, range_: Range, render: Render) -> Answer:
-    """Users, jobs, moderation, applications and hires across the platform."""
+def platform_numbers(*, range_: Range) -> dict[str, Any]:
+    """Users, jobs, moderation, applications and hires across the platform (uncached: the
+    admin panel's dashboard reads these too)."""
+    window, previous = range_.window(), range_.previous().window()
+    roles = queries.users_by_role()
+    signups = queries.count_by_period(User.created_at, window)
+    signups_before = queries.count_between(User.created_at, previous.start, previous.end)
+    posted = queries.count_by_period(Job.published_at, window, Job.deleted_at.is_(None))
+    posted_before = queries.count_between(
+        Job.published_at, previous.start, previous.end, Job.deleted_at.is_(None)
+    )
+    applications = queries.count_by_period(Application.created_at, window)
+    applications_before = queries.count_between(
+        Application.created_at, previous.start, previous.end
+    )
+    hires = queries.hires_by_period(window)
+    hires_before = queries.hires_between(previous.start, previous.end)
+    states = queries.live_jobs_by_state()
+    by_status = _sum_by(states, 0)
+    by_moderation = _sum_by(states, 1)
+    waiting = {ModerationStatus.PENDING.value, ModerationStatus.FLAGGED.value}
+    queue = _sum_by([s for s in states if s[0] == JobStatus.PUBLISHED.value and s[1] in waiting], 1)
+    decisions = queries.moderation_decisions(window)
 
-    def compute() -> dict[str, Any]:
-        window, previous = range_.window(), range_.previous().window()
-        roles = queries.users_by_role()
-        signups = queries.count_by_period(User.created_at, window)
-        signups_before = queries.count_between(User.created_at, previous.start, previous.end)
-        posted = queries.count_by_period(Job.published_at, window, Job.deleted_at.is_(None))
-        posted_before = queries.count_between(
-            Job.published_at, previous.start, previous.end, Job.deleted_at.is_(None)
-        )
-        applications = queries.count_by_period(queries.Application.created_at, window)
-        applications_before = queries.count_between(
-            queries.Application.created_at, previous.start, previous.end
-        )
-        hires = queries.hires_by_period(window)
-        hires_before = queries.hires_between(previous.start, previous.end)
-        states = queries.live_jobs_by_state()
-        by_status = _sum_by(states, 0)
-        by_moderation = _sum_by(states, 1)
-        waiting = {ModerationStatus.PENDING.value, ModerationStatus.FLAGGED.value}
-        queue = _sum_by(
-            [s for s in states if s[0] == JobStatus.PUBLISHED.value and s[1] in waiting], 1
-        )
-        decisions = queries.moderation_decisions(window)
-
-        def block(counts: dict[str, int], before: int) -> dict[str, Any]:
-            total = sum(counts.values())
-            return {
-                "total": total,
-                "points": series(range_, counts, "count"),
-                **trend(total, before),
-            }
-
+    def block(counts: dict[str, int], before: int) -> dict[str, Any]:
+        total = sum(counts.values())
         return {
-            "range": range_.described(),
-            "users": {
-                "total": sum(roles.values()),
-                "by_role": {role.value: roles.get(role.value, 0) for role in Role},
-                "signups": block(signups, signups_before),
-            },
-            "jobs": {
-                "total": sum(by_status.values()),
-                "by_status": {s.value: by_status.get(s.value, 0) for s in JobStatus},
-                "by_moderation_status": {
-                    s.value: by_moderation.get(s.value, 0) for s in ModerationStatus
-                },
-                "posted": block(posted, posted_before),
-            },
-            "moderation": {
-                "queue_size": sum(queue.values()),
-                "pending": queue.get(ModerationStatus.PENDING.value, 0),
-                "flagged": queue.get(ModerationStatus.FLAGGED.value, 0),
-                "decisions": decisions["decisions"],
-                "median_hours_to_decision": _rounded(decisions["median_hours_to_decision"]),
-                "p90_hours_to_decision": _rounded(decisions["p90_hours_to_decision"]),
-                "open_reports": queries.open_reports(),
-            },
-            "applications": block(applications, applications_before),
-            "hires": block(hires, hires_before),
+            "total": total,
+            "points": series(range_, counts, "count"),
+            **trend(total, before),
         }
 
-    return cache.cached("platform", ["platform"], range_.cache_params(), lambda: render(compute()))
+    return {
+        "range": range_.described(),
+        "users": {
+            "total": sum(roles.values()),
+            "by_role": {role.value: roles.get(role.value, 0) for role in Role},
+            "signups": block(signups, signups_before),
+        },
+        "jobs": {
+            "total": sum(by_status.values()),
+            "by_status": {s.value: by_status.get(s.value, 0) for s in JobStatus},
+            "by_moderation_status": {
+                s.value: by_moderation.get(s.value, 0) for s in ModerationStatus
+            },
+            "posted": block(posted, posted_before),
+        },
+        "moderation": {
+            "queue_size": sum(queue.values()),
+            "pending": queue.get(ModerationStatus.PENDING.value, 0),
+            "flagged": queue.get(ModerationStatus.FLAGGED.value, 0),
+            "decisions": decisions["decisions"],
+            "median_hours_to_decision": _rounded(decisions["median_hours_to_decision"]),
+            "p90_hours_to_decision": _rounded(decisions["p90_hours_to_decision"]),
+            "open_reports": queries.open_reports(),
+        },
+        "applications": block(applications, applications_before),
+        "hires": block(hires, hires_before),
+    }
+
+
+def platform_dashboard(*, range_: Range, render: Render) -> Answer:
+    """``platform_numbers``, cached."""
+    return cache.cached(
+        "platform",
+        ["platform"],
+        range_.cache_params(),
+        lambda: render(platform_numbers(range_=range_)),
+    )
 
 
 def responsiveness(*, company: Company, render: Render) -> Answer:
@@ -468,8 +436,10 @@ def responsiveness(*, company: Company, render: Render) -> Answer:
     def compute() -> dict[str, Any]:
         end = utcnow()
         window = Window(start=end - timedelta(days=RESPONSIVENESS_DAYS), end=end)
-        p = queries.pipeline([Application.company_id == company.id], window, live_jobs=True)
-        summary = _summary(queries.report(p, window, {"summary"}))
+        report = queries.report(
+            "responsiveness", subject_id=company.id, window=window, previous=None
+        )
+        summary = _summary(report)
         enough = summary["applications"] >= RESPONSIVENESS_MINIMUM
 
         def shown(value: Any) -> Any:
