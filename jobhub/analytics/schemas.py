@@ -17,6 +17,9 @@ from jobhub.analytics.services import MAX_DAYS
 from jobhub.analytics.sql import UNITS, safe_zone
 from jobhub.schemas import Schema
 
+# Every zone's offset has been whole quarter hours since 1980 (jobhub.analytics.sql).
+FIRST_DAY, LAST_DAY = date(1980, 1, 1), date(9998, 12, 30)
+
 DEFINITIONS = """\
 Dashboards for candidates, employers and admins, and each company's public
 responsiveness (SPEC §9). Every number below can be recomputed from the API's own
@@ -26,7 +29,8 @@ records (applications, their `/history`, jobs); the definitions:
   name, default `UTC`). The range runs from local midnight at the start of `from` to
   local midnight at the end of `to` (`range.starts_at` and `range.ends_at` in the answer,
   UTC), so a day across a daylight-saving change has 23 or 25 hours. Defaults: `to` is
-  today in `tz`, `from` 29 days before it (the last 30 days). At most 731 days.
+  today in `tz`, `from` 29 days before it (the last 30 days). At most 731 days,
+  from 1980-01-01.
 - **Cohort.** The applications counted are those *submitted* within the range
   (`created_at`). For employers: to the company's jobs that are not deleted.
 - **As of the end of the range.** A cohort's histories are read up to `range.ends_at`:
@@ -105,8 +109,8 @@ class AnalyticsArgsSchema(Schema):
             if (last - first).days + 1 > MAX_DAYS:
                 raise ma.ValidationError(f"A range is at most {MAX_DAYS} days.", "from")
         for name, day in (("from", first), ("to", last)):
-            if day is not None and not date(1970, 1, 2) <= day <= date(9998, 12, 30):
-                raise ma.ValidationError("Out of range.", name)
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                raise ma.ValidationError(f"Between {FIRST_DAY} and {LAST_DAY}.", name)
 
 
 def _f(description: str, **kwargs: Any) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Analytics services: the window from the arguments, the figures from ``queries``, the
-cache around them. Each returns ``(answer, cache_state)``; the answer is plain JSON.
+cache around them. Each returns ``(body, cache_state)``: the answer rendered as JSON by
+the view's schema (``render``), as computed or as cached.
 """
 
 from __future__ import annotations
