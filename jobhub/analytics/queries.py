@@ -1,4 +1,5 @@
-"""Every analytics figure as SQL: one statement per measure, aggregated in the database.
+"""Every analytics figure as SQL, aggregated in the database: one statement per
+dashboard (``report``), a few small ones for the platform.
 
 The definitions (written for customers in ``schemas``):
 
@@ -15,7 +16,7 @@ The definitions (written for customers in ``schemas``):
 - The **first response** is the employer's move out of ``applied`` (to screening or
   rejected): the response rate's numerator and the start of the response time.
 
-Rows never come to Python: each function returns a handful of aggregated values.
+Rows never come to Python: each statement returns aggregated values only.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def _per_application(cohort: CTE, moves: CTE) -> CTE:
 
 @dataclass(frozen=True)
 class Pipeline:
-    """The CTEs of one scope and window, built once and read by several statements."""
+    """The CTEs of one scope (bound to the window's parameters), read by every part."""
 
     cohort: CTE
     moves: CTE
