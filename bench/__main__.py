@@ -22,6 +22,7 @@ BENCHMARKS = [
     "bench.search",
     "bench.resumes",
     "bench.matches",
+    "bench.matching",
     "bench.analytics",
 ]
 

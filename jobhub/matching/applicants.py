@@ -88,5 +88,7 @@ def explanation(result: MatchResult, *, resume_id: int, now: datetime) -> dict[s
         "nice_to_have_matched": result.nice_to_have_matched,
         "nice_to_have_missing": result.nice_to_have_missing,
         "similarity": result.similarity,
+        "matched_via": result.matched_via,
+        "related_skills": result.related_skills,
         "scored_at": now.isoformat(),
     }

@@ -43,6 +43,22 @@ class MatchResultSchema(Schema):
     nice_to_have_missing = _skills()
     similarity = ma.fields.Float(metadata={"description": "TF-IDF cosine similarity, 0-1."})
     recommendations = _skills()
+    matched_via = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.String(),
+        metadata={
+            "description": "*Our addition*: matched job skills the resume shows through a "
+            "more specific one, job skill → resume skill (`aws` → `aws lambda`).",
+        },
+    )
+    related_skills = ma.fields.List(
+        ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String()),
+        metadata={
+            "description": "*Our addition*: missing job skills the resume shows only in "
+            'general, earning part of their share: [{"skill": "aws lambda", '
+            '"resume_skill": "aws"}].',
+        },
+    )
 
 
 class JobMatchSchema(Schema):

@@ -66,7 +66,7 @@ def _profile(job: Job) -> JobProfile:
 def score_jobs(*, resume: Resume, jobs_: Sequence[Job]) -> list[Match]:
     """Score the resume against these jobs, in the given order."""
     results = scoring.score_jobs(
-        resume_skills=resume.skills,
+        resume_skills=resume.skill_weights,
         resume_text=resume.text or "",
         jobs=[_profile(job) for job in jobs_],
     )
@@ -176,8 +176,8 @@ def skill_gap(*, user: User) -> dict[str, Any]:
     roles = [role.strip() for role in (user.desired_roles or []) if role and role.strip()]
     if not roles:
         raise Conflict("Add desired roles to your profile to see your skill gap.")
-    have = set(taxonomy.normalize(user.skills or []))
-    have.update(
+    named = taxonomy.normalize(user.skills or [])
+    named.extend(
         db.session.scalars(
             select(ResumeSkill.skill)
             .join(Resume, Resume.id == ResumeSkill.resume_id)
@@ -185,6 +185,8 @@ def skill_gap(*, user: User) -> dict[str, Any]:
             .distinct()
         )
     )
+    # The hierarchy: a candidate who knows "aws lambda" has "aws" (and "swiftui", "swift").
+    have = set(taxonomy.with_implied(named))
     role_match = or_(*(Job.title.ilike(_like_pattern(role), escape="\\") for role in roles))
     jobs_considered = db.session.scalar(
         select(func.count()).select_from(Job).where(_public(), role_match)

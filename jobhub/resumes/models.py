@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from jobhub.db import IdMixin, TimestampMixin, db, value_enum
@@ -69,8 +69,14 @@ class Resume(IdMixin, TimestampMixin, StoredFileMixin, db.Model):
 
     @property
     def skills(self) -> list[str]:
-        """Canonical skill names found by the analysis, in order of first mention."""
+        """Canonical skill names found by the analysis, in order of first mention (a skill
+        only implied by others follows the first one implying it)."""
         return [row.skill for row in self.skill_rows]
+
+    @property
+    def skill_weights(self) -> dict[str, float]:
+        """Canonical skill → how strongly the resume shows it, (0, 1]."""
+        return {row.skill: row.weight for row in self.skill_rows}
 
     def __repr__(self) -> str:
         return f"<Resume {self.id} of user {self.user_id} {self.analysis_status.value}>"
@@ -86,6 +92,15 @@ class ResumeSkill(db.Model):
     )
     skill: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
     position: Mapped[int]
+    # Mentions in the text; 0 for a skill only implied by others ("aws" from "aws lambda").
     occurrences: Mapped[int] = mapped_column(default=1)
+    # (0, 1]: a skills list and use in several roles weigh more than a single mention.
+    weight: Mapped[float] = mapped_column(Float, default=1.0, server_default=text("1"))
+    # Up to three [{section, snippet}]: where the resume shows the skill.
+    evidence: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    # The skills it was inferred from, when the resume does not name it itself.
+    implied_by: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     resume: Mapped[Resume] = relationship(back_populates="skill_rows")

@@ -140,8 +140,16 @@ def finish(held: Claim, result: AnalysisResult, *, now: datetime) -> Resume | No
         return None
     db.session.execute(delete(ResumeSkill).where(ResumeSkill.resume_id == resume.id))
     db.session.add_all(
-        ResumeSkill(resume_id=resume.id, skill=skill, position=position, occurrences=count)
-        for position, (skill, count) in enumerate(result.skills.items())
+        ResumeSkill(
+            resume_id=resume.id,
+            skill=found.name,
+            position=position,
+            occurrences=found.occurrences,
+            weight=found.weight,
+            evidence=[{"section": e.section, "snippet": e.snippet} for e in found.evidence],
+            implied_by=list(found.implied_by),
+        )
+        for position, found in enumerate(result.found)
     )
     resume.years_experience = result.years_experience
     resume.education = result.education

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from jobhub.schemas import Schema, UtcDateTime
+from jobhub.skills import get as get_skill
 
 
 class UploadSchema(Schema):
@@ -49,6 +50,55 @@ class EducationSchema(Schema):
     year = ma.fields.Integer(allow_none=True, metadata={"example": 2016})
 
 
+class SkillEvidenceSchema(Schema):
+    section = ma.fields.String(
+        metadata={
+            "description": "The resume section it was found in: skills, experience, summary, "
+            "projects, education, certifications, other, or header (before any heading).",
+            "example": "experience",
+        }
+    )
+    snippet = ma.fields.String(
+        metadata={
+            "description": "The words around the mention, at most about 120 characters.",
+            "example": "Built payment services in Go with gRPC",
+        }
+    )
+
+
+class SkillDetailSchema(Schema):
+    skill = ma.fields.String(attribute="skill", metadata={"example": "go"})
+    label = ma.fields.Function(
+        lambda row: found.label if (found := get_skill(row.skill)) else row.skill,
+        metadata={"example": "Go"},
+    )
+    category = ma.fields.Function(
+        lambda row: found.category if (found := get_skill(row.skill)) else None,
+        allow_none=True,
+        metadata={"example": "languages"},
+    )
+    occurrences = ma.fields.Integer(
+        metadata={"description": "Mentions in the resume; 0 when only implied by others."}
+    )
+    weight = ma.fields.Float(
+        metadata={
+            "description": "How strongly the resume shows the skill, 0-1: a skills list and "
+            "use in several roles weigh more than one mention. Match scores use it."
+        }
+    )
+    implied_by = ma.fields.List(
+        ma.fields.String(),
+        metadata={
+            "description": "The more specific skills it was inferred from (aws from aws "
+            "lambda), when the resume does not name it; empty otherwise."
+        },
+    )
+    evidence = ma.fields.List(
+        ma.fields.Nested(SkillEvidenceSchema),
+        metadata={"description": "Up to three places it was found, different sections first."},
+    )
+
+
 class AnalysisSchema(Schema):
     status = ma.fields.Function(
         lambda resume: resume.analysis_status.value,
@@ -57,6 +107,14 @@ class AnalysisSchema(Schema):
     skills = ma.fields.List(
         ma.fields.String(),
         metadata={"description": "Canonical skill names (the skill taxonomy's), by first mention."},
+    )
+    skill_details = ma.fields.List(
+        ma.fields.Nested(SkillDetailSchema),
+        attribute="skill_rows",
+        metadata={
+            "description": "*Our addition*: each skill of `skills`, in the same order, with "
+            "where the resume shows it (section and snippet), its weight, and what implied it."
+        },
     )
     years_experience = ma.fields.Float(allow_none=True)
     education = ma.fields.List(ma.fields.Nested(EducationSchema))

@@ -24,9 +24,11 @@ __all__ = [
     "canonical",
     "categories",
     "get",
+    "implied_skills",
     "lookup_key",
     "normalize",
     "unknown",
+    "with_implied",
 ]
 
 
@@ -45,6 +47,16 @@ class Skill:
     aliases: tuple[str, ...] = ()
     ambiguous: bool = False
     ambiguous_aliases: tuple[str, ...] = ()
+    # More general skills this one is a part or kind of ("aws lambda" → "aws").
+    implies: tuple[str, ...] = ()
+    # Skills whose presence nearby makes an ambiguous mention technical ("grpc" for "go").
+    context: tuple[str, ...] = ()
+    # An everyday word ("scheduling", "branding") that counts as a skill only where the
+    # resume lists or claims it, not in passing prose.
+    generic: bool = False
+    # A name that is also a common noun ("python", "java"): it counts as written in a
+    # document that is technical anyway, not in "a ball python" on a teacher's resume.
+    word: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +85,10 @@ def _parse(raw: Mapping[str, Any]) -> _Taxonomy:
             aliases=tuple(entry.get("aliases", ())),
             ambiguous=bool(entry.get("ambiguous", False)),
             ambiguous_aliases=tuple(entry.get("ambiguous_aliases", ())),
+            implies=tuple(entry.get("implies", ())),
+            context=tuple(entry.get("context", ())),
+            generic=bool(entry.get("generic", False)),
+            word=bool(entry.get("word", False)),
         )
         if skill.category not in cats:
             raise ValueError(f"skill {skill.name!r}: unknown category {skill.category!r}")
@@ -85,6 +101,11 @@ def _parse(raw: Mapping[str, Any]) -> _Taxonomy:
             if owner != skill.name:
                 raise ValueError(f"{form!r} of {skill.name!r} collides with {owner!r}")
         skills.append(skill)
+    names = {skill.name for skill in skills}
+    for skill in skills:
+        for other in (*skill.implies, *skill.context):
+            if other not in names:
+                raise ValueError(f"skill {skill.name!r}: unknown skill {other!r}")
     return _Taxonomy(
         skills=tuple(skills),
         categories=cats,
@@ -147,3 +168,29 @@ def by_category(category: str) -> tuple[Skill, ...]:
         return _taxonomy().by_category[category]
     except KeyError:
         raise ValueError(f"unknown skill category: {category!r}") from None
+
+
+@cache
+def implied_skills(name: str) -> tuple[str, ...]:
+    """Every skill ``name`` implies, directly or through others, nearest first."""
+    order: dict[str, None] = {}
+    frontier = [name]
+    while frontier:
+        following = []
+        for current in frontier:
+            skill = get(current)
+            for parent in skill.implies if skill else ():
+                if parent != name and parent not in order:
+                    order[parent] = None
+                    following.append(parent)
+        frontier = following
+    return tuple(order)
+
+
+def with_implied(names: Iterable[str]) -> list[str]:
+    """The names followed by every skill they imply that is not among them, in order."""
+    result = dict.fromkeys(names)
+    for name in list(result):
+        for parent in implied_skills(name):
+            result.setdefault(parent, None)
+    return list(result)

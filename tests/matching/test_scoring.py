@@ -96,3 +96,30 @@ def test_demand_recommendations_name_the_share_of_best_matches():
         "Add aws: required by 20% of the jobs you match best.",
     ]
     assert demand_recommendations([]) == []
+
+
+def test_a_specific_skill_satisfies_the_general_one_and_says_so():
+    job = JobProfile(skills=["aws", "swift"], text="")
+    result = score_match(resume_skills=["aws lambda", "swiftui"], job=job, similarity=0.0)
+    assert result.matched_skills == ["aws", "swift"] and result.missing_skills == []
+    assert result.matched_via == {"aws": "aws lambda", "swift": "swiftui"}
+    assert result.score == round(100 * 60 / 85)  # full required coverage, no text
+
+
+def test_a_general_skill_earns_part_of_a_specific_one_but_stays_missing():
+    job = JobProfile(skills=["aws lambda", "docker"], text="")
+    result = score_match(resume_skills=["aws", "docker"], job=job, similarity=0.0)
+    assert result.missing_skills == ["aws lambda"]
+    assert result.related_skills == [{"skill": "aws lambda", "resume_skill": "aws"}]
+    none = score_match(resume_skills=["docker"], job=job, similarity=0.0)
+    full = score_match(resume_skills=["aws lambda", "docker"], job=job, similarity=0.0)
+    assert none.score < result.score < full.score
+    assert "Add aws lambda: a required skill of this job." in result.recommendations
+
+
+def test_stronger_evidence_scores_higher():
+    job = JobProfile(skills=["python", "docker"], text="")
+    strong = score_match(resume_skills={"python": 1.0, "docker": 1.0}, job=job, similarity=0.0)
+    weak = score_match(resume_skills={"python": 0.5, "docker": 0.5}, job=job, similarity=0.0)
+    assert strong.score == round(100 * 60 / 85) and 50 < weak.score < strong.score
+    assert weak.matched_skills == strong.matched_skills == ["python", "docker"]

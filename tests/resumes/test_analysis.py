@@ -77,6 +77,33 @@ class TestExperience:
     def test_no_clue_gives_none(self):
         assert years("Hello, I like computers.") is None
 
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Experience\nAcme, 03.2019 \u2013 02.2021", 2.0),
+            ("Experience\nAcme, 2019/03 \u2013 2021/02", 2.0),
+            ("Experience\nAcme, 2019.03 - 2021.02", 2.0),
+            ("Experience\nAcme, Summer 2022 \u2013 Present", 2.1),  # Jun 2022 .. Jun 2024
+            ("Experience\nAcme, 2020 \u2192 present", 4.5),
+            ("Experience\nAcme, March 2021 -- the present day", 3.3),
+            # A PDF wrapped the line; a two-column layout put a sidebar line between.
+            ("Experience\nTeacher, Kings Academy, September 2020 \u2013\nPowerPoint\npresent", 3.8),
+        ],
+    )
+    def test_more_date_formats(self, text, expected):
+        assert years(text) == expected
+
+    def test_a_role_under_another_heading_counts_and_a_degree_in_experience_does_not(self):
+        # Two-column PDFs interleave the columns: the sidebar's "Education" heading can
+        # land between two jobs of the main column.
+        text = (
+            "Experience\nLead Designer, Fundly, 2021 - 2024\nEducation\n"
+            "Senior UX Designer, Tessellate Studio, 2016 - 2021\nBA Graphic Design\n2011 - 2014"
+        )
+        assert years(text) == 8.0
+        text = "Experience\nAcme, 2018 - 2020\nBSc Physics, 2010 - 2018\nEducation\nNone"
+        assert years(text) == 2.0
+
 
 class TestEducation:
     @pytest.mark.parametrize(
@@ -183,8 +210,10 @@ class TestSkills:
             "javascript",
             "go",
             "scikit-learn",
+            "python",  # implied by scikit-learn, right after it
             "aws",
         ]
+        assert skills["python"] == 0
 
     def test_ordinary_words_are_not_skills(self):
         text = "I go to work early, gave a swift response to R&D, and met Ruby at Spring break."
@@ -195,11 +224,31 @@ class TestSkills:
         assert skills == {"python": 3, "django": 1}
 
 
+def test_the_skills_of_a_resume_carry_their_evidence_and_roles():
+    text = (
+        "Summary\nBackend engineer.\nExperience\nAcme, 2020 - 2024\n- Go services, Docker\n"
+        "Initech, 2016 - 2020\n- Go tooling\nSkills\nGo, Docker, AWS Lambda"
+    )
+    found = {skill.name: skill for skill in analyze_text(text, today=TODAY).found}
+    go = found["go"]
+    assert go.occurrences == 3 and go.weight == 1.0  # listed and used in two roles
+    assert [(e.section, e.snippet) for e in go.evidence] == [
+        ("experience", "- Go services, Docker"),
+        ("experience", "- Go tooling"),
+        ("skills", "Go, Docker, AWS Lambda"),
+    ]
+    assert found["aws"].implied_by == ("aws lambda",)
+    assert found["aws lambda"].weight < go.weight
+
+
 def test_headings_are_recognised():
     assert heading_kind("WORK EXPERIENCE") == "experience"
     assert heading_kind("Education:") == "education"
     assert heading_kind("— Skills —") == "skills"
     assert heading_kind("Experience with Django") is None
+    assert heading_kind("Where I've worked") == "experience"
+    assert heading_kind("TOOLBOX") == "skills"
+    assert heading_kind("Study") == "education"
 
 
 class TestExtraction:

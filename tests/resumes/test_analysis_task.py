@@ -131,6 +131,21 @@ def test_a_resume_is_analysed_exactly(app, client, auth_headers, candidate, subm
     assert "Northwind Labs" in text
 
 
+def test_every_skill_shows_where_it_was_found(app, client, auth_headers, candidate, submit):
+    resume_id, token = submit(pdf_bytes(RESUME_LINES), "cv.pdf")
+    assert run(app, resume_id, token) == "done"
+    body = analysis(client, auth_headers, candidate, resume_id)
+    details = {item["skill"]: item for item in body["skill_details"]}
+    assert [item["skill"] for item in body["skill_details"]] == body["skills"]
+    go = details["go"]
+    assert go["label"] == "Go" and go["category"] == "languages" and go["occurrences"] == 3
+    assert {e["section"] for e in go["evidence"]} == {"summary", "experience", "skills"}
+    assert all("Go" in e["snippet"] for e in go["evidence"])
+    assert go["implied_by"] == [] and 0 < details["django"]["weight"] < go["weight"] <= 1
+    for item in body["skill_details"]:  # each skill traced to the words of the resume
+        assert item["evidence"], item["skill"]
+
+
 def test_the_owner_is_notified_once(app, client, auth_headers, candidate, submit):
     resume_id, token = submit(pdf_bytes(RESUME_LINES), "Alex CV.pdf")
     assert notifications(client, auth_headers, candidate) == []

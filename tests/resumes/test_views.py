@@ -138,6 +138,7 @@ def test_the_analysis_of_your_resume(client, auth_headers, candidate, make_user,
     assert set(body) == {
         "status",
         "skills",
+        "skill_details",
         "years_experience",
         "education",
         "summary",

@@ -36,5 +36,13 @@ def test_a_real_worker_analyses_uploaded_resumes(
         assert body["skills"] == EXPECTED_SKILLS
         assert body["years_experience"] == 8.0
         assert body["education"] == EXPECTED_EDUCATION
+        # Evidence written by the worker and read back from PostgreSQL (JSON columns).
+        details = {item["skill"]: item for item in body["skill_details"]}
+        assert list(details) == EXPECTED_SKILLS
+        assert {e["section"] for e in details["go"]["evidence"]} == {
+            "summary",
+            "experience",
+            "skills",
+        }
     notices = client.get("/api/v1/notifications?type=resume.analyzed", headers=headers).get_json()
     assert sorted(notice["data"]["resume_id"] for notice in notices) == sorted(ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobhub.skills import canonical, find_skills, find_skills_with_counts
+from jobhub.skills import canonical, extract_skills, find_skills, find_skills_with_counts
 
 
 @pytest.mark.parametrize(
@@ -142,3 +142,93 @@ def test_results_are_canonical_names() -> None:
         "node.js",
     ]
     assert all(canonical(name) == name for name in found)
+
+
+# Evidence instead of refusal: an ambiguous word counts in a technical sentence.
+@pytest.mark.parametrize(
+    ("text", "skills"),
+    [
+        ("Built order services in Python (Django, later Flask)", {"flask"}),
+        ("Introduced Celery workers with Redis as broker", {"celery", "redis"}),
+        ("React with TypeScript", {"react", "typescript"}),
+        ("Wrote payment services in Go with gRPC", {"go", "grpc"}),
+        ("Configured Jenkins jobs and SonarQube quality gates", {"jenkins"}),
+        ("Shipped features with React and Redux; tests with Jest", {"react", "jest"}),
+        ("Kotlin, Firebase and Docker apps; REST clients for the booking API", {"rest"}),
+    ],
+)
+def test_ambiguous_words_count_in_technical_sentences(text: str, skills: set[str]) -> None:
+    assert skills <= set(find_skills(text))
+
+
+def test_a_technical_document_vouches_for_a_bare_mention() -> None:
+    text = (
+        "Skills: Python, Docker, Kubernetes, PostgreSQL, Terraform\n"
+        "Led five backend teams, 3 of them in Rust."
+    )
+    assert "rust" in find_skills(text)
+    assert "rust" not in find_skills("Led five teams, 3 of them in Rust.")
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("Shipped a rust-free coating for the lab", "rust"),
+        ("Self-managed nodes, EKS-free, on EC2", "amazon eks"),
+        ("Python, Go and Terraform; capacity planning for Black Friday", "black"),
+        ("Senior Data Analyst | Falcon Airways | Python, SQL, Tableau", "falcon"),
+        ("Hire Python, Java and Go engineers with hiring managers", "go"),
+        ("Hire Python, Java and Go engineers with hiring managers", "python"),
+        ("Sous Chef at Le Bistro; menu development and food safety", "chef"),
+        ("Lesson planning; we kept a ball python in the lab", "python"),
+        ("Brunch service: mocha, espresso, Java beans", "java"),
+        ("Skills: Espresso, Latte Art, Customer Service, Cash Handling", "espresso"),
+        ("Python, Docker, AWS; Glue, EMR and S3; Terraform, Spark", "electronic health records"),
+        ("Metrics in Prometheus and troubleshooting in Grafana", "troubleshooting"),
+    ],
+)
+def test_traps_stay_out(text: str, skill: str) -> None:
+    assert skill not in find_skills(text)
+
+
+def test_everyday_words_count_when_listed() -> None:
+    assert "troubleshooting" in find_skills("Skills: PLC programming, troubleshooting, NEC")
+    assert "firewalls" in find_skills("Cisco networking, firewalls, DNS and VPN")
+
+
+def test_extract_skills_adds_what_a_skill_implies_with_its_evidence() -> None:
+    text = (
+        "Experience\nDeployed AWS Lambda functions.\nBuilt the app in SwiftUI with Redux Toolkit."
+    )
+    found = {skill.name: skill for skill in extract_skills(text)}
+    assert found["aws"].implied_by == ("aws lambda",)
+    assert found["aws"].occurrences == 0
+    assert found["aws"].evidence[0].snippet == "Deployed AWS Lambda functions."
+    assert found["swift"].implied_by == ("swiftui",)
+    assert found["redux"].implied_by == ("redux toolkit",)
+    names = [skill.name for skill in extract_skills(text)]
+    assert names.index("aws") == names.index("aws lambda") + 1  # right after its child
+
+
+def test_evidence_names_the_section_and_cuts_a_snippet() -> None:
+    text = "Skills\nPython, Go\nExperience\n" + "Wrote " + "very " * 40 + "long Go services.\n"
+    sections = [(0, 18, "skills"), (18, len(text), "experience")]
+    go = next(s for s in extract_skills(text, sections=sections) if s.name == "go")
+    assert [e.section for e in go.evidence] == ["skills", "experience"]
+    assert go.evidence[0].snippet == "Python, Go"
+    assert go.evidence[1].snippet.startswith("\u2026") and "Go services." in go.evidence[1].snippet
+    assert all(len(e.snippet) <= 125 for e in go.evidence)
+
+
+def test_weight_grows_with_a_skills_list_and_roles() -> None:
+    lines = ["Skills: Docker", "Role A: Docker images", "Role B: Docker volumes", "Role C: Docker"]
+    text = "\n".join(lines)
+    spans, start = [], 0
+    for number, line in enumerate(lines):
+        spans.append((start, start + len(line) + 1, "skills" if number == 0 else "experience"))
+        start += len(line) + 1
+    strong = next(s for s in extract_skills(text, sections=spans) if s.name == "docker")
+    once = next(s for s in extract_skills("Role A: Docker images") if s.name == "docker")
+    assert strong.weight == 1.0 and strong.sections == ("skills", "experience")
+    assert strong.occurrences == 4 and len(strong.evidence) == 3
+    assert 0.5 < once.weight < strong.weight

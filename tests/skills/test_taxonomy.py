@@ -16,8 +16,10 @@ from jobhub.skills import (
     canonical,
     categories,
     get,
+    implied_skills,
     normalize,
     unknown,
+    with_implied,
 )
 from jobhub.skills.taxonomy import _parse, lookup_key
 
@@ -30,6 +32,12 @@ EXPECTED_CATEGORIES = {
     "tools",
     "practices",
     "soft_skills",
+    "security",
+    "embedded",
+    "design",
+    "mobile",
+    "business",
+    "professional",
 }
 
 
@@ -38,8 +46,8 @@ def _raw() -> dict:
     return json.loads(text)
 
 
-def test_at_least_500_skills() -> None:
-    assert len(all_skills()) >= 500
+def test_at_least_1500_skills() -> None:
+    assert len(all_skills()) >= 1500
     assert all(isinstance(skill, Skill) for skill in all_skills())
 
 
@@ -211,4 +219,41 @@ def test_loader_rejects_unknown_category() -> None:
         "skills": [{"name": "x", "label": "X", "category": "hobbies", "aliases": []}],
     }
     with pytest.raises(ValueError, match="unknown category"):
+        _parse(raw)
+
+
+def test_hierarchy_links_name_known_skills_and_chain() -> None:
+    names = {skill.name for skill in all_skills()}
+    for skill in all_skills():
+        assert set(skill.implies) <= names and set(skill.context) <= names, skill.name
+        assert skill.name not in skill.implies
+    assert implied_skills("aws lambda") == ("aws",)
+    assert implied_skills("amazon eks") == ("aws", "kubernetes")
+    assert implied_skills("redux toolkit") == ("redux",)
+    assert implied_skills("spring boot") == ("spring", "java")  # through spring
+    assert with_implied(["swiftui", "uikit", "django"]) == [
+        "swiftui",
+        "uikit",
+        "django",
+        "swift",
+        "ios",
+        "python",
+    ]
+
+
+def test_every_area_of_the_issue_is_covered() -> None:
+    areas = ["siem", "incident response", "rtos", "arm", "natural language processing",
+             "design systems", "core data", "oracle database", "maven", "protocol buffers",
+             "sidekiq", "hangfire", "patient care", "general ledger"]  # fmt: skip
+    for name in areas:
+        assert get(name) is not None, name
+    assert canonical("protobuf") == "protocol buffers"
+
+
+def test_loader_rejects_unknown_implied_skills() -> None:
+    raw = {
+        "categories": {"languages": ""},
+        "skills": [{"name": "x", "label": "X", "category": "languages", "implies": ["nope"]}],
+    }
+    with pytest.raises(ValueError, match="unknown skill 'nope'"):
         _parse(raw)

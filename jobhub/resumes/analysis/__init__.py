@@ -2,7 +2,8 @@
 
 Pure functions over a stream or text; the task in ``jobhub.resumes.tasks`` stores the
 result. ``AnalysisResult`` is also what matching reads back from the database: the
-canonical skills (``jobhub.skills`` names) with their counts, the years, and the text.
+canonical skills (``jobhub.skills`` names) with their counts, evidence and weights, the
+years, and the text.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from datetime import date
 from typing import Any
 
 from jobhub.resumes.analysis.education import find_education
+from jobhub.resumes.analysis.evidence import resume_skills
 from jobhub.resumes.analysis.experience import estimate_years
 from jobhub.resumes.analysis.sections import split_sections
 from jobhub.resumes.analysis.summary import summarize
 from jobhub.resumes.analysis.text import AnalysisFailed, clean_text, extract_text
-from jobhub.skills import find_skills_with_counts
+from jobhub.skills import FoundSkill
 
 __all__ = ["AnalysisFailed", "AnalysisResult", "analyze_text", "clean_text", "extract_text"]
 
@@ -24,10 +26,15 @@ __all__ = ["AnalysisFailed", "AnalysisResult", "analyze_text", "clean_text", "ex
 @dataclass(frozen=True)
 class AnalysisResult:
     text: str
-    skills: dict[str, int]  # canonical name → mentions, in order of first mention
+    found: list[FoundSkill]  # named skills by first mention, implied ones after their first child
     years_experience: float | None
     education: list[dict[str, Any]]
     summary: str | None
+
+    @property
+    def skills(self) -> dict[str, int]:
+        """Canonical name → mentions (0 for a skill only implied by others)."""
+        return {skill.name: skill.occurrences for skill in self.found}
 
 
 def analyze_text(text: str, *, today: date) -> AnalysisResult:
@@ -35,7 +42,7 @@ def analyze_text(text: str, *, today: date) -> AnalysisResult:
     sections = split_sections(text)
     return AnalysisResult(
         text=text,
-        skills=find_skills_with_counts(text),
+        found=resume_skills(text),
         years_experience=estimate_years(sections, today=today),
         education=find_education(sections, today=today),
         summary=summarize(sections),

@@ -16,6 +16,7 @@ from datetime import date
 
 from jobhub.resumes.analysis.sections import Section, has_section
 
+_SEASONS = {"spr": 3, "sum": 6, "fal": 9, "aut": 9, "win": 12}
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -25,14 +26,18 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _YEAR = r"(?:19[5-9]\d|20\d{2})"
+_SEASON = r"(?:spring|summer|fall|autumn|winter)"
 _DATE = (
-    rf"(?:{_MONTH}\.?,?\s*(?:{_YEAR}|['\u2019]\d{{2}})"  # Jan 2019, Sept. 2019, Jan '19
-    rf"|(?:0?[1-9]|1[0-2])\s*/\s*{_YEAR}"  # 03/2019
-    rf"|{_YEAR}-(?:0[1-9]|1[0-2])(?!\d)"  # 2019-03
+    rf"(?:(?:{_MONTH}\.?|{_SEASON}),?\s*(?:{_YEAR}|['\u2019]\d{{2}})"  # Jan 2019, Sept. '19
+    rf"|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}"  # 03/2019, 03.2019
+    rf"|{_YEAR}[-/.](?:0[1-9]|1[0-2])(?!\d)"  # 2019-03, 2019/03, 2019.03
     rf"|{_YEAR})"  # 2019
 )
-_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|date)"
-_DASH = r"(?:-|\u2013|\u2014|\u2012|\u2015|\u2212|~|to|until|till|through|thru)"
+_PRESENT = (
+    r"(?:(?:the\s+)?present(?:\s+day)?|current(?:ly)?|now|today|ongoing|date|till\s+date"
+    r"|to\s+date)"
+)
+_DASH = r"(?:-{1,2}|\u2013|\u2014|\u2012|\u2015|\u2212|~|\u2192|->|to|until|till|through|thru)"
 _RANGE = re.compile(
     rf"(?<![\w/.-])(?P<start>{_DATE})\s*{_DASH}\s*(?P<end>{_DATE}|{_PRESENT})(?![\w/]|-\d)"
     rf"|\bsince\s+(?P<since>{_DATE})(?![\w/])",
@@ -68,18 +73,19 @@ def _parse_date(text: str) -> tuple[int, int | None]:
     text = text.strip().lower()
     month_name = re.match(r"[a-z]+", text)
     if month_name:
-        month = _MONTHS[month_name.group()[:3]]
+        prefix = month_name.group()[:3]
+        month = _MONTHS.get(prefix) or _SEASONS[prefix]
         year_text = re.search(r"(\d{4}|\d{2})$", text).group(1)  # type: ignore[union-attr]
         year = int(year_text)
         if len(year_text) == 2:
             year += 2000 if year <= date.today().year % 100 else 1900
         return year, month
-    if "/" in text:
-        month_text, year_text = (part.strip() for part in text.split("/"))
-        return int(year_text), int(month_text)
-    if "-" in text:
-        year_text, month_text = text.split("-")
-        return int(year_text), int(month_text)
+    parts = [part.strip() for part in re.split(r"[-/.]", text)]
+    if len(parts) == 2:
+        first, second = parts
+        if len(first) == 4:  # 2019-03
+            return int(first), int(second)
+        return int(second), int(first)  # 03/2019
     return int(text), None
 
 
@@ -99,10 +105,28 @@ def _interval(start: str, end: str | None, today: date) -> tuple[int, int] | Non
     return begin, finish
 
 
+def has_date_range(text: str) -> bool:
+    """Whether text holds a date range such as "Jan 2019 - present"."""
+    return bool(_RANGE.search(text))
+
+
+# "September 2020 -" at the end of a line, its end on the next line or the one after (a
+# PDF wrapped the line, and a two-column layout may have put a line between).
+_WRAPPED_RANGE = re.compile(
+    rf"(?P<start>{_DATE})\s*(?P<dash>{_DASH})[ \t]*\n(?:[^\n]*\n)?[ \t]*"
+    rf"(?P<end>{_PRESENT}|{_DATE})(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+def _unwrap(text: str) -> str:
+    return _WRAPPED_RANGE.sub(lambda m: f"{m.group('start')} - {m.group('end')}\n", text)
+
+
 def date_ranges(text: str, today: date) -> list[tuple[int, int]]:
     """Every plausible date range in text, as month intervals."""
     found = []
-    for match in _RANGE.finditer(text):
+    for match in _RANGE.finditer(_unwrap(text)):
         if match.group("since"):
             interval = _interval(match.group("since"), None, today)
         else:
@@ -139,24 +163,54 @@ def claimed_years(text: str) -> float | None:
     return max(claims, default=None)
 
 
-def _work_text(sections: list[Section]) -> str:
-    """The text whose dates are jobs: the experience sections, or, without any, every line
-    that does not look like education."""
-    if has_section(sections, "experience"):
-        return "\n".join(s.text for s in sections if s.kind in _WORK_SECTIONS)
-    lines = [
-        line
-        for section in sections
-        if section.kind not in _NON_WORK_SECTIONS
-        for line in section.lines
-        if not _EDUCATION_WORDS.search(line)
-    ]
-    return "\n".join(lines)
+# Words that make a dated line a job, wherever it sits: in two-column PDFs a role's line
+# can land under the other column's "Education" heading.
+_ROLE_WORDS = re.compile(
+    r"\b(?:engineer|developer|designer|manager|analyst|consultant|intern|internship|architect"
+    r"|administrator|lead|head|director|specialist|officer|technician|nurse|teacher|chef|cook"
+    r"|accountant|assistant|associate|coordinator|supervisor|scientist|tester|programmer"
+    r"|representative|executive|recruiter|electrician|apprentice|owner|founder|freelance"
+    r"|freelancer|contractor|placement|trainee|cto|ceo|vp|president|partner|clerk|agent"
+    r"|operator|driver|worker|advisor|strategist|writer|editor|producer|researcher)s?\b",
+    re.IGNORECASE,
+)
+_DEGREE_WORDS = re.compile(
+    r"\b(?:bachelor|master|ph\.?d|b\.?sc|m\.?sc|b\.?a|m\.?a|b\.?eng|m\.?eng|mba|degree"
+    r"|diploma|graduated|graduate\s+of|coursework|gpa|thesis|licenciatura|laurea|grado)\b",
+    re.IGNORECASE,
+)
+
+
+def _work_lines(sections: list[Section]) -> list[str]:
+    """The lines whose dates are jobs.
+
+    Experience sections count, less lines that name a degree and no role; elsewhere a
+    dated line counts when it names a role and no school. Without any experience heading,
+    every line not about education counts.
+    """
+    if not has_section(sections, "experience"):
+        return [
+            line
+            for section in sections
+            if section.kind not in _NON_WORK_SECTIONS
+            for line in section.lines
+            if not _EDUCATION_WORDS.search(line)
+        ]
+    lines = []
+    for section in sections:
+        for line in section.lines:
+            role = bool(_ROLE_WORDS.search(line))
+            if section.kind in _WORK_SECTIONS:
+                if role or not _DEGREE_WORDS.search(line):
+                    lines.append(line)
+            elif role and not _DEGREE_WORDS.search(line) and section.kind != "other":
+                lines.append(line)
+    return lines
 
 
 def estimate_years(sections: list[Section], *, today: date) -> float | None:
     """Years of experience (one decimal), or None when the resume gives no clue."""
-    months = merged_months(date_ranges(_work_text(sections), today))
+    months = merged_months(date_ranges("\n".join(_work_lines(sections)), today))
     claim_text = "\n".join(s.text for s in sections if s.kind != "education")
     claim = claimed_years(claim_text)
     candidates = [value for value in (months / 12 if months else None, claim) if value]

@@ -1,4 +1,9 @@
-"""Split a resume's text into its sections (experience, education, …) by their headings."""
+"""Split a resume's text into its sections (experience, education, …) by their headings.
+
+Headings are lines of their own ("WORK EXPERIENCE", "— Skills —", "Education:"); a line
+that starts with a skills heading and a colon ("Technical skills: Go, Rust") is a
+one-line skills section of its own, inside whatever section holds it.
+"""
 
 from __future__ import annotations
 
@@ -15,22 +20,42 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "experience", "work experience", "professional experience", "relevant experience",
         "employment", "employment history", "work history", "career history", "career",
         "professional background", "positions held", "industry experience",
-        "experience summary",
+        "experience summary", "professional history", "employment record", "work",
+        "career highlights", "experience highlights", "where i have worked", "where i've worked",
+        "professional experience highlights", "selected experience", "roles", "positions",
+        "employment experience", "work experience and projects", "freelance", "internships",
+        "teaching experience", "clinical experience", "research experience",
+        "leadership experience",
+        "relevant work experience", "professional employment", "military experience",
     ),
     "education": (
         "education", "education and training", "education & training", "academic background",
         "academic history", "academic qualifications", "qualifications", "degrees",
-        "education and qualifications", "studies",
+        "education and qualifications", "studies", "academic", "academics", "education history",
+        "academic record", "university", "schooling", "formal education", "study",
+        "learning", "education & certifications", "education and certifications",
     ),
     "skills": (
         "skills", "technical skills", "core skills", "key skills", "skills summary",
         "competencies", "core competencies", "technologies", "tech stack", "tools",
         "skills and tools", "technical expertise", "expertise", "areas of expertise",
+        "skills & tools", "skills and technologies", "skills & technologies", "toolbox", "toolkit",
+        "technical proficiencies", "proficiencies", "key qualifications",
+        "technical skills summary",
+        "skill set", "skillset", "strengths", "key strengths", "capabilities", "stack",
+        "technical stack", "tools and technologies", "tools & technologies", "software",
+        "technical competencies", "professional skills", "hard skills", "skills & expertise",
+        "skills and expertise", "clinical skills", "core strengths", "what i work with",
+        "programming languages", "platforms", "computer skills", "it skills",
+        "skills & certifications", "skills and certifications",
     ),
     "projects": ("projects", "personal projects", "selected projects", "side projects",
                  "open source", "open source contributions"),
     "certifications": ("certifications", "certificates", "licenses", "licences",
-                       "licenses and certifications", "courses", "training"),
+                       "licenses and certifications", "courses", "training",
+                       "certifications and training", "certifications & training",
+                       "licenses & certifications", "professional development",
+                       "credentials"),
     "other": (
         "languages", "spoken languages", "interests", "hobbies", "references", "publications",
         "awards", "honors", "honours", "volunteering", "volunteer experience",
@@ -38,7 +63,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _KIND_BY_HEADING = {heading: kind for kind, names in HEADINGS.items() for heading in names}
-_HEADING_LINE = re.compile(r"^[\W_]*(?P<title>[A-Za-z][A-Za-z &/-]{1,40}?)[\W_]*$")
+_HEADING_LINE = re.compile(r"^[\W_]*(?P<title>[A-Za-z][A-Za-z &/'\u2019-]{1,40}?)[\W_]*$")
+_INLINE_HEADING = re.compile(r"^[\W_]*(?P<title>[A-Za-z][A-Za-z &/-]{1,40}?)\s*:\s*\S")
 
 
 @dataclass
@@ -56,8 +82,18 @@ def heading_kind(line: str) -> str | None:
     match = _HEADING_LINE.match(line.strip())
     if not match:
         return None
-    title = " ".join(match.group("title").lower().replace("&", " & ").split())
+    return _kind(match.group("title"))
+
+
+def _kind(title: str) -> str | None:
+    title = " ".join(title.lower().replace("\u2019", "'").replace("&", " & ").split())
     return _KIND_BY_HEADING.get(title)
+
+
+def inline_skills_line(line: str) -> bool:
+    """A line such as "Technical skills: Go, Rust" (a skills heading, a colon, a list)."""
+    match = _INLINE_HEADING.match(line.strip())
+    return bool(match) and _kind(match.group("title")) == "skills"
 
 
 def split_sections(text: str) -> list[Section]:
@@ -74,3 +110,26 @@ def split_sections(text: str) -> list[Section]:
 
 def has_section(sections: list[Section], kind: str) -> bool:
     return any(section.kind == kind for section in sections)
+
+
+def section_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each section of text, headings included in the section they
+    open; an inline skills line ("Skills: Go, Rust") is a span of its own."""
+    spans: list[tuple[int, int, str]] = []
+    kind, start, position = "header", 0, 0
+    for line in text.split("\n"):
+        end = position + len(line) + 1
+        heading = heading_kind(line)
+        if heading is not None:
+            if position > start:
+                spans.append((start, position, kind))
+            kind, start = heading, position
+        elif inline_skills_line(line) and kind != "skills":
+            if position > start:
+                spans.append((start, position, kind))
+            spans.append((position, end, "skills"))
+            start = end
+        position = end
+    if position > start:
+        spans.append((start, position, kind))
+    return spans

@@ -7,9 +7,11 @@ scored by the distinct skills they name, signs of experience and how early they 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from jobhub.resumes.analysis.sections import Section
-from jobhub.skills import find_skills
+from jobhub.skills import find_mentions
 
 MAX_SENTENCES = 3
 MAX_CHARS = 500
@@ -77,9 +79,16 @@ def summarize(sections: list[Section]) -> str | None:
     ]
     if not candidates:
         return None
+    # One scan of all the sentences together (the skill patterns are large), then the
+    # distinct skills of each sentence by the mention's offset.
+    joined = "\n".join(candidates)
+    ends = list(accumulate(len(sentence) + 1 for sentence in candidates))
+    named: list[set[str]] = [set() for _ in candidates]
+    for mention in find_mentions(joined):
+        named[bisect_right(ends, mention.start)].add(mention.skill)
     scored = []
     for position, sentence in enumerate(candidates):
-        content = 2.0 * len(find_skills(sentence)) + len(_CUES.findall(sentence))
+        content = 2.0 * len(named[position]) + len(_CUES.findall(sentence))
         scored.append((content, content + 1.5 * (1 - position / len(candidates)), position))
     # Sentences naming skills or work come first; position alone decides only without any.
     telling = [item for item in scored if item[0] > 0] or scored
