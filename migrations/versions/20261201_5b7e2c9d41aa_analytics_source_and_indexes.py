@@ -1,8 +1,8 @@
 """analytics: application source, and the indexes the analytics queries read
 
 Revision ID: 5b7e2c9d41aa
-Revises: 12ab3a641330
-Create Date: 2026-12-06 22:40:00.000000
+Revises: 5e1f0c7a9b21
+Create Date: 2026-12-01 22:40:00.000000
 
 Written by hand. ``applications.source`` (SPEC §4) is NOT NULL with a server default of
 ``direct``, so existing rows read as direct applications. The indexes serve the
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b7e2c9d41aa'
-down_revision = '12ab3a641330'
+down_revision = '5e1f0c7a9b21'
 branch_labels = None
 depends_on = None
 
