@@ -23,6 +23,7 @@ BENCHMARKS = [
     "bench.resumes",
     "bench.matches",
     "bench.matching",
+    "bench.analytics",
 ]
 
 

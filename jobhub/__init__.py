@@ -96,6 +96,7 @@ RECEIVERS = (
     "jobhub.notifications.receivers",
     "jobhub.notifications.views",
     "jobhub.matching.receivers",
+    "jobhub.analytics.receivers",
 )
 
 
@@ -107,6 +108,7 @@ def _connect_receivers() -> None:
 
 def _blueprints() -> list:
     """Every domain's blueprint with its URL prefix."""
+    from jobhub.analytics.views import blp as analytics
     from jobhub.applications.interviews.views import blp as interviews
     from jobhub.applications.views import blp as applications
     from jobhub.auth.views import blp as auth
@@ -134,4 +136,6 @@ def _blueprints() -> list:
         (resumes, "/api/v1/resumes"),
         # Paths under /resumes, /jobs and /matches (SPEC §5 matching; stats; skill gap).
         (matching, "/api/v1"),
+        # /analytics/… and the public /companies/{id}/responsiveness (SPEC §9).
+        (analytics, "/api/v1"),
     ]

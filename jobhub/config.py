@@ -249,6 +249,8 @@ class Config:
         """Jobs: anonymous search results cached in Redis (0 turns it off); default lifetime."""
         self.SEARCH_CACHE_SECONDS = _int(env, "SEARCH_CACHE_SECONDS", 30)
         self.JOB_DEFAULT_LIFETIME_DAYS = _int(env, "JOB_DEFAULT_LIFETIME_DAYS", 60)
+        # Analytics answers: cached (Redis, or in process without it); 0 turns it off.
+        self.ANALYTICS_CACHE_SECONDS = _int(env, "ANALYTICS_CACHE_SECONDS", 300)
 
     # -- defaults that subclasses override ------------------------------------------
 

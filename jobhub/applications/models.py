@@ -40,6 +40,22 @@ class Side(enum.StrEnum):
     CANDIDATE = "candidate"
 
 
+class ApplicationSource(enum.StrEnum):
+    """Where an application came from (SPEC §4): the candidate says on apply; imports
+    set ``import``."""
+
+    SEARCH = "search"
+    SAVED_SEARCH = "saved_search"
+    RECOMMENDATION = "recommendation"
+    DIRECT = "direct"
+    REFERRAL = "referral"
+    IMPORT = "import"
+
+
+# What a candidate may say on apply (``import`` is set by imports only).
+APPLY_SOURCES = tuple(s for s in ApplicationSource if s is not ApplicationSource.IMPORT)
+
+
 class RejectionReason(enum.StrEnum):
     NOT_QUALIFIED = "not_qualified"
     POSITION_FILLED = "position_filled"
@@ -116,6 +132,9 @@ class Application(IdMixin, TimestampMixin, db.Model):
         Index("ix_applications_candidate_id_created_at", "candidate_id", "created_at"),
         Index("ix_applications_company_id_match_score", "company_id", "match_score"),
         Index("ix_applications_resume_id", "resume_id"),
+        # Analytics: a job's applications in a date range; the platform's per day.
+        Index("ix_applications_job_id_created_at", "job_id", "created_at"),
+        Index("ix_applications_created_at", "created_at"),
     )
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
@@ -126,6 +145,11 @@ class Application(IdMixin, TimestampMixin, db.Model):
         ForeignKey("resumes.id", ondelete="SET NULL"), default=None
     )
     cover_letter: Mapped[str | None] = mapped_column(Text, default=None)
+    source: Mapped[ApplicationSource] = mapped_column(
+        value_enum(ApplicationSource, "application_source"),
+        default=ApplicationSource.DIRECT,
+        server_default=ApplicationSource.DIRECT.value,
+    )
     status: Mapped[ApplicationStatus] = mapped_column(
         value_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED
     )
@@ -155,7 +179,17 @@ class ApplicationEvent(IdMixin, db.Model):
     """One recorded move: from, to, who (and for which side), note, reason, when."""
 
     __tablename__ = "application_events"
-    __table_args__ = (Index("ix_application_events_application_id_id", "application_id", "id"),)
+    __table_args__ = (
+        Index("ix_application_events_application_id_id", "application_id", "id"),
+        # Analytics: a history in time order (window functions), hires per day.
+        Index(
+            "ix_application_events_application_id_created_at",
+            "application_id",
+            "created_at",
+            "id",
+        ),
+        Index("ix_application_events_to_status_created_at", "to_status", "created_at"),
+    )
 
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     # Null for the initial "applied" entry.

@@ -15,7 +15,13 @@ from typing import Any, ClassVar
 import marshmallow as ma
 from marshmallow import validate
 
-from jobhub.applications.models import ApplicationStatus, RejectionReason, Side
+from jobhub.applications.models import (
+    APPLY_SOURCES,
+    ApplicationSource,
+    ApplicationStatus,
+    RejectionReason,
+    Side,
+)
 from jobhub.applications.services import DELETED_CANDIDATE
 from jobhub.jobs.models import JobStatus
 from jobhub.schemas import Schema, UtcDateTime
@@ -148,6 +154,16 @@ class ApplyArgsSchema(Schema):
         metadata={"description": "One of your resumes (optional)."},
     )
     cover_letter = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_COVER_LETTER))
+    source = ma.fields.Enum(
+        ApplicationSource,
+        by_value=True,
+        load_default=ApplicationSource.DIRECT,
+        validate=validate.OneOf(APPLY_SOURCES),
+        metadata={
+            "description": "Where you found the job: search, saved_search, recommendation, "
+            "direct (default) or referral (`import` is set by imports only)."
+        },
+    )
 
     @ma.post_load
     def _blank_is_none(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -180,6 +196,7 @@ class ApplicationSchema(AudienceSchema):
             "status_changed_at",
             "resume_id",
             "cover_letter",
+            "source",
             "match_score",
             "match_explanation",
             "created_at",
@@ -196,6 +213,11 @@ class ApplicationSchema(AudienceSchema):
     rejection_reason = ma.fields.Enum(RejectionReason, by_value=True, allow_none=True)
     resume_id = ma.fields.Integer(allow_none=True)
     cover_letter = ma.fields.String(allow_none=True)
+    source = ma.fields.Enum(
+        ApplicationSource,
+        by_value=True,
+        metadata={"description": "search, saved_search, recommendation, direct, referral, import."},
+    )
     match_score = ma.fields.Float(
         allow_none=True,
         metadata={

@@ -30,6 +30,7 @@ from jobhub.applications.models import (
     Application,
     ApplicationEvent,
     ApplicationNote,
+    ApplicationSource,
     ApplicationStatus,
     RejectionReason,
     Side,
@@ -60,6 +61,7 @@ def apply(
     job_id: int,
     resume_id: int | None = None,
     cover_letter: str | None = None,
+    source: ApplicationSource = ApplicationSource.DIRECT,
 ) -> Application:
     """Apply to a public job; a second active application for it is 409 ``duplicate``.
 
@@ -80,6 +82,7 @@ def apply(
             candidate_id=actor.id,
             resume_id=resume_id,
             cover_letter=cover_letter,
+            source=source,
             status=ApplicationStatus.APPLIED,
         )
     )

@@ -69,6 +69,8 @@ class ModerationStatus(enum.StrEnum):
 
 # The partial-index predicate: the rows anonymous search reads (expiry is checked on top).
 _LISTED = "status = 'published' AND moderation_status = 'approved' AND deleted_at IS NULL"
+# Jobs not deleted: what the analytics counts read (index-only scans).
+_LIVE = "deleted_at IS NULL"
 
 
 class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
@@ -108,6 +110,28 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
             postgresql_ops={"location": "gin_trgm_ops"},
         ),
         Index("ix_jobs_search_vector", "search_vector", postgresql_using="gin"),
+        # Analytics: jobs posted per day, moderation decisions per day, and the skill
+        # gap's "title contains a desired role" (trigrams on PostgreSQL).
+        Index(
+            "ix_jobs_live_published_at",
+            "published_at",
+            postgresql_where=text(_LIVE),
+            sqlite_where=text(_LIVE),
+        ),
+        Index(
+            "ix_jobs_live_state",
+            "status",
+            "moderation_status",
+            postgresql_where=text(_LIVE),
+            sqlite_where=text(_LIVE),
+        ),
+        Index("ix_jobs_moderated_at", "moderated_at"),
+        Index(
+            "ix_jobs_title",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
     )
 
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))

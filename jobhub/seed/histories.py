@@ -56,6 +56,14 @@ OUTCOMES = (
     (S.WITHDRAWN, S.OFFERED, 1),
 )
 LADDER = (S.APPLIED, S.SCREENING, S.INTERVIEWING, S.OFFERED)
+# Where seeded applicants found the job (SPEC §4's sources; imports are not seeded).
+SOURCES = (
+    ("search", 40),
+    ("direct", 25),
+    ("recommendation", 15),
+    ("saved_search", 10),
+    ("referral", 10),
+)
 REASONS = (("not_qualified", 5), ("position_filled", 3), ("withdrew_interest", 1), ("other", 1))
 
 
@@ -107,6 +115,7 @@ def application_rows(
     reason = None
     if final == S.REJECTED:
         reason = rng.choices([r for r, _ in REASONS], weights=[w for _, w in REASONS])[0]
+    source = rng.choices([s for s, _ in SOURCES], weights=[w for _, w in SOURCES])[0]
     rows.applications.append(
         {
             "id": application_id,
@@ -119,6 +128,7 @@ def application_rows(
                 if rng.random() < 0.6
                 else None
             ),
+            "source": source,
             "status": final.value,
             "rejection_reason": reason,
             "status_changed_at": times[-1],

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobhub.db import IdMixin, TimestampMixin, db, value_enum
@@ -20,7 +20,17 @@ class Role(enum.StrEnum):
 
 class User(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (Index("ix_users_role_is_active", "role", "is_active"),)
+    __table_args__ = (
+        Index("ix_users_role_is_active", "role", "is_active"),
+        Index("ix_users_created_at", "created_at"),  # signups per day (analytics)
+        # Accounts per role (analytics), index-only.
+        Index(
+            "ix_users_live_role",
+            "role",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
