@@ -130,6 +130,10 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"  # the admin panel's session cookie
         self.SESSION_COOKIE_SECURE = self.FORCE_HTTPS
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
+        # GET /metrics: this bearer token, or loopback only (docs/metrics.md).
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN") or ""
+        # prometheus_client reads the same variable itself, at import.
+        self.PROMETHEUS_MULTIPROC_DIR = env.get("PROMETHEUS_MULTIPROC_DIR") or None
         self.JSON_LOGS = _bool(env.get("JSON_LOGS"), default=True)
 
     def _rate_limits(self, env: Mapping[str, str]) -> None:
@@ -388,6 +392,7 @@ class ServerSettings:
     worker_connections: int
     timeout: int
     async_mode: str
+    metrics_dir: str | None = None
 
 
 def server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
@@ -408,4 +413,5 @@ def server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
         worker_connections=_int(env, "WORKER_CONNECTIONS", 4000),
         timeout=_int(env, "GUNICORN_TIMEOUT", 60),
         async_mode=mode,
+        metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
     )

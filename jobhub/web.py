@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, g, redirect, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from jobhub import metrics
 from jobhub.db import db
 from jobhub.errors import database_unavailable_response, error_response
 
@@ -118,6 +119,12 @@ def _finish_request(response: Response) -> Response:
     _secure_headers(response)
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     started = g.get("started_at")
+    if started is not None:
+        rule = request.url_rule.rule if request.url_rule is not None else None
+        seconds = time.perf_counter() - started
+        metrics.observe_request(
+            method=request.method, rule=rule, status=response.status_code, seconds=seconds
+        )
     access_log.info(
         "%s %s %s",
         request.method,

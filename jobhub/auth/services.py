@@ -13,7 +13,7 @@ from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
-from jobhub import signals
+from jobhub import metrics, signals
 from jobhub.auth.models import AuthSession, SessionEndReason, TokenPurpose
 from jobhub.auth.onetime import queries as onetime_queries
 from jobhub.auth.onetime import services as onetime
@@ -70,6 +70,7 @@ def login(
     """Check the credentials and open a session; one answer for unknown email or wrong password."""
     user = users.authenticate(email=email, password=password)
     if user is None:
+        metrics.auth_denial("credentials")
         raise Unauthorized(INVALID_CREDENTIALS)
     if not user.is_active:
         raise AccountDisabled()

@@ -20,6 +20,7 @@ from flask_smorest import Blueprint
 from flask_socketio import ConnectionRefusedError, join_room
 from jwt import ExpiredSignatureError, InvalidTokenError
 
+from jobhub import metrics
 from jobhub.auth.services import is_token_revoked
 from jobhub.db import transaction
 from jobhub.errors import (
@@ -141,6 +142,7 @@ log = logging.getLogger(__name__)
 
 # Kept in the connection's WSGI environ, which Flask-SocketIO reuses for all its events.
 _USER_ID = "jobhub.socket_user_id"
+_COUNTED = "jobhub.socket_counted"  # in the connections gauge
 
 
 def _refuse(error: JobHubError) -> ConnectionRefusedError:
@@ -213,12 +215,16 @@ def on_connect(auth: Any = None) -> None:
                 "An unexpected error occurred.", {"error": "internal_error"}
             ) from None
         raise _refuse(exc) from None
+    request.environ[_COUNTED] = True
+    metrics.socket_opened()
     # JavaScript clients buffer events that precede the connect acknowledgement.
     socketio.emit(live.UNREAD_COUNT_EVENT, {"count": count}, to=sid, namespace=live.NAMESPACE)
 
 
 @socketio.on("disconnect")
 def on_disconnect(reason: Any = None) -> None:
+    if request.environ.pop(_COUNTED, False):
+        metrics.socket_closed()
     user_id = request.environ.get(_USER_ID)
     if user_id is not None:
         live.registry().remove(user_id, request.sid)  # type: ignore[attr-defined]

@@ -277,3 +277,19 @@ def test_account_deletion_forgets_notifications_and_preferences(
         preferences = db.session.scalar(select(func.count()).select_from(NotificationPreference))
     assert owners == [other.id]
     assert preferences == 0
+
+
+def test_open_connections_are_in_the_metrics_gauge(app, connect, candidate):
+    from prometheus_client import REGISTRY
+
+    def gauge() -> float:
+        return REGISTRY.get_sample_value("jobhub_socketio_connections")
+
+    before = gauge()
+    first, second = connect(candidate), connect(candidate)
+    assert first.is_connected() and second.is_connected()
+    refused = connect(token="not-a-token")
+    assert not refused.is_connected()
+    assert gauge() == before + 2
+    first.disconnect()
+    assert gauge() == before + 1
