@@ -120,6 +120,9 @@ class Config:
         self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL") or "jobhub-socketio"
         self.SOCKETIO_PING_INTERVAL = _int(env, "SOCKETIO_PING_INTERVAL", 25)
         self.SOCKETIO_PING_TIMEOUT = _int(env, "SOCKETIO_PING_TIMEOUT", 20)
+        # Abuse limits: open connections per user (every process), and client events.
+        self.SOCKETIO_MAX_CONNECTIONS_PER_USER = _int(env, "SOCKETIO_MAX_CONNECTIONS_PER_USER", 10)
+        self.SOCKETIO_EVENT_RATE = env.get("SOCKETIO_EVENT_RATE") or "30 per 10 seconds"
 
     def _http(self, env: Mapping[str, str]) -> None:
         """HTTP: CORS, proxies, HTTPS, body size, the admin cookie, logging."""
