@@ -282,12 +282,14 @@ class Config:
         }
 
     def celery_settings(self, env: Mapping[str, str]) -> dict:
-        eager = self.REDIS_URL is None
+        eager = not (self.REDIS_URL or env.get("CELERY_BROKER_URL"))
         hard_limit = _int(env, "CELERY_TASK_TIME_LIMIT", 600)
         return {
-            "broker_url": self.REDIS_URL or "memory://",
+            # CELERY_BROKER_URL: another broker (RabbitMQ: amqp://user:pass@host:5672//).
+            "broker_url": env.get("CELERY_BROKER_URL") or self.REDIS_URL or "memory://",
             "result_backend": self.REDIS_URL,
             "task_always_eager": eager,
+            "task_default_queue": env.get("CELERY_DEFAULT_QUEUE") or "celery",
             "task_eager_propagates": self.TESTING,
             "task_serializer": "json",
             "result_serializer": "json",
