@@ -8,11 +8,15 @@ from typing import Any
 from flask import Flask
 
 from jobhub.config import Config, load_config
+from jobhub.inputs import install_parsers
+
+# Before any view module is imported: flask-smorest binds its parser when a view is decorated.
+install_parsers()
 
 
 def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     """Build the app: config → logging → receivers → extensions → blueprints → errors → cli."""
-    from jobhub import errors, logs, web
+    from jobhub import errors, inputs, logs, web
     from jobhub.cli import register_commands
 
     if config_class is None:
@@ -26,6 +30,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     app.config.from_object(config)
     logs.configure_logging(app.config["LOG_LEVEL"], json_lines=app.config["JSON_LOGS"])
     web.init_request_cycle(app)
+    inputs.init_app(app)  # before any route: the bounded id converter, the JSON guard
 
     import jobhub.models  # the complete metadata, for migrations
     import jobhub.tasks  # noqa: F401  (every task registered, in web and worker alike)
