@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -27,6 +28,7 @@ STORAGE_BACKENDS = ("local", "s3")
 # Placeholders that must never reach production (they appear in docs and compose files).
 KNOWN_DEFAULT_SECRETS = {"", "change-me", "changeme", "secret", "dev", "development"}
 MIN_SECRET_LENGTH = 32
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
 
 class ConfigError(RuntimeError):
@@ -185,7 +187,26 @@ class Config:
             env.get("MAIL_DEFAULT_SENDER") or "JobHub <no-reply@jobhub.local>"
         )
         self.MAIL_TIMEOUT = _int(env, "MAIL_TIMEOUT", 10)
-        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+        self._public_address(env)
+
+    def _public_address(self, env: Mapping[str, str]) -> None:
+        """Where users reach the app: every absolute link (mails, invites) is built from
+        PUBLIC_BASE_URL, never from a request's Host; TRUSTED_HOSTS (plus that URL's host)
+        are the only Host / X-Forwarded-Host values answered (others get a 400)."""
+        port = _int(env, "PORT", 5000)
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or self.default_public_base_url(port)
+        public = urlsplit(self.PUBLIC_BASE_URL)
+        if public.scheme not in ("http", "https") or not public.hostname:
+            raise ConfigError(
+                f"PUBLIC_BASE_URL must be an http(s) URL such as https://jobs.example.com, "
+                f"got {self.PUBLIC_BASE_URL!r}"
+            )
+        trusted = _list(env.get("TRUSTED_HOSTS"))
+        if trusted or self.require_trusted_hosts():
+            # Loopback stays answerable: health checks and the image's HEALTHCHECK use it.
+            trusted += [public.hostname, *LOOPBACK_HOSTS]
+        # Flask refuses any other Host (400, before routing: no redirect can name it).
+        self.TRUSTED_HOSTS = list(dict.fromkeys(trusted)) or None
 
     def _storage(self, env: Mapping[str, str]) -> None:
         """File storage: local directory or an S3-compatible bucket."""
@@ -256,6 +277,13 @@ class Config:
 
     def default_secret(self, name: str) -> str:
         return _instance_secret(name)
+
+    def default_public_base_url(self, port: int) -> str:
+        return f"http://127.0.0.1:{port}"
+
+    def require_trusted_hosts(self) -> bool:
+        """Whether the Host is checked without TRUSTED_HOSTS set (production: always)."""
+        return False
 
     def default_database_url(self) -> str:
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -347,6 +375,15 @@ class ProductionConfig(Config):
 
     def default_secret(self, name: str) -> str:
         return ""
+
+    def default_public_base_url(self, port: int) -> str:
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be set in production: the address users reach the app at "
+            "(e.g. https://jobs.example.com); links in mails and redirects are built from it"
+        )
+
+    def require_trusted_hosts(self) -> bool:
+        return True
 
 
 def _check_secret(name: str, value: str) -> None:
