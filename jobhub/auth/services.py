@@ -21,7 +21,7 @@ from jobhub.auth.sessions import queries as session_queries
 from jobhub.auth.sessions import services as sessions
 from jobhub.auth.sessions.queries import session_id_of
 from jobhub.auth.sessions.services import SessionInfo, TokenPair
-from jobhub.db import independent_transaction, on_rollback
+from jobhub.db import enqueue_after_commit, independent_transaction, on_rollback
 from jobhub.errors import AccountDisabled, BadRequest, TokenRevoked, Unauthorized, ValidationError
 from jobhub.mail.services import send_mail
 from jobhub.pagination import paginated
@@ -184,10 +184,17 @@ def change_password(
 
 
 def request_password_reset(*, email: str) -> None:
-    """Mail a reset link if an active account has this email; nothing tells which."""
+    """Queue the reset for this address, whether or not an account has it: the request
+    does the same work either way (no lookup), so neither its answer nor its timing tells
+    (issue 11: 14.5 ms against 9.4 ms when the lookup and the mail ran here)."""
+    enqueue_after_commit("auth.password_reset", email=email)
+
+
+def send_password_reset(*, email: str) -> bool:
+    """From the task: mail a reset link if an active account has this email."""
     user = users.get_user_by_email(email=email)
     if user is None or user.deleted_at is not None or not user.is_active:
-        return
+        return False
     minutes = current_app.config["PASSWORD_RESET_TOKEN_MINUTES"]
     _mail_token(
         user,
@@ -198,6 +205,7 @@ def request_password_reset(*, email: str) -> None:
         link="reset-password",
         valid_minutes=minutes,
     )
+    return True
 
 
 def reset_password(*, token: str, new_password: str) -> None:
