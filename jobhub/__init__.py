@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from jobhub.config import Config, load_config
-from jobhub.inputs import install_parsers
 
-# Before any view module is imported: flask-smorest binds its parser when a view is decorated.
-install_parsers()
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Importing the package (as gunicorn.conf.py does, in the master, before the eventlet
+# worker monkey-patches) imports no Flask, Werkzeug or Celery: their locks and context
+# proxies made eventlet print five tracebacks and "RLock(s) were not greened".
 
 
 def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     """Build the app: config → logging → receivers → extensions → blueprints → errors → cli."""
+    from flask import Flask
+
     from jobhub import errors, inputs, logs, web
     from jobhub.cli import register_commands
 

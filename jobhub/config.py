@@ -18,8 +18,6 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
-from jobhub.beat import BEAT_SCHEDULE
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 ASYNC_MODES = ("eventlet", "gevent")
@@ -301,6 +299,10 @@ class Config:
         }
 
     def celery_settings(self, env: Mapping[str, str]) -> dict:
+        # Here, not at the top: gunicorn.conf.py imports this module before the worker
+        # monkey-patches, and the schedule imports Celery.
+        from jobhub.beat import BEAT_SCHEDULE
+
         eager = self.REDIS_URL is None
         hard_limit = _int(env, "CELERY_TASK_TIME_LIMIT", 600)
         return {
