@@ -9,6 +9,7 @@ many unknown keys, over-long query strings.
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -226,3 +227,30 @@ def test_an_over_long_query_string_is_400_in_the_envelope(api):
     response = api.get(None, "/jobs?q=" + "a" * MAX_QUERY_STRING)
     body = assert_envelope(response, 400, "bad_request")
     assert str(MAX_QUERY_STRING) in body["message"]
+
+
+def _json_operations() -> list[tuple[str, str]]:
+    from jobhub import create_app
+    from jobhub.config import TestingConfig
+
+    spec = create_app(TestingConfig({})).test_client().get("/api/openapi.json").get_json()
+    return sorted(
+        (method, path)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+        and "application/json" in operation.get("requestBody", {}).get("content", {})
+    )
+
+
+@pytest.mark.parametrize(("method", "path"), _json_operations())
+def test_every_json_endpoint_refuses_a_non_json_body(client, admin, auth_headers, method, path):
+    """The guarded parser is the one every view was decorated with (none bypasses it)."""
+    from tests.support.api import fresh_ip
+
+    url = re.sub(r"{[^}]+}", "1", path)
+    response = client.open(
+        url, method=method.upper(), data="x=1", environ_base=fresh_ip(),
+        headers={**auth_headers(admin), "Content-Type": "text/plain"},
+    )  # fmt: skip
+    assert response.status_code in (401, 403, 404, 405, 415), (response.status_code, url)
