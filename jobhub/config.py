@@ -259,7 +259,16 @@ class Config:
             "info": {
                 "description": (
                     "Job board and applicant tracking API. Errors share one envelope: "
-                    "`code`, `status`, `error`, `message`, `errors`, `request_id`."
+                    "`code`, `status`, `error`, `message`, `errors`, `request_id`.\n\n"
+                    "Bad input is a 4xx on every operation: a path id past 2^31-1 is 404; "
+                    "integers outside the 32-bit range, datetimes outside 1900-2999, NUL and "
+                    "other control characters (in any JSON string or query string) and line "
+                    "breaks in single-line fields are 422 `validation_error`; JSON nested "
+                    "over 32 levels, number literals over 40 characters, NaN and lone "
+                    "surrogates are 400 `bad_request`; a non-JSON body on a JSON operation "
+                    "is 415 `unsupported_media_type`; a query string over 4096 bytes or an "
+                    "untrusted Host is 400. Validation errors list at most 20 fields per "
+                    "location (then `_more`)."
                 )
             },
         }
