@@ -95,3 +95,15 @@ def test_401_messages_are_ours(client, authorization, message):
         assert body["message"] == message
     for pyjwt_words in ("segments", "Signature", "codec", "Invalid header", "Bad Authorization"):
         assert pyjwt_words not in body["message"]
+
+
+def test_the_https_redirect_never_names_an_untrusted_host(app_environ):
+    from jobhub import create_app
+    from jobhub.config import TestingConfig
+
+    client = create_app(TestingConfig({**app_environ, "FORCE_HTTPS": "true"})).test_client()
+    response = client.get("/api/v1/jobs", headers={"Host": "evil.example"})
+    assert_envelope(response, 400, "bad_request")
+    response = client.get("/api/v1/jobs", headers={"Host": "jobs.jobhub.test"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == "https://jobs.jobhub.test/api/v1/jobs"
