@@ -36,4 +36,10 @@ def init_admin(app: Flask) -> None:
 
 
 def _views() -> list:
-    return []
+    from jobhub.admin.moderation import ModerationQueueView
+
+    return [
+        ModerationQueueView(
+            name="Moderation queue", endpoint="moderation", url="/admin/moderation"
+        ),
+    ]

@@ -17,6 +17,10 @@ from flask_admin.form import SecureForm
 
 from jobhub.db import db
 
+MAX_ID = 2**31 - 1  # the id columns are 32-bit integers on PostgreSQL
+MAX_PARAMETER = 2000
+# Query and form parameters that name rows: whole numbers in the id columns' range.
+ID_PARAMETERS = ("id", "rowid", "ids", "job_id")
 ADMIN_SESSION_KEY = "admin_user_id"
 ADMIN_SID_KEY = "admin_session_id"
 
@@ -47,6 +51,37 @@ def _to_sign_in() -> Response:
     return redirect(url_for("admin_auth.login_form", next=request.full_path.rstrip("?")))
 
 
+def parse_id(value: str | None) -> int | None:
+    """A row id sent by a form or a link, or None if it is not one (past 2^31 included)."""
+    if not value or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def safe_next(target: str | None) -> str | None:
+    """A panel path to return to, or None (never another site)."""
+    if target and target.startswith("/admin/") and "\\" not in target and "//" not in target:
+        return target
+    return None
+
+
+def bad_input() -> str | None:
+    """Why this request's parameters cannot reach the database, or None.
+
+    A NUL byte, an over-long value or an id out of range would be a database error on
+    PostgreSQL; the panel answers 400 and changes nothing.
+    """
+    for source in (request.args, request.form):
+        for name, values in source.lists():
+            for value in values:
+                if "\x00" in value or "\x00" in name or len(value) > MAX_PARAMETER:
+                    return f"The value of {name[:40]!r} is not acceptable."
+                if name in ID_PARAMETERS and value and parse_id(value) is None:
+                    return f"{name} must be a row id."
+    return None
+
+
 class PanelForm(SecureForm):
     """Every panel form: a session-bound CSRF token, valid as long as a sign-in."""
 
@@ -55,7 +90,14 @@ class PanelForm(SecureForm):
 
 
 class SecureMixin:
-    """Admins only; anyone else goes to the sign-in page and sees no data."""
+    """Admins only; anyone else goes to the sign-in page and sees no data. Parameters that
+    could not reach the database are refused with 400 first."""
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        problem = bad_input()
+        if problem is not None:
+            return Response(problem, status=400, mimetype="text/plain")
+        return super()._handle_view(name, **kwargs)
 
     def is_accessible(self) -> bool:
         return admin_signed_in()
