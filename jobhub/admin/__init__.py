@@ -37,9 +37,11 @@ def init_admin(app: Flask) -> None:
 
 def _views() -> list:
     from jobhub.admin.moderation import ModerationQueueView
+    from jobhub.admin.records import record_views
 
     return [
         ModerationQueueView(
-            name="Moderation queue", endpoint="moderation", url="/admin/moderation"
+            name="Moderation queue", endpoint="admin_moderation", url="/admin/moderation"
         ),
+        *record_views(),
     ]

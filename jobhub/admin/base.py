@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response, g, redirect, request, session, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.form import SecureForm
 
 from jobhub.db import db
@@ -123,7 +124,25 @@ class SecureModelView(SecureMixin, ModelView):
     can_delete = False
     can_view_details = True
     can_set_page_size = True
-    page_size = 25
+    page_size = 20
 
     def __init__(self, model: type, **kwargs: Any) -> None:
         super().__init__(model, db, **kwargs)
+
+
+class EnumEqual(FilterEqual):
+    """``column = value`` for our enums, which store values (Flask-Admin's own enum filter
+    looks members up by name, and a value it cannot find was a 500)."""
+
+    def __init__(self, column: Any, name: str) -> None:
+        self.enum_class = column.type.enum_class
+        options = [(member.value, member.value) for member in self.enum_class]
+        super().__init__(column, name, options=options)
+
+    def clean(self, value: Any) -> Any:
+        return self.enum_class(value)  # ValueError for anything else: the filter is ignored
+
+
+def enum_filters(*columns: Any) -> tuple[EnumEqual, ...]:
+    """One equality filter per enum column, labelled by the column's name."""
+    return tuple(EnumEqual(column, column.key.replace("_", " ").capitalize()) for column in columns)
