@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import Flask
 
 from jobhub.admin.auth import blp as admin_auth_blueprint
-from jobhub.admin.base import PanelForm, SecureIndexView, panel_admin
+from jobhub.admin.base import PanelForm, panel_admin
+from jobhub.admin.dashboard import DashboardView
 from jobhub.web import csp_nonce
 
 
@@ -26,7 +27,7 @@ def init_admin(app: Flask) -> None:
         app,
         name="JobHub admin",
         theme=Bootstrap4Theme(base_template="admin/jobhub/base.html", fluid=True),
-        index_view=SecureIndexView(url="/admin", name="Dashboard"),
+        index_view=DashboardView(url="/admin", name="Dashboard"),
         # Flask-Admin's inline scripts carry this response's nonce, which the HTML CSP
         # allows (its script and style files are served from /admin/static).
         csp_nonce_generator=csp_nonce,
