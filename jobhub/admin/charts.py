@@ -68,8 +68,16 @@ def daily_bars(title: str, points: list[dict[str, Any]], key: str = "count") -> 
     labels = [point["period"][5:10] for point in points]  # MM-DD
     chart.x_labels = labels
     chart.x_labels_major = labels[::5]
-    chart.add(title, [point[key] for point in points])
+    values = [point[key] for point in points]
+    chart.y_labels = _whole_steps(max(values, default=0))
+    chart.add(title, values)
     return _safe(chart.render(is_unicode=True))
+
+
+def _whole_steps(top: int | float) -> list[int]:
+    """At most about six whole-number labels from 0 to ``top`` (counts have no fractions)."""
+    step = max(1, -(-int(top) // 5))
+    return list(range(0, int(top) + step + 1, step))
 
 
 def category_bars(title: str, values: dict[str, int | float]) -> Markup:
