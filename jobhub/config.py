@@ -129,6 +129,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = _int(env, "MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
         self.SESSION_COOKIE_SAMESITE = "Lax"  # the admin panel's session cookie
         self.SESSION_COOKIE_SECURE = self.FORCE_HTTPS
+        # An admin panel sign-in lasts this long at most (sign-out, a password change or
+        # deactivation end it sooner: it is a login session, checked on every request).
+        self.ADMIN_SESSION_HOURS = _int(env, "ADMIN_SESSION_HOURS", 12)
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
         self.JSON_LOGS = _bool(env.get("JSON_LOGS"), default=True)
 
