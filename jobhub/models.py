@@ -11,7 +11,13 @@ from jobhub.applications.interviews.models import (
     InterviewReminder,
 )
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
-from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
+from jobhub.auth.models import (
+    AuthSession,
+    OneTimeToken,
+    RecoveryCode,
+    RevokedToken,
+    TotpCredential,
+)
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.moderation.models import JobReport
@@ -26,9 +32,11 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OneTimeToken",
+    "RecoveryCode",
     "Resume",
     "ResumeSkill",
     "RevokedToken",
+    "TotpCredential",
     "User",
 ]
 __all__ += ["Company", "CompanyMember"]
