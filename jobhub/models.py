@@ -18,6 +18,7 @@ from jobhub.auth.models import (
     RevokedToken,
     TotpCredential,
 )
+from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.moderation.models import JobReport
@@ -39,7 +40,7 @@ __all__ = [
     "TotpCredential",
     "User",
 ]
-__all__ += ["Company", "CompanyMember"]
+__all__ += ["ApiKey", "Company", "CompanyMember"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
 __all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]
