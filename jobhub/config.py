@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -149,6 +150,8 @@ class Config:
         self.RATELIMIT_REGISTER = env.get("RATELIMIT_REGISTER") or "10 per hour"
         self.RATELIMIT_PASSWORD_FORGOT = env.get("RATELIMIT_PASSWORD_FORGOT") or "5 per hour"
         self.RATELIMIT_ACCOUNT_SENSITIVE = env.get("RATELIMIT_ACCOUNT_SENSITIVE") or "20 per hour"
+        # The second step of a two-factor login (and 2FA enable/disable): per IP and per user.
+        self.RATELIMIT_MFA = env.get("RATELIMIT_MFA") or "5 per minute"
 
     def _tokens(self, env: Mapping[str, str]) -> None:
         """JWTs, password hashing and the mailed single-use tokens."""
@@ -167,6 +170,13 @@ class Config:
         # Single-use tokens mailed for password reset and email verification.
         self.PASSWORD_RESET_TOKEN_MINUTES = _int(env, "PASSWORD_RESET_TOKEN_MINUTES", 30)
         self.EMAIL_VERIFICATION_TOKEN_HOURS = _int(env, "EMAIL_VERIFICATION_TOKEN_HOURS", 48)
+        # Two-factor sign-in (TOTP): the mfa_token between the password and the code, the
+        # issuer shown in authenticator apps, and whether admins must use a second factor.
+        self.MFA_TOKEN_MINUTES = _int(env, "MFA_TOKEN_MINUTES", 5)
+        self.MFA_ISSUER = env.get("MFA_ISSUER") or "JobHub"
+        self.ADMIN_REQUIRE_2FA = _bool(env.get("ADMIN_REQUIRE_2FA"))
+        # Seconds since the epoch for TOTP; tests hand in a fixed clock.
+        self.TOTP_CLOCK = time.time
 
     def _notifications(self, env: Mapping[str, str]) -> None:
         """Notifications: read ones older than this are deleted by a daily task."""
