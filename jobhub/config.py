@@ -160,6 +160,8 @@ class Config:
         self.JWT_TOKEN_LOCATION = ["headers"]
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=_int(env, "JWT_ACCESS_TOKEN_MINUTES", 15))
         self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=_int(env, "JWT_REFRESH_TOKEN_DAYS", 14))
+        # How long Redis may vouch for a session the database confirmed live (revocation).
+        self.REVOCATION_CONFIRM_SECONDS = _int(env, "REVOCATION_CONFIRM_SECONDS", 300)
         self.JWT_ENCODE_ISSUER = self.JWT_DECODE_ISSUER = env.get("JWT_ISSUER") or "jobhub"
         self.JWT_ENCODE_AUDIENCE = self.JWT_DECODE_AUDIENCE = (
             env.get("JWT_AUDIENCE") or "jobhub-api"

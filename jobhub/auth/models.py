@@ -13,7 +13,7 @@ from jobhub.db import IdMixin, db, utcnow, value_enum
 
 
 class RevokedToken(IdMixin, db.Model):
-    """A revoked JWT, for the embedded default; with Redis, revocations live there."""
+    """A revoked JWT: the truth; Redis, when configured, is the fast path in front of it."""
 
     __tablename__ = "revoked_tokens"
 

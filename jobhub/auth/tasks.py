@@ -19,7 +19,7 @@ STALE_AFTER = timedelta(days=30)
 
 @shared_task(name="auth.purge_expired_revocations")
 def purge_expired_revocations() -> int:
-    """Delete database revocations of tokens past their expiry (embedded default)."""
+    """Delete database revocations of tokens past their expiry (the truth behind Redis)."""
     with transaction():
         return sessions.purge_expired()
 
