@@ -239,3 +239,51 @@ def shown_changes(entry: AuditEntry) -> dict[str, Any]:
     elif entry.redacted_at is not None:
         merged["redacted"] = True
     return merged
+
+
+# -- reading -----------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "target_type",
+    "target_id",
+    "changes",
+    "ip",
+    "request_id",
+    "hash",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell: None empty, formula-looking text prefixed with ``'`` (SPEC §10)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        text_value = value.isoformat().replace("+00:00", "Z")
+    elif isinstance(value, dict | list):
+        text_value = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    else:
+        text_value = str(value)
+    return "'" + text_value if text_value.startswith(_FORMULA_STARTS) else text_value
+
+
+def csv_rows(query: Any, *, batch_size: int = 500) -> Iterator[list[str]]:
+    """The header, then one row per entry of ``query`` (newest first), read in batches."""
+    yield list(CSV_COLUMNS)
+    last: int | None = None
+    while True:
+        page = query if last is None else query.where(AuditEntry.id < last)
+        batch = db.session.scalars(page.limit(batch_size)).all()
+        for entry in batch:
+            values = {c: getattr(entry, c) for c in CSV_COLUMNS if c != "changes"}
+            values["changes"] = shown_changes(entry)
+            yield [csv_cell(values[c]) for c in CSV_COLUMNS]
+        if len(batch) < batch_size:
+            return
+        last = batch[-1].id
+        db.session.expunge_all()
