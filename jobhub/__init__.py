@@ -133,6 +133,7 @@ def _blueprints() -> list:
     from jobhub.analytics.views import blp as analytics
     from jobhub.applications.interviews.views import blp as interviews
     from jobhub.applications.views import blp as applications
+    from jobhub.audit.views import blp as admin_audit
     from jobhub.auth.views import blp as auth
     from jobhub.companies.api_keys.views import blp as api_keys
     from jobhub.companies.views import blp as companies
@@ -143,6 +144,7 @@ def _blueprints() -> list:
     from jobhub.matching.views import blp as matching
     from jobhub.notifications.views import blp as notifications
     from jobhub.resumes.views import blp as resumes
+    from jobhub.users.views import admin_blp as admin_users
     from jobhub.users.views import blp as users
 
     return [
@@ -154,6 +156,8 @@ def _blueprints() -> list:
         (api_keys, "/api/v1/companies"),
         (jobs, "/api/v1/jobs"),
         (admin_jobs, "/api/v1/admin"),
+        (admin_audit, "/api/v1/admin"),
+        (admin_users, "/api/v1/admin"),
         (saved_searches, "/api/v1/saved-searches"),
         (applications, "/api/v1"),
         (interviews, "/api/v1/interviews"),

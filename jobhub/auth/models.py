@@ -28,6 +28,7 @@ class SessionEndReason(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     TOKEN_REUSE = "token_reuse"  # a rotated refresh token came back: likely theft
     ACCOUNT_DELETED = "account_deleted"
+    ACCOUNT_DEACTIVATED = "account_deactivated"  # by an admin
 
 
 class AuthSession(IdMixin, db.Model):

@@ -109,3 +109,17 @@ class UserListArgsSchema(Schema):
     include_deleted = fields.Boolean(
         load_default=False, metadata={"description": "Include deleted (anonymised) accounts."}
     )
+
+
+class AccountChangeSchema(Schema):
+    """``PATCH /admin/users/{id}``: what an admin may change of an account."""
+
+    is_active = fields.Boolean(
+        metadata={"description": "false ends every session of the user at once."}
+    )
+    email_verified = fields.Boolean()
+
+    @ma.validates_schema
+    def _not_empty(self, data: dict, **_: object) -> None:
+        if not data:
+            raise ma.ValidationError("Give is_active, email_verified or both.")
