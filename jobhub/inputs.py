@@ -167,7 +167,8 @@ class Parser(FlaskParser):
     """flask-smorest's parser with the guarded loader, 415s and capped errors."""
 
     def _raw_load_json(self, req: Request) -> Any:
-        if not req.get_data(cache=True):
+        # content_length too: a form read earlier (the panel's throttle keys) empties the stream
+        if not req.content_length and not req.get_data(cache=True):
             return core.missing
         if not core.is_json(req.mimetype):
             raise UnsupportedMediaType("This endpoint reads a JSON body (application/json).")

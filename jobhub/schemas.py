@@ -59,12 +59,13 @@ def bound_field(field: ma.fields.Field) -> None:
     if getattr(field, "_jobhub_bounded", False):
         return
     field._jobhub_bounded = True
+    # A new list, not append: a schema's copies of a field share the validators list.
     if isinstance(field, ma.fields.Integer):
-        field.validators.append(_INT_RANGE)
+        field.validators = [*field.validators, _INT_RANGE]
     elif isinstance(field, ma.fields.DateTime | ma.fields.Date):
-        field.validators.append(_refuse_far_dates)
+        field.validators = [*field.validators, _refuse_far_dates]
     elif isinstance(field, ma.fields.String):
-        field.validators.append(refuse_control_characters)
+        field.validators = [*field.validators, refuse_control_characters]
     for inner in _inner_fields(field):
         bound_field(inner)
 
