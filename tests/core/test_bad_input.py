@@ -211,13 +211,17 @@ def test_an_empty_body_without_content_type_is_a_validation_error(api):
 def test_many_unknown_keys_answer_fast_and_small(api, employer):
     raw = json.dumps({f"k{i}": i for i in range(200_000)})
     started = time.perf_counter()
+    json.loads(raw)
+    parse = time.perf_counter() - started  # this machine's pace right now (CPU is shared)
+    started = time.perf_counter()
     response = _post_raw(api, employer, "/jobs", raw)
     elapsed = time.perf_counter() - started
     body = assert_envelope(response, 422, "validation_error")
     assert len(response.get_data()) < 4096
     assert len(body["errors"]["json"]) == MAX_REPORTED_ERRORS + 1
     assert body["errors"]["json"]["_more"]
-    assert elapsed < 1.5, elapsed
+    # Listing every key took 5-15 times the parse (5.7 MB answered); now about twice it.
+    assert elapsed < max(1.0, 6 * parse), (elapsed, parse)
 
 
 # -- 4. query strings ---------------------------------------------------------------
