@@ -1,4 +1,4 @@
-"""Flask CLI commands: create-admin, seed, matching and storage maintenance."""
+"""Flask CLI commands: create-admin, seed, audit verify, matching and storage maintenance."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from jobhub.audit import services as audit
 from jobhub.backup.cli import backup_cli
 from jobhub.db import transaction
 from jobhub.errors import JobHubError
@@ -112,6 +113,24 @@ def score_applications_command(job_id: int | None, rescore: bool) -> None:
     click.echo(f"Scored {scored} application{'s' if scored != 1 else ''}.")
 
 
+audit_cli = AppGroup("audit", help="The audit log: verify its hash chain.")
+
+
+@audit_cli.command("verify")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1))
+def audit_verify_command(batch_size: int) -> None:
+    """Walk the audit log's hash chain; exit 1 naming the first row that does not match."""
+    result = audit.verify_chain(batch_size=batch_size)
+    if not result.ok:
+        click.echo(
+            f"Audit row {result.bad_id} does not match: {result.reason} "
+            f"({result.rows} rows before it verified).",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"{result.rows} rows verified.")
+
+
 def _describe(exc: JobHubError) -> str:
     details = "; ".join(_messages(exc.errors or {}))
     return f"{exc.message} {details}".strip()
@@ -135,3 +154,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(audit_cli)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from sqlalchemy import delete
 
+from jobhub.auth import services
 from jobhub.auth.models import AuthSession
 from jobhub.auth.onetime import services as onetime
 from jobhub.auth.sessions import services as sessions
@@ -35,3 +36,10 @@ def purge_stale_sessions() -> int:
             )
         )
         return (result.rowcount or 0) + onetime.purge_stale(older_than=STALE_AFTER)
+
+
+@shared_task(name="auth.password_reset")
+def password_reset(email: str) -> bool:
+    """Mail a reset link if an active account has this address (queued by every request)."""
+    with transaction():
+        return services.send_password_reset(email=email)

@@ -12,7 +12,11 @@ from jobhub.users.models import User
 
 
 def _production_app(backend, upload_dir):
-    env = backend.environ(JOBHUB_CONFIG="production", UPLOAD_DIR=str(upload_dir))
+    env = backend.environ(
+        JOBHUB_CONFIG="production",
+        PUBLIC_BASE_URL="https://jobs.example.com",
+        UPLOAD_DIR=str(upload_dir),
+    )
     env.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")  # never reached: the refusal is first
     return create_app(ProductionConfig(env))
 

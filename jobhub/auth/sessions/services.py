@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import redis
 from flask import current_app
@@ -77,14 +77,33 @@ def _issue(user: User, session: AuthSession, refresh_jti: str) -> TokenPair:
 
 def start(*, user: User, user_agent: str | None, ip_address: str | None) -> TokenPair:
     """Open a session for a login and issue its first token pair."""
-    now = utcnow()
     refresh_jti = uuid.uuid4().hex
+    session = open_session(
+        user=user,
+        refresh_jti=refresh_jti,
+        lifetime=current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
+        user_agent=user_agent,
+        ip_address=ip_address,
+    )
+    return _issue(user, session, refresh_jti)
+
+
+def open_session(
+    *,
+    user: User,
+    refresh_jti: str,
+    lifetime: timedelta,
+    user_agent: str | None,
+    ip_address: str | None,
+) -> AuthSession:
+    """A new live session row (flushed: its id is known)."""
+    now = utcnow()
     session = AuthSession(
         user_id=user.id,
         refresh_jti=refresh_jti,
         created_at=now,
         last_used_at=now,
-        expires_at=now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
+        expires_at=now + lifetime,
         user_agent=(user_agent or None) and user_agent[:USER_AGENT_MAX],
         ip_address=ip_address,
     )
@@ -92,7 +111,7 @@ def start(*, user: User, user_agent: str | None, ip_address: str | None) -> Toke
     db.session.flush()
     session_id = session.id
     on_commit(lambda: confirm_live(jti="", session_id=session_id))
-    return _issue(user, session, refresh_jti)
+    return session
 
 
 def rotate(
