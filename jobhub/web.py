@@ -120,6 +120,7 @@ def _secure_headers(response: Response) -> None:
 # Flask-Limiter sends Retry-After with its X-RateLimit-* headers on every limited route;
 # it means "come back later" only on a refusal (RFC 9110 §10.2.3).
 RETRY_AFTER_STATUSES = (429, 503)
+OUTAGE_RETRY_AFTER = "5"  # seconds
 
 
 def _finish_request(response: Response) -> Response:
@@ -127,6 +128,9 @@ def _finish_request(response: Response) -> Response:
     _secure_headers(response)
     if response.status_code not in RETRY_AFTER_STATUSES:
         response.headers.pop("Retry-After", None)
+    if response.status_code == 503:
+        # Redis or the database is down: outages are usually short, so say when to retry.
+        response.headers.setdefault("Retry-After", OUTAGE_RETRY_AFTER)
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     started = g.get("started_at")
     if started is not None:
