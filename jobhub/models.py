@@ -15,7 +15,7 @@ from jobhub.audit.models import AuditEntry
 from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs.models import Job, JobSkill
-from jobhub.jobs.moderation.models import JobReport
+from jobhub.jobs.moderation.models import JobReport, ModerationDecision
 from jobhub.jobs.saved_searches.models import JobAlert, SavedSearch, SavedSearchSkill
 from jobhub.jobs.search import models as _search  # noqa: F401  (DDL events: trigger, FTS5 table)
 from jobhub.notifications.models import Notification, NotificationPreference
@@ -34,6 +34,7 @@ __all__ = [
     "User",
 ]
 __all__ += ["Company", "CompanyMember"]
+__all__ += ["ModerationDecision"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
 __all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]
