@@ -22,7 +22,8 @@ class ReportReason(enum.StrEnum):
 
 class ReportStatus(enum.StrEnum):
     OPEN = "open"
-    RESOLVED = "resolved"
+    RESOLVED = "resolved"  # upheld, or settled by a decision on the job
+    DISMISSED = "dismissed"  # unfounded: a flagged job whose reports are all dismissed returns
 
 
 class JobReport(IdMixin, db.Model):

@@ -18,10 +18,17 @@ class ReportCreateSchema(Schema):
 class ReportSchema(Schema):
     id = ma.fields.Integer()
     job_id = ma.fields.Integer()
+    reporter_id = ma.fields.Integer()
     reason = ma.fields.Enum(ReportReason, by_value=True)
     details = ma.fields.String(allow_none=True)
     status = ma.fields.Enum(ReportStatus, by_value=True)
     created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
+
+
+class ReportListArgsSchema(Schema):
+    status = ma.fields.Enum(ReportStatus, by_value=True, metadata={"description": "e.g. `open`."})
+    job_id = ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
 
 
 _NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")

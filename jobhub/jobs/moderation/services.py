@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from jobhub.audit import services as audit
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
-from jobhub.errors import Duplicate, ValidationError
+from jobhub.errors import Conflict, Duplicate, NotFound, ValidationError
 from jobhub.jobs.models import Job, ModerationStatus
 from jobhub.jobs.moderation.models import (
     Decision,
@@ -205,6 +205,60 @@ def _audit_decision(
     audit.record(
         action="job.moderated", actor=actor, target_type="job", target_id=job.id, changes=changes
     )
+
+
+def get_report(*, report_id: int) -> JobReport:
+    report = db.session.get(JobReport, report_id) if 0 < report_id < 2**31 else None
+    if report is None:
+        raise NotFound("No such report.")
+    return report
+
+
+def settle_report(*, report: JobReport, actor: User, outcome: str) -> JobReport:
+    """An admin resolves (upholds) or dismisses an open report, audited. A flagged job
+    whose reports since its last decision are all dismissed returns to the board
+    (approved: only public jobs can be reported by the public)."""
+    if report.status != ReportStatus.OPEN:
+        raise Conflict("This report was already settled.")
+    status = ReportStatus.RESOLVED if outcome == "resolve" else ReportStatus.DISMISSED
+    report.status, report.resolved_at = status, utcnow()
+    db.session.flush()
+    audit.record(
+        action=f"report.{status.value}",
+        actor=actor,
+        target_type="report",
+        target_id=report.id,
+        changes={
+            "status": [ReportStatus.OPEN.value, status.value],
+            "job_id": [None, report.job_id],
+        },
+    )
+    job = db.session.get(Job, report.job_id)
+    if status == ReportStatus.DISMISSED and job is not None and _all_dismissed(job):
+        back = ModerationStatus.APPROVED
+        job.moderation_status = back
+        db.session.flush()
+        audit.record(
+            action="job.unflagged",
+            actor=actor,
+            target_type="job",
+            target_id=job.id,
+            changes={"moderation_status": [ModerationStatus.FLAGGED.value, back.value]},
+        )
+        job_written(job)
+    return report
+
+
+def _all_dismissed(job: Job) -> bool:
+    if job.moderation_status != ModerationStatus.FLAGGED:
+        return False
+    since = [JobReport.job_id == job.id]
+    if job.moderated_at is not None:
+        since.append(JobReport.created_at >= job.moderated_at)
+    undismissed = db.session.scalar(
+        select(func.count()).where(*since, JobReport.status != ReportStatus.DISMISSED)
+    )
+    return undismissed == 0
 
 
 def decision_history(*, job: Job) -> list[ModerationDecision]:

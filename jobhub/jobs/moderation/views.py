@@ -9,11 +9,14 @@ from flask_smorest import Blueprint
 from jobhub.jobs import services as jobs
 from jobhub.jobs.models import Job
 from jobhub.jobs.moderation import queries, services
+from jobhub.jobs.moderation.models import JobReport
 from jobhub.jobs.moderation.schemas import (
     BulkModerationResultSchema,
     BulkModerationSchema,
     ModerationQueueArgsSchema,
     ModerationSchema,
+    ReportListArgsSchema,
+    ReportSchema,
 )
 from jobhub.jobs.schemas import JobSchema
 from jobhub.pagination import PAGINATION, paginated
@@ -65,3 +68,24 @@ def moderation_queue(args: dict[str, Any], pagination_parameters) -> list[Job]:
     """Published jobs awaiting a decision (pending or flagged), oldest first."""
     query = queries.moderation_queue_query(actor=current_user, **args)
     return paginated(query, pagination_parameters)
+
+
+@blp.route("/reports")
+@auth_required("admin")
+@blp.arguments(ReportListArgsSchema, location="query")
+@blp.response(200, ReportSchema(many=True))
+@blp.paginate(**PAGINATION)
+def list_reports(args: dict[str, Any], pagination_parameters) -> list[JobReport]:
+    """Reports on jobs, oldest first; filter by `status` (`open|resolved|dismissed`), `job_id`."""
+    return paginated(queries.reports_query(**args), pagination_parameters)
+
+
+@blp.route("/reports/<int:report_id>/<any(resolve, dismiss):outcome>", methods=["POST"])
+@auth_required("admin")
+@blp.response(200, ReportSchema)
+@blp.alt_response(409, response="DEFAULT_ERROR", description="Already resolved or dismissed.")
+def settle_report(report_id: int, outcome: str) -> JobReport:
+    """Resolve (uphold) or dismiss an open report (audited). When every report on a
+    flagged job since its last decision is dismissed, the job returns to the board."""
+    report = services.get_report(report_id=report_id)
+    return services.settle_report(report=report, actor=current_user, outcome=outcome)
