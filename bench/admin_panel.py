@@ -40,6 +40,9 @@ PAGES = {
     "applications": "/admin/applications/",
     "applications, status filter": "/admin/applications/?flt0_0=hired",
     "applications, page 100": "/admin/applications/?page=99",
+    "jobs": "/admin/jobs/",
+    "jobs, title search": "/admin/jobs/?search=engineer",
+    "jobs, rejected": "/admin/jobs/?flt0_1=rejected",
     "reports": "/admin/reports/",
 }
 

@@ -12,7 +12,13 @@ from jobhub.users.models import User
 from tests.support.api import API, bearer
 from tests.support.panel import Panel
 
-PAGES = ("/admin/users/", "/admin/companies/", "/admin/applications/", "/admin/reports/")
+PAGES = (
+    "/admin/users/",
+    "/admin/companies/",
+    "/admin/jobs/",
+    "/admin/applications/",
+    "/admin/reports/",
+)
 
 
 @pytest.fixture
@@ -158,3 +164,21 @@ def test_a_resolved_report_keeps_the_job_flagged(app, signed_in, make, make_user
 )
 def test_bad_parameters_are_refused_or_harmless(signed_in, query):
     assert signed_in.get("/admin/users/" + query).status_code in (200, 302, 400)
+
+
+def test_jobs_search_filter_and_show_the_decision(signed_in, make, company):
+    kept = make("job", company=company, title="Robot Wrangler")
+    gone = make(
+        "job",
+        company=company,
+        title="Fee Collector",
+        moderation_status="rejected",
+        moderation_reason="scam: Asks applicants for a fee.",
+    )
+    found = signed_in.page("/admin/jobs/?search=wrangler")
+    assert "Robot Wrangler" in found and "Fee Collector" not in found
+    rejected = signed_in.page("/admin/jobs/?flt0_1=rejected")
+    assert "Fee Collector" in rejected and "Robot Wrangler" not in rejected
+    details = signed_in.page(f"/admin/jobs/details/?id={gone.id}")
+    assert "Asks applicants for a fee." in details
+    assert kept.id
