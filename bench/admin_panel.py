@@ -5,8 +5,10 @@
 Creates its own PostgreSQL database, runs ``flask db upgrade`` and ``flask seed``, then
 signs an admin in through the panel's form (Flask's test client, in process: the cost of
 the page itself, without HTTP or queueing) and loads each page ``repeat`` times after a
-warm-up. Reports the median and the worst wall time per page and the number of SQL
-statements one load sends.
+warm-up (so the dashboard's numbers come from the analytics cache in Redis, as they do
+in production until a write drops them; the first, uncached load is reported apart).
+Reports the median and the worst wall time per page and the number of SQL statements
+one load sends.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import redis
 import sqlalchemy as sa
 
-from bench.support import ROOT, SECRETS, database, flask, vacuum_analyze
+from bench.support import REDIS_URL, ROOT, SECRETS, database, flask, vacuum_analyze
 
 NAME = "admin"
 PASSWORD = "Quartz-Harbor-Violet-47"  # noqa: S105  (a throwaway database)
@@ -58,11 +61,12 @@ class Result:
         out = [
             f"admin panel, {self.jobs:,} jobs, {self.applications:,} applications "
             f"(seeded in {self.seed_seconds:.1f} s); in-process page loads:",
-            f"  {'page':<30} {'median ms':>10} {'max ms':>8} {'SQL':>5}",
+            f"  {'page':<30} {'first ms':>9} {'median ms':>10} {'max ms':>8} {'SQL':>5}",
         ]
         for name, page in self.pages.items():
             out.append(
-                f"  {name:<30} {page['median_ms']:>10.1f} {page['max_ms']:>8.1f} "
+                f"  {name:<30} {page['first_ms']:>9.1f} {page['median_ms']:>10.1f} "
+                f"{page['max_ms']:>8.1f} "
                 f"{page['statements']:>5}"
             )
         return out
@@ -73,7 +77,7 @@ def _environ(database_url: str) -> dict[str, str]:
         **SECRETS,
         "JOBHUB_CONFIG": "development",
         "DATABASE_URL": database_url,
-        "REDIS_URL": "",
+        "REDIS_URL": REDIS_URL,  # the dashboard's analytics cache, as in production
         "RATELIMIT_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
     }
@@ -99,7 +103,9 @@ def _time_page(app, panel, path: str, repeat: int) -> dict[str, Any]:
     def count(*_args: Any) -> None:
         statements.append("")
 
-    assert panel.get(path).status_code == 200, path  # warm-up
+    started = time.perf_counter()
+    assert panel.get(path).status_code == 200, path  # warm-up (fills the caches)
+    first_ms = (time.perf_counter() - started) * 1000
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
         assert panel.get(path).status_code == 200
@@ -111,6 +117,7 @@ def _time_page(app, panel, path: str, repeat: int) -> dict[str, Any]:
         assert panel.get(path).status_code == 200
         times.append((time.perf_counter() - started) * 1000)
     return {
+        "first_ms": round(first_ms, 1),
         "median_ms": round(statistics.median(times), 1),
         "max_ms": round(max(times), 1),
         "statements": len(statements),
@@ -122,6 +129,7 @@ def measure(*, jobs: int, applications: int, repeat: int) -> Result:
     from jobhub.config import load_config
 
     with database() as database_url:
+        redis.Redis.from_url(REDIS_URL).flushdb()
         env = _environ(database_url)
         flask(env, "db", "upgrade")
         started = time.perf_counter()
