@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from jobhub.companies.models import Company
@@ -55,7 +57,13 @@ def test_every_list_opens_for_an_admin(signed_in, path, make, company, candidate
     job = make("job", company=company)
     make("application", job=job, candidate=candidate)
     make("report", job=job, reporter=candidate)
-    assert "sign-out" in signed_in.page(path)
+    html = signed_in.page(path)
+    assert "sign-out" in html
+    # Every script, style, image and link is the app's own (nothing from a CDN).
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith(("/", "#", "?", "javascript:void")) for s in sources), [
+        s for s in sources if not s.startswith(("/", "#", "?"))
+    ]
 
 
 def test_users_search_and_filter_and_never_show_a_password_hash(app, signed_in, make_user):
