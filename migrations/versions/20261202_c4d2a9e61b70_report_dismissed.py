@@ -1,7 +1,7 @@
 """moderation: a report can be dismissed (SPEC §8 reports: resolve or dismiss)
 
 Revision ID: c4d2a9e61b70
-Revises: 5b7e2c9d41aa
+Revises: 4d97d43f8645
 Create Date: 2026-12-02 03:00:00.000000
 
 Written by hand. PostgreSQL gets the new value of the ``job_report_status`` type; SQLite
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4d2a9e61b70'
-down_revision = '5b7e2c9d41aa'
+down_revision = '4d97d43f8645'
 branch_labels = None
 depends_on = None
 
