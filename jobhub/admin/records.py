@@ -19,6 +19,7 @@ from jobhub.admin.base import SecureModelView, enum_filters, panel_admin, parse_
 from jobhub.applications.models import Application
 from jobhub.companies.models import Company
 from jobhub.db import db
+from jobhub.jobs.models import Job
 from jobhub.jobs.moderation import services as moderation
 from jobhub.jobs.moderation.models import JobReport, ReportStatus
 from jobhub.users.models import User
@@ -116,6 +117,44 @@ class CompanyView(_RowActions):
         )
 
 
+class JobView(SecureModelView):
+    """Every live job with its moderation state (decisions are taken in the queue)."""
+
+    column_list = (
+        "id",
+        "title",
+        "company_name",
+        "status",
+        "moderation_status",
+        "moderation_reason",
+        "moderated_at",
+        "published_at",
+    )
+    column_details_list = (
+        *column_list,
+        "company_id",
+        "location",
+        "country",
+        "remote",
+        "employment_type",
+        "seniority",
+        "skills",
+        "description",
+        "moderated_by_id",
+        "expires_at",
+        "created_at",
+        "updated_at",
+    )
+    column_searchable_list = ("title",)  # trigram index on PostgreSQL
+    column_filters = enum_filters(Job.status, Job.moderation_status)
+    column_sortable_list = ("id", "published_at", "moderated_at")
+    column_default_sort = ("id", True)
+    simple_list_pager = True  # 100,000 jobs: no count(*) per page
+
+    def get_query(self) -> Any:
+        return super().get_query().filter(Job.deleted_at.is_(None))
+
+
 class ApplicationView(SecureModelView):
     """Applications, read only (the pipeline is the employers')."""
 
@@ -177,6 +216,7 @@ def record_views() -> list:
         ReportView(JobReport, name="Reports", endpoint="admin_reports", url="/admin/reports"),
         UserView(User, name="Users", endpoint="admin_users", url="/admin/users"),
         CompanyView(Company, name="Companies", endpoint="admin_companies", url="/admin/companies"),
+        JobView(Job, name="Jobs", endpoint="admin_jobs", url="/admin/jobs"),
         ApplicationView(
             Application,
             name="Applications",
