@@ -345,3 +345,32 @@ def test_last_used_is_written_at_most_once_a_minute(
     assert last_used() > first - timedelta(minutes=2)
     listed = api("GET", employer, f"/companies/{company.id}/api-keys")
     assert listed[0]["last_used_at"] is not None
+
+
+def test_the_openapi_document_names_the_key_scheme_and_each_routes_scope(client):
+    spec = client.get("/api/openapi.json").get_json()
+    schemes = spec["components"]["securitySchemes"]
+    assert (
+        schemes["apiKeyAuth"]["scheme"] == "bearer"
+        and "jh_" in schemes["apiKeyAuth"]["description"]
+    )
+    scoped = {
+        (method, path): operation["x-api-key-scope"]
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "x-api-key-scope" in operation
+    }
+    assert scoped == {
+        ("get", "/api/v1/jobs/mine"): "jobs:read",
+        ("get", "/api/v1/jobs/{job_id}"): "jobs:read",
+        ("post", "/api/v1/jobs"): "jobs:write",
+        ("patch", "/api/v1/jobs/{job_id}"): "jobs:write",
+        ("delete", "/api/v1/jobs/{job_id}"): "jobs:write",
+        ("post", "/api/v1/jobs/{job_id}/restore"): "jobs:write",
+        ("get", "/api/v1/applications"): "applications:read",
+        ("get", "/api/v1/applications/{application_id}"): "applications:read",
+        ("get", "/api/v1/applications/{application_id}/history"): "applications:read",
+        ("patch", "/api/v1/applications/{application_id}/status"): "applications:write",
+    }
+    for (method, path), _scope in scoped.items():
+        assert {"apiKeyAuth": []} in spec["paths"][path][method]["security"]
