@@ -7,13 +7,10 @@ import re
 import secrets
 import time
 import uuid
-from typing import Any
 
 from flask import Flask, Response, current_app, g, redirect, request
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
 
 from jobhub.db import db
 from jobhub.errors import database_unavailable_response, error_response
@@ -138,27 +135,8 @@ def _finish_request(response: Response) -> Response:
     return response
 
 
-class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route: an id past the 32-bit integer columns is a 404 at once,
-    rather than reaching PostgreSQL as an out-of-range parameter (a 500). (Werkzeug's own
-    ``max`` would make the router answer 405 for some of these paths.)"""
-
-    def to_python(self, value: str) -> Any:
-        number = super().to_python(value)
-        if number > MAX_ID:
-            raise NotFound()
-        return number
-
-
-MAX_ID = 2**31 - 1
-
-
 def init_request_cycle(app: Flask) -> None:
-    """Registered before any extension's hooks, so every response has a request id.
-
-    Also before any route: ``<int:…>`` path ids are bounded to the id columns' range.
-    """
-    app.url_map.converters["int"] = IdConverter
+    """Registered before any extension's hooks, so every response has a request id."""
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
