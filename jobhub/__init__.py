@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from jobhub.config import Config, load_config
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Importing the package (as gunicorn.conf.py does, in the master, before the eventlet
+# worker monkey-patches) imports no Flask, Werkzeug or Celery: their locks and context
+# proxies made eventlet print five tracebacks and "RLock(s) were not greened".
 
 
 def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     """Build the app: config → logging → receivers → extensions → blueprints → errors → cli."""
-    from jobhub import errors, logs, web
+    from flask import Flask
+
+    from jobhub import errors, inputs, logs, web
     from jobhub.cli import register_commands
 
     if config_class is None:
@@ -26,6 +33,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     app.config.from_object(config)
     logs.configure_logging(app.config["LOG_LEVEL"], json_lines=app.config["JSON_LOGS"])
     web.init_request_cycle(app)
+    inputs.init_app(app)  # before any route: the bounded id converter, the JSON guard
 
     import jobhub.models  # the complete metadata, for migrations
     import jobhub.tasks  # noqa: F401  (every task registered, in web and worker alike)
@@ -125,6 +133,7 @@ def _blueprints() -> list:
     from jobhub.analytics.views import blp as analytics
     from jobhub.applications.interviews.views import blp as interviews
     from jobhub.applications.views import blp as applications
+    from jobhub.audit.views import blp as admin_audit
     from jobhub.auth.views import blp as auth
     from jobhub.companies.api_keys.views import blp as api_keys
     from jobhub.companies.views import blp as companies
@@ -135,6 +144,7 @@ def _blueprints() -> list:
     from jobhub.matching.views import blp as matching
     from jobhub.notifications.views import blp as notifications
     from jobhub.resumes.views import blp as resumes
+    from jobhub.users.views import admin_blp as admin_users
     from jobhub.users.views import blp as users
 
     return [
@@ -146,6 +156,8 @@ def _blueprints() -> list:
         (api_keys, "/api/v1/companies"),
         (jobs, "/api/v1/jobs"),
         (admin_jobs, "/api/v1/admin"),
+        (admin_audit, "/api/v1/admin"),
+        (admin_users, "/api/v1/admin"),
         (saved_searches, "/api/v1/saved-searches"),
         (applications, "/api/v1"),
         (interviews, "/api/v1/interviews"),

@@ -19,9 +19,10 @@ def client_ip_key() -> str:
 
 
 def email_key() -> str:
-    """The body's normalised email, hashed; empty (limit skipped) when there is none."""
+    """The body's normalised email (JSON, or a form such as the admin panel's sign-in),
+    hashed; empty (limit skipped) when there is none."""
     data = request.get_json(silent=True)
-    email = data.get("email") if isinstance(data, dict) else None
+    email = data.get("email") if isinstance(data, dict) else request.form.get("email")
     if not isinstance(email, str) or not email.strip():
         return ""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]

@@ -11,6 +11,7 @@ from jobhub.applications.interviews.models import (
     InterviewReminder,
 )
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
+from jobhub.audit.models import AuditEntry
 from jobhub.auth.models import (
     AuthSession,
     OneTimeToken,
@@ -29,6 +30,7 @@ from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
 
 __all__ = [
+    "AuditEntry",
     "AuthSession",
     "Notification",
     "NotificationPreference",

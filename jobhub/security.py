@@ -17,6 +17,7 @@ company with no user id. A setup-only token (an admin who must set up two-factor
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from jobhub.errors import (
 )
 from jobhub.extensions import jwt
 from jobhub.jwt_keys import signing_headers, signing_key, verification_key
+
+log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
@@ -125,12 +128,20 @@ def _user_loader(find_user: Callable[[int], Any]) -> Callable[[dict, dict], Any]
     return load
 
 
+# Our own wording: flask-jwt-extended's and PyJWT's reasons (decoder internals, codec
+# errors) go to the debug log, never into a response.
+MISSING_AUTH_MESSAGE = "Authentication is required: send 'Authorization: Bearer <access token>'."
+INVALID_AUTH_MESSAGE = "The token is invalid."
+
+
 def _unauthorized(reason: str) -> Any:
-    return error_response(401, "unauthorized", f"Authentication is required: {reason}.")
+    log.debug("no usable token: %s", reason)
+    return error_response(401, "unauthorized", MISSING_AUTH_MESSAGE)
 
 
 def _invalid_token(reason: str) -> Any:
-    return error_response(401, "unauthorized", f"The token is invalid: {reason}.")
+    log.debug("invalid token: %s", reason)
+    return error_response(401, "unauthorized", INVALID_AUTH_MESSAGE)
 
 
 def init_jwt(

@@ -13,7 +13,7 @@ from jobhub.db import IdMixin, db, utcnow, value_enum
 
 
 class RevokedToken(IdMixin, db.Model):
-    """A revoked JWT, for the embedded default; with Redis, revocations live there."""
+    """A revoked JWT: the truth; Redis, when configured, is the fast path in front of it."""
 
     __tablename__ = "revoked_tokens"
 
@@ -28,6 +28,7 @@ class SessionEndReason(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     TOKEN_REUSE = "token_reuse"  # a rotated refresh token came back: likely theft
     ACCOUNT_DELETED = "account_deleted"
+    ACCOUNT_DEACTIVATED = "account_deactivated"  # by an admin
 
 
 class AuthSession(IdMixin, db.Model):

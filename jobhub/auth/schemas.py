@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Line, Schema, UtcDateTime
 from jobhub.users.schemas import PASSWORD_INPUT_MAX, NormalizedEmail, UserSchema
 
 EXAMPLE_PASSWORD = "Orbit-Lantern-42-Demo"
@@ -29,7 +29,7 @@ NEW_PASSWORD_RULES = (
 class RegisterSchema(Schema):
     email = NormalizedEmail(**_email, metadata={"description": "Trimmed and lower-cased."})
     password = _password(NEW_PASSWORD_RULES)
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    full_name = Line(required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(
         required=True,
         validate=validate.OneOf(["candidate", "employer"]),

@@ -5,6 +5,7 @@ Revocation (``is_token_revoked``) is asked by the JWT loader on every request.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from jobhub.auth.sessions import queries as session_queries
 from jobhub.auth.sessions import services as sessions
 from jobhub.auth.sessions.queries import session_id_of
 from jobhub.auth.sessions.services import SessionInfo, TokenPair
-from jobhub.db import independent_transaction, on_rollback
+from jobhub.db import enqueue_after_commit, independent_transaction, on_rollback
 from jobhub.errors import (
     AccountDisabled,
     BadRequest,
@@ -190,6 +191,50 @@ def _own_refresh_token(user: User, token: str) -> dict[str, Any] | None:
     return data
 
 
+# -- admin panel sessions ------------------------------------------------------------
+#
+# A panel sign-in is a login session like an API login (listed, and ended, with them) that
+# issues no token: the browser's signed cookie names the session, and every panel request
+# checks that it is still live. Sign-out, a password change or reset, and deactivation end
+# sessions, so a saved cookie stops working at once.
+
+
+def start_panel_session(
+    *, email: str, password: str, user_agent: str | None, ip_address: str | None
+) -> AuthSession | None:
+    """Sign an active admin in to the panel; None for any other credentials (same work)."""
+    user = users.authenticate(email=email, password=password)
+    if user is None or not user.is_active or user.role != Role.ADMIN:
+        return None
+    users.record_login(user=user)
+    hours = current_app.config["ADMIN_SESSION_HOURS"]
+    return sessions.open_session(
+        user=user,
+        refresh_jti=f"panel-{uuid.uuid4().hex}",  # never issued: no refresh token exists
+        lifetime=timedelta(hours=hours),
+        user_agent=user_agent,
+        ip_address=ip_address,
+    )
+
+
+def panel_session_user(*, session_id: int, user_id: int) -> User | None:
+    """The admin whose live panel session this is, or None (ended, expired, not an admin)."""
+    session = session_queries.get(session_id=session_id)
+    if session is None or session.user_id != user_id or not session_queries.is_active(session):
+        return None
+    user = users.get_user(user_id=user_id)
+    if user is None or not user.is_active or user.deleted_at or user.role != Role.ADMIN:
+        return None
+    return user
+
+
+def end_panel_session(*, session_id: int) -> None:
+    """Sign out of the panel: the session ends, its cookie is refused from now on."""
+    session = session_queries.get(session_id=session_id)
+    if session is not None:
+        sessions.end([session], reason=SessionEndReason.LOGOUT)
+
+
 # -- sessions ------------------------------------------------------------------------
 
 
@@ -240,10 +285,17 @@ def change_password(
 
 
 def request_password_reset(*, email: str) -> None:
-    """Mail a reset link if an active account has this email; nothing tells which."""
+    """Queue the reset for this address, whether or not an account has it: the request
+    does the same work either way (no lookup), so neither its answer nor its timing tells
+    (issue 11: 14.5 ms against 9.4 ms when the lookup and the mail ran here)."""
+    enqueue_after_commit("auth.password_reset", email=email)
+
+
+def send_password_reset(*, email: str) -> bool:
+    """From the task: mail a reset link if an active account has this email."""
     user = users.get_user_by_email(email=email)
     if user is None or user.deleted_at is not None or not user.is_active:
-        return
+        return False
     minutes = current_app.config["PASSWORD_RESET_TOKEN_MINUTES"]
     _mail_token(
         user,
@@ -254,6 +306,7 @@ def request_password_reset(*, email: str) -> None:
         link="reset-password",
         valid_minutes=minutes,
     )
+    return True
 
 
 def reset_password(*, token: str, new_password: str) -> None:
