@@ -55,7 +55,7 @@ def mfa_limit() -> str:
     return current_app.config["RATELIMIT_MFA"]
 
 
-def _subject(token: object) -> str:
+def token_subject_key(token: object) -> str:
     """The ``sub`` of a JWT, read without verifying it: only to pick a rate-limit bucket
     (a forged subject buys nothing, as the token is verified by the endpoint)."""
     if not isinstance(token, str) or token.count(".") != 2:
@@ -70,13 +70,13 @@ def _subject(token: object) -> str:
 def mfa_token_user_key() -> str:
     """The user the body's ``mfa_token`` names; empty (limit skipped) when there is none."""
     data = request.get_json(silent=True)
-    return _subject(data.get("mfa_token") if isinstance(data, dict) else None)
+    return token_subject_key(data.get("mfa_token") if isinstance(data, dict) else None)
 
 
 def bearer_user_key() -> str:
     """The user of the request's bearer token; empty (limit skipped) when there is none."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return _subject(token.strip()) if scheme.lower() == "bearer" else ""
+    return token_subject_key(token.strip()) if scheme.lower() == "bearer" else ""
 
 
 def check_socket_event(event: str, *, user_id: int) -> None:

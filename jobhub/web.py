@@ -150,6 +150,7 @@ def _finish_request(response: Response) -> Response:
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
             "user_id": g.get("user_id"),
+            "api_key_id": getattr(g.get("api_key_caller"), "key_id", None),
             "remote_addr": request.remote_addr,
         },
     )

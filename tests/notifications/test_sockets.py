@@ -70,6 +70,9 @@ def test_connect_without_or_with_a_bad_token_is_refused(connect, make_user, toke
     assert not connect(token=tokens(user, refresh=True)).is_connected()
     expired = tokens(user, expires_delta=timedelta(seconds=-5))
     assert not connect(token=expired).is_connected()
+    # An admin's setup-only token (ADMIN_REQUIRE_2FA) is for setting up 2FA, nothing else.
+    setup_only = tokens(user, additional_claims={"mfa_setup_only": True})
+    assert not connect(token=setup_only).is_connected()
     assert connect(user).is_connected()  # the same user, with a good token
 
 
