@@ -55,8 +55,14 @@ class DecisionForm(DecisionFields):
 
 def decide(*, job: Job, actor: Any, decision: str, reason_code: str | None, message: str) -> None:
     """The one call the panel makes per decision (the API's ``moderate_job``)."""
-    reason = f"{reason_code}: {message.strip()}" if decision == "reject" else None
-    moderation.moderate_job(job=job, actor=actor, decision=decision, reason=reason)
+    rejected = decision == "reject"
+    moderation.moderate_job(
+        job=job,
+        actor=actor,
+        decision=decision,
+        reason_code=reason_code if rejected else None,
+        message=message.strip() if rejected else None,
+    )
 
 
 def _job_ids(values: list[str]) -> list[int] | None:

@@ -21,7 +21,7 @@ from jobhub.companies.models import Company
 from jobhub.db import db
 from jobhub.jobs.models import Job
 from jobhub.jobs.moderation import services as moderation
-from jobhub.jobs.moderation.models import JobReport
+from jobhub.jobs.moderation.models import JobReport, ReportStatus
 from jobhub.users.models import User
 
 
@@ -195,17 +195,20 @@ class ReportView(_RowActions):
     @action("resolve", "Resolve", "Uphold the selected reports?")
     def action_resolve(self, ids: list[str]) -> None:
         admin = panel_admin()
-        self._each(ids, lambda r: _changed(moderation.resolve_report, r, admin), "Resolved")
+        self._each(ids, lambda r: _settle("resolve", r, admin), "Resolved")
 
     @action("dismiss", "Dismiss", "Dismiss the selected reports?")
     def action_dismiss(self, ids: list[str]) -> None:
         admin = panel_admin()
-        self._each(ids, lambda r: _changed(moderation.dismiss_report, r, admin), "Dismissed")
+        self._each(ids, lambda r: _settle("dismiss", r, admin), "Dismissed")
 
 
-def _changed(close: Callable[..., JobReport], report: JobReport, admin: Any) -> bool:
-    before = report.status
-    return close(report=report, actor=admin).status != before
+def _settle(outcome: str, report: JobReport, admin: Any) -> bool:
+    """Settle an open report (the API's ``settle_report``); a settled one is skipped."""
+    if report.status != ReportStatus.OPEN:
+        return False
+    moderation.settle_report(report=report, actor=admin, outcome=outcome)
+    return True
 
 
 def record_views() -> list:
