@@ -199,3 +199,19 @@ def test_each_decision_is_one_audit_row_with_its_reason(signed_in, waiting, admi
     assert "misleading" in log and "The salary is not real." in log
     rejected = signed_in.page(f"/admin/audit/?target_type=job&target_id={flagged.id}")
     assert rejected.count('data-action="job.moderated"') == 1 and str(admin.id) in rejected
+
+
+def test_the_jobs_details_show_its_decision_history(signed_in, waiting):
+    job = waiting[1]
+    signed_in.post(
+        QUEUE + "decide",
+        {
+            "job_id": job.id,
+            "decision": "reject",
+            "reason_code": "spam",
+            "message": "<b>Same ad</b> five times.",
+        },
+    )
+    details = signed_in.page(f"/admin/jobs/details/?id={job.id}")
+    assert "reject by #" in details and "(spam)" in details
+    assert "&lt;b&gt;Same ad&lt;/b&gt; five times." in details  # escaped, never markup
