@@ -16,8 +16,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from jobhub.admin.base import PanelForm, SecureView, panel_admin, parse_id, safe_next
 from jobhub.db import db
 from jobhub.errors import JobHubError
-from jobhub.jobs import services as jobs
-from jobhub.jobs.models import Job, ModerationStatus
+from jobhub.jobs.models import ModerationStatus
 from jobhub.jobs.moderation import queries
 from jobhub.jobs.moderation import services as moderation
 
@@ -51,18 +50,6 @@ class DecisionForm(DecisionFields):
     """Approve or reject one job (each row of the queue)."""
 
     job_id = HiddenField(validators=[DataRequired()])
-
-
-def decide(*, job: Job, actor: Any, decision: str, reason_code: str | None, message: str) -> None:
-    """The one call the panel makes per decision (the API's ``moderate_job``)."""
-    rejected = decision == "reject"
-    moderation.moderate_job(
-        job=job,
-        actor=actor,
-        decision=decision,
-        reason_code=reason_code if rejected else None,
-        message=message.strip() if rejected else None,
-    )
 
 
 def _job_ids(values: list[str]) -> list[int] | None:
@@ -127,24 +114,22 @@ class ModerationQueueView(SecureView):
         return self._apply(form, ids)
 
     def _apply(self, form: DecisionFields, ids: list[int] | None) -> Response:
-        """Every job is looked up first: one that is gone decides none of them."""
-        admin = panel_admin()
+        """The API's bulk service: every id is checked first, one missing decides none."""
+        rejected = form.decision.data == "reject"
         try:
-            found = [jobs.get_visible_job(actor=admin, job_id=job_id) for job_id in ids or []]
+            found = moderation.moderate_jobs(
+                job_ids=ids or [],
+                actor=panel_admin(),
+                decision=form.decision.data,
+                reason_code=(form.reason_code.data or None) if rejected else None,
+                message=((form.message.data or "").strip() or None) if rejected else None,
+            )
         except JobHubError:
             found = []
         if not found:
             flash("No such job: nothing was decided.", "error")
             return self._back()
-        for job in found:
-            decide(
-                job=job,
-                actor=admin,
-                decision=form.decision.data,
-                reason_code=form.reason_code.data or None,
-                message=form.message.data or "",
-            )
-        verdict = "Approved" if form.decision.data == "approve" else "Rejected"
+        verdict = "Approved" if not rejected else "Rejected"
         flash(f"{verdict}: " + ", ".join(f"“{job.title}” (#{job.id})" for job in found), "success")
         return self._back()
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import flash
 from flask_admin.actions import action
+from markupsafe import Markup
 from sqlalchemy import select
 
 from jobhub.admin import actions
@@ -144,7 +145,10 @@ class JobView(SecureModelView):
         "expires_at",
         "created_at",
         "updated_at",
+        "decisions",
     )
+    # The decision history (who, when, what, why), oldest first, on the job's details.
+    column_formatters_detail = {"decisions": lambda _v, _c, job, _n: _decisions(job)}
     column_searchable_list = ("title",)  # trigram index on PostgreSQL
     column_filters = enum_filters(Job.status, Job.moderation_status)
     column_sortable_list = ("id", "published_at", "moderated_at")
@@ -153,6 +157,16 @@ class JobView(SecureModelView):
 
     def get_query(self) -> Any:
         return super().get_query().filter(Job.deleted_at.is_(None))
+
+
+def _decisions(job: Job) -> Markup:
+    lines = [
+        f"{d.created_at:%Y-%m-%d %H:%M} UTC: {d.decision.value} by #{d.actor_id}"
+        + (f" ({d.reason_code.value})" if d.reason_code else "")
+        + (f": {d.message}" if d.message else "")
+        for d in moderation.decision_history(job=job)
+    ]
+    return Markup("<br>").join(lines) if lines else Markup("none yet")
 
 
 class ApplicationView(SecureModelView):

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, text
+from sqlalchemy import JSON, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobhub.db import IdMixin, TimestampMixin, db, value_enum
@@ -24,6 +24,20 @@ class User(IdMixin, TimestampMixin, db.Model):
         Index("ix_users_role_is_active", "role", "is_active"),
         Index("ix_users_created_at", "created_at"),  # signups per day (analytics)
         # Accounts per role (analytics), index-only.
+        # The admin panel's search (email or name contains, ILIKE): trigrams on
+        # PostgreSQL; a plain b-tree on SQLite, which LIKE cannot use, for one schema.
+        Index(
+            "ix_users_email_trgm",
+            "email",
+            postgresql_using="gin",
+            postgresql_ops={"email": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_users_full_name_trgm",
+            "full_name",
+            postgresql_using="gin",
+            postgresql_ops={"full_name": "gin_trgm_ops"},
+        ),
         Index(
             "ix_users_live_role",
             "role",
@@ -53,3 +67,12 @@ class User(IdMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+def _trigram_extension(_table: Any, connection: Any, **_: Any) -> None:
+    """The trigram indexes above need ``pg_trgm`` before the table (migrations have it)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+event.listen(User.__table__, "before_create", _trigram_extension)

@@ -180,3 +180,38 @@ def test_bad_input_is_a_400_and_changes_nothing(app, signed_in, waiting, data):
     assert response.status_code == 400
     assert _moderation(app, waiting[0].id)[0] == "pending"
     assert signed_in.get(QUEUE + "?q=a\x00b").status_code == 422  # the app-wide query guard
+
+
+def test_each_decision_is_one_audit_row_with_its_reason(signed_in, waiting, admin):
+    first, flagged, _, _ = waiting
+    signed_in.post(QUEUE + "decide", {"job_id": first.id, "decision": "approve"})
+    signed_in.post(
+        QUEUE + "decide",
+        {
+            "job_id": flagged.id,
+            "decision": "reject",
+            "reason_code": "misleading",
+            "message": "The salary is not real.",
+        },
+    )
+    log = signed_in.page("/admin/audit/?action=job.moderated")
+    assert log.count('data-action="job.moderated"') == 2
+    assert "misleading" in log and "The salary is not real." in log
+    rejected = signed_in.page(f"/admin/audit/?target_type=job&target_id={flagged.id}")
+    assert rejected.count('data-action="job.moderated"') == 1 and str(admin.id) in rejected
+
+
+def test_the_jobs_details_show_its_decision_history(signed_in, waiting):
+    job = waiting[1]
+    signed_in.post(
+        QUEUE + "decide",
+        {
+            "job_id": job.id,
+            "decision": "reject",
+            "reason_code": "spam",
+            "message": "<b>Same ad</b> five times.",
+        },
+    )
+    details = signed_in.page(f"/admin/jobs/details/?id={job.id}")
+    assert "reject by #" in details and "(spam)" in details
+    assert "&lt;b&gt;Same ad&lt;/b&gt; five times." in details  # escaped, never markup

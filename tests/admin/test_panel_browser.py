@@ -94,6 +94,14 @@ def test_an_admin_rejects_one_job_and_approves_another_in_the_browser(
     assert rejection["data"]["decision"] == "reject"
     assert "Asks applicants to pay a fee." in rejection["body"]
 
+    # The audit log shows both decisions, the rejection with its reason.
+    page.goto("/admin/audit/?action=job.moderated")
+    rows = page.page.locator('#audit tr[data-action="job.moderated"]')
+    assert rows.count() == 2
+    log = page.page.locator("#audit").inner_text()
+    assert "scam" in log and "Asks applicants to pay a fee." in log
+    page.assert_clean()
+
     page.page.click("#sign-out")
     page.page.wait_for_url(page.url("/admin/login"))
     page.goto("/admin/moderation/")
