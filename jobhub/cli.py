@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from jobhub.audit import services as audit
@@ -59,9 +59,27 @@ def create_admin_command(email: str, password: str | None, full_name: str) -> No
         "histories, notes and interviews); by default the demo candidates get a few."
     ),
 )
+@click.option(
+    "--allow-production",
+    is_flag=True,
+    help=(
+        "Seed even under JOBHUB_CONFIG=production (a staging copy, a load test): the demo "
+        "accounts get the demo password printed in the README."
+    ),
+)
 @with_appcontext
-def seed_command(candidates: int, employers: int, jobs: int, applications: int | None) -> None:
-    """Create demo data that is missing (idempotent)."""
+def seed_command(
+    candidates: int, employers: int, jobs: int, applications: int | None, allow_production: bool
+) -> None:
+    """Create demo data that is missing (idempotent); refused in production."""
+    if current_app.config["JOBHUB_CONFIG"] == "production":
+        if not allow_production:
+            raise click.ClickException(
+                "Refusing to seed under JOBHUB_CONFIG=production: the demo accounts have a "
+                "published password. Pass --allow-production if this really is a throwaway "
+                "deployment."
+            )
+        click.echo("Warning: seeding a production configuration (--allow-production).", err=True)
     started = time.perf_counter()
     with transaction():
         report = seed(

@@ -20,6 +20,7 @@ from flask_socketio import SocketIO
 
 from jobhub.db import db, dispose_connections
 from jobhub.errors import ErrorEnvelopeSchema
+from jobhub.inputs import install_parsers
 
 __all__ = [
     "api",
@@ -69,6 +70,9 @@ def _default_limit() -> str:
     return current_app.config["RATELIMIT_DEFAULT"]
 
 
+# Every view module imports this one (directly or through jobhub.security) before it is
+# decorated, and flask-smorest binds its parser at decoration: install ours first.
+install_parsers()
 api = JobHubApi()
 migrate = Migrate()
 jwt = JWTManager()

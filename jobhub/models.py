@@ -12,7 +12,14 @@ from jobhub.applications.interviews.models import (
 )
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
 from jobhub.audit.models import AuditEntry
-from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
+from jobhub.auth.models import (
+    AuthSession,
+    OneTimeToken,
+    RecoveryCode,
+    RevokedToken,
+    TotpCredential,
+)
+from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.moderation.models import JobReport, ModerationDecision
@@ -28,12 +35,14 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OneTimeToken",
+    "RecoveryCode",
     "Resume",
     "ResumeSkill",
     "RevokedToken",
+    "TotpCredential",
     "User",
 ]
-__all__ += ["Company", "CompanyMember"]
+__all__ += ["ApiKey", "Company", "CompanyMember"]
 __all__ += ["ModerationDecision"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]

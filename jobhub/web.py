@@ -113,9 +113,16 @@ def _secure_headers(response: Response) -> None:
         headers.setdefault("Strict-Transport-Security", HSTS)
 
 
+# Flask-Limiter sends Retry-After with its X-RateLimit-* headers on every limited route;
+# it means "come back later" only on a refusal (RFC 9110 §10.2.3).
+RETRY_AFTER_STATUSES = (429, 503)
+
+
 def _finish_request(response: Response) -> Response:
     response = _commit(response)
     _secure_headers(response)
+    if response.status_code not in RETRY_AFTER_STATUSES:
+        response.headers.pop("Retry-After", None)
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     started = g.get("started_at")
     access_log.info(

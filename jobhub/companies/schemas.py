@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from jobhub.companies.models import CompanySize, MemberRole
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Line, Schema, UtcDateTime
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -20,7 +20,7 @@ class _CompanyFields(Schema):
     website = ma.fields.Url(
         allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=500)
     )
-    location = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    location = Line(allow_none=True, validate=validate.Length(max=200))
     size = ma.fields.Enum(CompanySize, by_value=True, allow_none=True)
 
     @ma.pre_load
@@ -31,7 +31,7 @@ class _CompanyFields(Schema):
 
 
 class CompanyCreateSchema(_CompanyFields):
-    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Line(required=True, validate=validate.Length(min=2, max=200))
     slug = ma.fields.String(
         validate=[validate.Length(min=2, max=80), validate.Regexp(SLUG_PATTERN)],
         metadata={
@@ -41,7 +41,7 @@ class CompanyCreateSchema(_CompanyFields):
 
 
 class CompanyUpdateSchema(_CompanyFields):
-    name = ma.fields.String(validate=validate.Length(min=2, max=200))
+    name = Line(validate=validate.Length(min=2, max=200))
     verified = ma.fields.Boolean(metadata={"description": "Admins only."})
 
 
@@ -61,7 +61,7 @@ class CompanySchema(Schema):
 class CompanyListArgsSchema(Schema):
     q = ma.fields.String(validate=validate.Length(min=1, max=200))
     verified = ma.fields.Boolean()
-    location = ma.fields.String(validate=validate.Length(min=1, max=200))
+    location = Line(validate=validate.Length(min=1, max=200))
 
 
 class MemberCreateSchema(Schema):

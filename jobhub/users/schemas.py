@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Line, Schema, UtcDateTime
 from jobhub.users.models import Role
 
 PASSWORD_INPUT_MAX = 1024  # a hard cap before hashing; the policy allows 128
@@ -54,9 +54,9 @@ class ProfileUpdateSchema(Schema):
     candidates only. ``null`` clears an optional text field.
     """
 
-    full_name = fields.String(validate=validate.Length(min=1, max=200))
-    headline = fields.String(allow_none=True, validate=validate.Length(max=200))
-    location = fields.String(allow_none=True, validate=validate.Length(max=200))
+    full_name = Line(validate=validate.Length(min=1, max=200))
+    headline = Line(allow_none=True, validate=validate.Length(max=200))
+    location = Line(allow_none=True, validate=validate.Length(max=200))
     bio = fields.String(allow_none=True, validate=validate.Length(max=5000))
     skills = fields.List(
         fields.String(validate=validate.Length(min=1, max=100)),

@@ -81,8 +81,10 @@ def test_bad_filters_are_422(api, admin, query):
     assert response.get_json()["error"] == "validation_error"
 
 
-def test_a_large_actor_id_is_a_filter_not_an_error(api, admin):
-    assert api("GET", admin, f"/admin/audit?actor_id={2**40}") == []
+def test_an_actor_id_past_the_column_range_is_a_clear_422(api, admin):
+    response = api.get(admin, f"/admin/audit?actor_id={2**40}")
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]["query"]) == ["actor_id"]
 
 
 def test_csv_download_escapes_formulas(app, api, admin):

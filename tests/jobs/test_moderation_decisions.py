@@ -93,7 +93,7 @@ def test_invalid_decisions_change_nothing(app, api, admin, jobs, body):
 def test_free_text_reason_still_works(api, admin, owner, jobs):
     body = {"decision": "reject", "reason": "Asks for a fee."}
     job = api("POST", admin, f"{ADMIN_JOBS}/{jobs[0].id}/moderate", json=body)
-    assert job["moderation_reason"] == "Asks for a fee."
+    assert job["moderation_reason"] == "other: Asks for a fee."
     [decision] = api("GET", owner, f"/jobs/{jobs[0].id}/moderation-history")
     assert (decision["reason_code"], decision["message"]) == ("other", "Asks for a fee.")
 
