@@ -25,6 +25,7 @@ BENCHMARKS = [
     "bench.matching",
     "bench.analytics",
     "bench.audit",
+    "bench.admin_panel",
 ]
 
 

@@ -1,9 +1,8 @@
-"""What the panel's row actions do to users and companies, one function each.
+"""What the panel's row actions do to users and companies, one service call each.
 
-Each is the API's own service call (``users.services.change_account``, the same as
-``PATCH /admin/users/{id}``; ``companies.services.update_company``), so the panel's
-actions are audited and end sessions exactly as the API's do. They flush and never
-commit.
+Users: ``users.services.change_account`` (the service of ``PATCH /admin/users/{id}``:
+audited, and deactivating ends every session at once). Companies: the API's
+``update_company`` (``PATCH /companies/{id} {verified}``). They flush and never commit.
 """
 
 from __future__ import annotations
@@ -12,31 +11,24 @@ from typing import Any
 
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company
-from jobhub.users import policies as user_policies
 from jobhub.users import services as users
 from jobhub.users.models import User
 
 
 def set_user_active(*, user: User, active: bool, actor: Any) -> bool:
-    """Activate or deactivate; deactivating ends every session (API, panel, live) at once.
-
-    True when the account changed. Admins cannot deactivate themselves here.
-    """
-    changes = {"is_active": active}
-    if user.is_active == active or not user_policies.can_change_account(actor, user, changes):
+    """Activate or deactivate; True when the account changed. Admins cannot deactivate
+    themselves here (that would end the session they act in)."""
+    if user.is_active == active or (not active and user.id == actor.id):
         return False
-    users.change_account(user=user, actor=actor, **changes)
+    users.change_account(user=user, actor=actor, is_active=active)
     return True
 
 
 def set_user_verified(*, user: User, verified: bool, actor: Any) -> bool:
     """Mark the account's email verified (or not); True when it changed."""
-    changes = {"email_verified": verified}
-    if user.email_verified == verified or not user_policies.can_change_account(
-        actor, user, changes
-    ):
+    if user.email_verified == verified:
         return False
-    users.change_account(user=user, actor=actor, **changes)
+    users.change_account(user=user, actor=actor, email_verified=verified)
     return True
 
 

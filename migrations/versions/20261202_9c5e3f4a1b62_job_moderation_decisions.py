@@ -1,7 +1,7 @@
 """jobs: the moderation decision history (who, when, decision, reason code, message)
 
 Revision ID: 9c5e3f4a1b62
-Revises: c4d2a9e61b70
+Revises: 8b4d2e3f0a51
 Create Date: 2026-12-02 03:30:00.000000
 
 Written by hand. Jobs decided before this revision keep their latest decision on the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c5e3f4a1b62'
-down_revision = 'c4d2a9e61b70'
+down_revision = '8b4d2e3f0a51'
 branch_labels = None
 depends_on = None
 

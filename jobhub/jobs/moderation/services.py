@@ -175,9 +175,7 @@ def _decide(
 
 
 def _reason_text(code: RejectionCode | None, text: str | None) -> str | None:
-    """What ``Job.moderation_reason`` shows: ``code: message``, or whichever is given."""
-    if code is not None and text:
-        return f"{code.value}: {text}"
+    """What ``Job.moderation_reason`` shows: the message, else the code."""
     return text or (code.value if code else None)
 
 
@@ -218,8 +216,8 @@ def get_report(*, report_id: int) -> JobReport:
 
 def settle_report(*, report: JobReport, actor: User, outcome: str) -> JobReport:
     """An admin resolves (upholds) or dismisses an open report, audited. A flagged job
-    whose reports since its last decision are all dismissed returns to where it was
-    before the flag: the board if it had been approved, else the queue (pending)."""
+    whose reports since its last decision are all dismissed returns to the board
+    (approved: only public jobs can be reported by the public)."""
     if report.status != ReportStatus.OPEN:
         raise Conflict("This report was already settled.")
     status = ReportStatus.RESOLVED if outcome == "resolve" else ReportStatus.DISMISSED
@@ -237,8 +235,7 @@ def settle_report(*, report: JobReport, actor: User, outcome: str) -> JobReport:
     )
     job = db.session.get(Job, report.job_id)
     if status == ReportStatus.DISMISSED and job is not None and _all_dismissed(job):
-        # Back where it was before the flag: on the board if it had been approved.
-        back = ModerationStatus.APPROVED if job.moderated_at else ModerationStatus.PENDING
+        back = ModerationStatus.APPROVED
         job.moderation_status = back
         db.session.flush()
         audit.record(
@@ -250,20 +247,6 @@ def settle_report(*, report: JobReport, actor: User, outcome: str) -> JobReport:
         )
         job_written(job)
     return report
-
-
-def resolve_report(*, report: JobReport, actor: User) -> JobReport:
-    """Uphold a report (the job itself is decided in the queue); a settled one is left."""
-    if report.status != ReportStatus.OPEN:
-        return report
-    return settle_report(report=report, actor=actor, outcome="resolve")
-
-
-def dismiss_report(*, report: JobReport, actor: User) -> JobReport:
-    """Dismiss a report (nothing wrong); a settled one is left as it is."""
-    if report.status != ReportStatus.OPEN:
-        return report
-    return settle_report(report=report, actor=actor, outcome="dismiss")
 
 
 def _all_dismissed(job: Job) -> bool:

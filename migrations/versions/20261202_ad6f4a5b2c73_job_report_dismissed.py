@@ -1,25 +1,21 @@
-"""moderation: a report can be dismissed (SPEC §8 reports: resolve or dismiss)
+"""job reports: the dismissed status (an admin found the report unfounded)
 
-Revision ID: c4d2a9e61b70
-Revises: 4d97d43f8645
-Create Date: 2026-12-02 03:00:00.000000
+Revision ID: ad6f4a5b2c73
+Revises: 9c5e3f4a1b62
+Create Date: 2026-12-02 03:40:00.000000
 
-Written by hand. PostgreSQL gets the new value of the ``job_report_status`` type; SQLite
-stores the enum as a VARCHAR as long as its longest value (8), so the column is widened
-to hold ``dismissed`` (a batch rebuild; the schema check compares the length). A downgrade
-turns dismissed reports back into resolved ones (PostgreSQL cannot drop an enum value;
-the type keeps it).
+Written by hand. PostgreSQL adds the enum value (never dropped); SQLite stores the
+enum as a VARCHAR as long as its longest value, so the column is widened.
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c4d2a9e61b70'
-down_revision = '4d97d43f8645'
+revision = 'ad6f4a5b2c73'
+down_revision = '9c5e3f4a1b62'
 branch_labels = None
 depends_on = None
-
 
 OLD = ('open', 'resolved')
 NEW = OLD + ('dismissed',)
@@ -43,6 +39,5 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("UPDATE job_reports SET status = 'resolved' WHERE status = 'dismissed'")
     if op.get_bind().dialect.name != 'postgresql':
         _sqlite_column(OLD, NEW)
