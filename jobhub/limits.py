@@ -1,4 +1,5 @@
-"""Rate-limit keys and configured limits for the account endpoints (a core library).
+"""Rate-limit keys and configured limits for the account endpoints, and the socket.io
+event limit (a core library).
 
 Each limited endpoint counts per client IP and, when its body names an email, per
 normalised email as well, so neither many addresses from one IP nor one address from
@@ -10,8 +11,13 @@ from __future__ import annotations
 import hashlib
 
 import jwt
+import redis
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from limits import parse
+
+from jobhub.errors import RateLimited, ServiceUnavailable
+from jobhub.extensions import limiter
 
 
 def client_ip_key() -> str:
@@ -71,3 +77,21 @@ def bearer_user_key() -> str:
     """The user of the request's bearer token; empty (limit skipped) when there is none."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token_subject_key(token.strip()) if scheme.lower() == "bearer" else ""
+
+
+def check_socket_event(event: str, *, user_id: int) -> None:
+    """Count one socket.io ``event`` of the user against ``SOCKETIO_EVENT_RATE``.
+
+    In the rate limiter's storage (Redis when configured), so every tab and process of
+    the user shares the budget; over it, ``RateLimited`` (the client's acknowledgement
+    says ``rate_limited``).
+    """
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    item = parse(current_app.config["SOCKETIO_EVENT_RATE"])
+    try:
+        allowed = limiter.limiter.hit(item, "socketio", event, str(user_id))
+    except redis.RedisError as exc:
+        raise ServiceUnavailable("Rate limiting is unavailable; retry later.") from exc
+    if not allowed:
+        raise RateLimited(f"Too many {event} events; slow down.")

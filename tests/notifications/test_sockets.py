@@ -282,6 +282,22 @@ def test_account_deletion_forgets_notifications_and_preferences(
     assert preferences == 0
 
 
+def test_open_connections_are_in_the_metrics_gauge(app, connect, candidate):
+    from prometheus_client import REGISTRY
+
+    def gauge() -> float:
+        return REGISTRY.get_sample_value("jobhub_socketio_connections")
+
+    before = gauge()
+    first, second = connect(candidate), connect(candidate)
+    assert first.is_connected() and second.is_connected()
+    refused = connect(token="not-a-token")
+    assert not refused.is_connected()
+    assert gauge() == before + 2
+    first.disconnect()
+    assert gauge() == before + 1
+
+
 def test_an_admin_deactivating_an_account_closes_its_sockets(app, api, connect, make_user):
     alice, bob, admin = make_user(), make_user(), make_user(role="admin")
     logged_in = api.login(alice.email)["access_token"]
