@@ -29,3 +29,16 @@ class Schema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+class ChangeSchema(Schema):
+    """A partial update that must name at least one field: ``{}`` is a 422, and the
+    OpenAPI document says so (``minProperties: 1``, from ``MIN_PROPERTIES``)."""
+
+    MIN_PROPERTIES = 1
+    EMPTY_MESSAGE = "Name at least one field to change."
+
+    @ma.validates_schema
+    def _names_a_field(self, data: dict, **_: object) -> None:
+        if not data:
+            raise ma.ValidationError(self.EMPTY_MESSAGE, "_schema")

@@ -144,7 +144,9 @@ def auth_required(*roles: str, refresh: bool = False) -> Callable[[F], F]:
 
         # Same bookkeeping as flask-smorest's Blueprint.doc: the route shows the lock.
         docs = deepcopy(getattr(view, "_apidoc", {}))
-        docs["manual_doc"] = deepupdate(docs.get("manual_doc", {}), {"security": BEARER})
+        # The roles, when named, as an extension that also declares the 403 (apidocs).
+        manual = {"security": BEARER, **({"x-roles": list(roles)} if roles else {})}
+        docs["manual_doc"] = deepupdate(docs.get("manual_doc", {}), manual)
         wrapper._apidoc = docs  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 

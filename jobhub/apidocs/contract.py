@@ -1,0 +1,110 @@
+"""The error responses every operation can give, declared in one place (library, not a domain).
+
+Views declare what is theirs (``@blp.alt_response(409, ...)`` for a duplicate, a state
+conflict); the refusals that come from the machinery around every view are added here,
+from facts the operation's own document states, and never replace a view's declaration:
+
+- a bearer ``security`` requirement: 401 (missing, invalid, expired or revoked token);
+- ``x-roles`` (``auth_required`` naming roles): 403 for the other roles;
+- a path parameter: 404 (no such row, or one the caller may not see, SPEC §1);
+- a query or path parameter: 422 (validation);
+- a request body: 400 (malformed JSON), 413 (over ``MAX_CONTENT_LENGTH``), 415 (not the
+  declared media type) and 422;
+- every path but the ones exempt from the default rate limit: 429 with ``Retry-After``.
+
+``X-Pagination`` is declared as what it is on the wire: a string carrying JSON, and a
+schema that refuses an empty object (``jobhub.schemas.ChangeSchema``) says
+``minProperties``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import BasePlugin
+
+RATE_LIMITED = "RATE_LIMITED"
+ERROR_SCHEMA = "ErrorEnvelope"
+_ERRORS = {
+    400: "`bad_request`: the body is not well-formed JSON (or nested too deep, a number too long).",
+    401: "`unauthorized`, `token_expired` or `token_revoked`: no valid token.",
+    403: "`forbidden`: the caller's role may not take this action.",
+    404: "`not_found`: no such resource, or one the caller may not see (SPEC §1).",
+    413: "`payload_too_large`: the body is larger than the server accepts.",
+    415: "`unsupported_media_type`: the body is not of the declared media type.",
+    422: "`validation_error`: a parameter or field failed validation (see `errors`).",
+}
+PAGINATION_HEADER = {
+    "description": (
+        "Pagination metadata: a JSON object, serialised, with total, total_pages, "
+        "first_page, last_page, page, previous_page and next_page (the page fields are "
+        'absent when there are no items), e.g. `{"total": 42, "total_pages": 3, '
+        '"first_page": 1, "last_page": 3, "page": 1, "next_page": 2}`.'
+    ),
+    "schema": {"type": "string"},
+}
+RATE_LIMITED_DOC = {
+    "description": "`rate_limited`: too many requests from this caller; retry later.",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+}
+_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+class ErrorResponsesPlugin(BasePlugin):
+    """apispec plugin: declare the shared error responses on every operation."""
+
+    def __init__(self, *, unlimited_paths: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.unlimited_paths = unlimited_paths
+
+    def schema_helper(self, name: str, definition: dict, **kwargs: Any) -> dict | None:
+        """``minProperties`` for the schemas that refuse ``{}`` (jobhub.schemas.ChangeSchema)."""
+        schema = kwargs.get("schema")
+        schema_class = schema if isinstance(schema, type) else type(schema)
+        minimum = getattr(schema_class, "MIN_PROPERTIES", None)
+        return {"minProperties": minimum} if minimum else None
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict | None = None, **kwargs: Any
+    ) -> None:
+        for method, operation in (operations or {}).items():
+            if method in _METHODS:
+                self._declare(path or "", operation)
+
+    def _declare(self, path: str, operation: dict[str, Any]) -> None:
+        responses = operation.setdefault("responses", {})
+        for status in sorted(_statuses(path, operation)):
+            responses.setdefault(str(status), error_response(_ERRORS[status]))
+        if not path.startswith(self.unlimited_paths):
+            responses.setdefault("429", RATE_LIMITED)
+
+
+def error_response(description: str, **extra: Any) -> dict[str, Any]:
+    """A response in the error envelope (SPEC §1)."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        **extra,
+    }
+
+
+def _statuses(path: str, operation: dict[str, Any]) -> set[int]:
+    """The shared error statuses this operation can answer, from its own document."""
+    statuses: set[int] = set()
+    parameters = [p for p in operation.get("parameters", []) if isinstance(p, dict)]
+    if any("bearerAuth" in requirement for requirement in operation.get("security", [])):
+        statuses.add(401)
+    if operation.get("x-roles"):
+        statuses.add(403)
+    if "{" in path:  # flask-smorest documents path parameters on the path, not here
+        statuses |= {404, 422}
+    if parameters:
+        statuses.add(422)
+    if "requestBody" in operation:
+        statuses |= {400, 413, 415, 422}
+    return statuses
