@@ -47,6 +47,7 @@ class JobHubApi(Api):
     def _init_spec(self, **kwargs: object) -> None:
         plugin = contract.ErrorResponsesPlugin(unlimited_paths=UNLIMITED_PATHS)
         super()._init_spec(extra_plugins=[plugin], **kwargs)
+        self.ma_plugin.converter.add_attribute_function(contract.enum_choices2properties)
 
     def _register_responses(self) -> None:
         super()._register_responses()

@@ -130,8 +130,11 @@ def get_job(job_id: int) -> Job:
     return services.read_job(actor=optional_user(), job_id=job_id)
 
 
-def _editable_job(job_id: int, *, deleted: bool = False) -> Job:
-    job = services.get_visible_job(actor=current_user, job_id=job_id, deleted=deleted)
+def _editable_job(job_id: int, *, restoring: bool = False) -> Job:
+    if restoring:
+        job = services.get_restorable_job(actor=current_user, job_id=job_id)
+    else:
+        job = services.get_visible_job(actor=current_user, job_id=job_id)
     membership = services.membership(actor=current_user, job=job)
     authorize(
         policies.can_edit_job(current_user, membership),
@@ -160,9 +163,14 @@ def delete_job(job_id: int) -> None:
 @blp.route("/<int:job_id>/restore", methods=["POST"])
 @auth_required()
 @blp.response(200, JobSchema)
+@blp.alt_response(
+    409,
+    response="DEFAULT_ERROR",
+    description="`conflict`: the job is not deleted, or its company was.",
+)
 def restore_job(job_id: int) -> Job:
-    """Undo a delete."""
-    return services.restore_job(job=_editable_job(job_id, deleted=True))
+    """Undo a delete (a job that is not deleted: 409 `conflict`)."""
+    return services.restore_job(job=_editable_job(job_id, restoring=True))
 
 
 @blp.route("/<int:job_id>/report", methods=["POST"])

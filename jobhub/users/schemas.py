@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from jobhub.schemas import ChangeSchema, Schema, UtcDateTime
+from jobhub.schemas import ChangeSchema, HttpUrl, Schema, UtcDateTime
 from jobhub.users.models import Role
 
 PASSWORD_INPUT_MAX = 1024  # a hard cap before hashing; the policy allows 128
@@ -71,7 +71,7 @@ class ProfileUpdateSchema(ChangeSchema):
     open_to_work = fields.Boolean()
     links = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=40)),
-        values=fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500)),
+        values=HttpUrl(),
         validate=validate.Length(max=10),
     )
 

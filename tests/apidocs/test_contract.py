@@ -69,3 +69,35 @@ def test_an_empty_profile_update_is_refused(api, candidate):
     assert response.get_json()["errors"]["json"]["_schema"] == [
         "Send at least one field to change."
     ]
+
+
+def test_an_empty_website_is_accepted_as_none(api, employer, company):
+    created = api("POST", employer, "/companies", json={"name": "Blank Site", "website": ""})
+    assert created["website"] is None
+    api("PATCH", employer, f"/companies/{company.id}", json={"website": "https://acme.example"})
+    cleared = api("PATCH", employer, f"/companies/{company.id}", json={"website": ""})
+    assert cleared["website"] is None
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(1)", "ftp://x.example", "https://a b.example"]
+)
+def test_a_website_must_match_the_documented_pattern(api, employer, spec, website):
+    import re
+
+    pattern = spec["components"]["schemas"]["CompanyCreate"]["properties"]["website"]["pattern"]
+    assert re.fullmatch(pattern.strip("^$"), website) is None
+    response = api.post(employer, "/companies", json={"name": "Bad Site", "website": website})
+    assert response.status_code == 422
+    assert "website" in response.get_json()["errors"]["json"]
+
+
+def test_enum_fields_document_only_the_values_they_accept(spec):
+    schemas = spec["components"]["schemas"]
+    assert schemas["JobCreate"]["properties"]["status"]["enum"] == ["draft", "published"]
+    assert "import" not in schemas["ApplyArgs"]["properties"]["source"]["enum"]
+    assert schemas["JobUpdate"]["properties"]["status"]["enum"] == ["draft", "published", "closed"]
+
+
+def test_restore_declares_its_conflict(spec):
+    assert "409" in spec["paths"]["/api/v1/jobs/{job_id}/restore"]["post"]["responses"]
