@@ -4,8 +4,9 @@ Views declare what is theirs (``@blp.alt_response(409, ...)`` for a duplicate, a
 conflict); the refusals that come from the machinery around every view are added here,
 from facts the operation's own document states, and never replace a view's declaration:
 
-- a bearer ``security`` requirement: 401 (missing, invalid, expired or revoked token);
-- ``x-roles`` (``auth_required`` naming roles): 403 for the other roles;
+- a bearer ``security`` requirement: 401 (missing, invalid, expired or revoked token)
+  and 403 (a disabled account, a role not named in ``x-roles``, or a policy's refusal:
+  SPEC §1's "an action on a visible resource the caller may not take");
 - a path parameter: 404 (no such row, or one the caller may not see, SPEC §1);
 - a query or path parameter: 422 (validation);
 - a request body: 400 (malformed JSON), 413 (over ``MAX_CONTENT_LENGTH``), 415 (not the
@@ -33,7 +34,8 @@ ERROR_SCHEMA = "ErrorEnvelope"
 _ERRORS = {
     400: "`bad_request`: the body is not well-formed JSON (or nested too deep, a number too long).",
     401: "`unauthorized`, `token_expired` or `token_revoked`: no valid token.",
-    403: "`forbidden`: the caller's role may not take this action.",
+    403: "`forbidden`: the caller may not take this action (role, relation to the row); "
+    "`account_disabled`: the account is disabled.",
     404: "`not_found`: no such resource, or one the caller may not see (SPEC §1).",
     413: "`payload_too_large`: the body is larger than the server accepts.",
     415: "`unsupported_media_type`: the body is not of the declared media type.",
@@ -103,9 +105,7 @@ def _statuses(path: str, operation: dict[str, Any]) -> set[int]:
     statuses: set[int] = set()
     parameters = [p for p in operation.get("parameters", []) if isinstance(p, dict)]
     if any("bearerAuth" in requirement for requirement in operation.get("security", [])):
-        statuses.add(401)
-    if operation.get("x-roles"):
-        statuses.add(403)
+        statuses |= {401, 403}
     if "{" in path:  # flask-smorest documents path parameters on the path, not here
         statuses |= {404, 422}
     if parameters:

@@ -88,6 +88,11 @@ def _cached_for_anonymous(view: Any) -> Any:
 @auth_optional
 @_cached_for_anonymous
 @blp.response(200, JobSchema(many=True), headers=SEARCH_HEADERS_DOC)
+@blp.alt_response(
+    400,
+    response="DEFAULT_ERROR",
+    description="`bad_request`: a cursor this server did not issue, or one that expired.",
+)
 def search_jobs(args: dict[str, Any]) -> Any:
     """Search jobs: full text (`q`), filters, `sort`, page or cursor (public)."""
     result, pagination = search.search_jobs(actor=optional_user(), args=args)
@@ -177,6 +182,9 @@ def restore_job(job_id: int) -> Job:
 @auth_required()
 @blp.arguments(ReportCreateSchema)
 @blp.response(201, ReportSchema)
+@blp.alt_response(
+    409, response="DEFAULT_ERROR", description="`duplicate`: you have reported this job."
+)
 def report_job(data: dict[str, Any], job_id: int) -> JobReport:
     """Report a job (once per user); three open reports hide it until an admin decides."""
     job = services.get_visible_job(actor=current_user, job_id=job_id)

@@ -45,6 +45,39 @@ SESSION_ENDERS = (
     ("DELETE", "/api/v1/users/me"),
 )
 SEED = 20261202
+# Refusals of schema-valid requests that no OpenAPI 3.0 schema can express: the value
+# must be a secret or a row that exists, or agree with another field. schemathesis'
+# positive_data_acceptance accepts these statuses for these operations only (README,
+# "Fuzzing"); everything else schema-valid must be accepted.
+_ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 429, "5xx"]
+SEMANTIC_REFUSALS: dict[str, tuple[list[int], str]] = {
+    "POST /api/v1/auth/password/reset": ([400], "a reset token the server never issued"),
+    "POST /api/v1/auth/verify-email/confirm": ([400], "a verification token never issued"),
+    "POST /api/v1/auth/logout": ([422], "a refresh token that is not the caller's"),
+    "POST /api/v1/auth/password/change": ([422], "the current password must be right"),
+    "DELETE /api/v1/users/me": ([422], "the password must be right"),
+    "PATCH /api/v1/users/me": ([422], "skills, desired_roles... are candidates' fields only"),
+    "GET /api/v1/jobs": ([400], "a cursor the server never issued"),
+    "POST /api/v1/resumes": ([415], "the file's type is checked by its content"),
+    "POST /api/v1/jobs": ([422], "company_id must name one of the caller's companies"),
+    "POST /api/v1/saved-searches": ([422], "company_id must name an existing company"),
+    "PATCH /api/v1/saved-searches/{saved_search_id}": ([422], "company_id must exist"),
+    "POST /api/v1/companies/{company_id}/members": ([422], "email of an employer account"),
+    "POST /api/v1/jobs/{job_id}/applications": ([422], "resume_id must be the caller's"),
+    "PATCH /api/v1/applications/{application_id}/status": (
+        [422],
+        "reason only with status rejected",
+    ),
+    "POST /api/v1/applications/{application_id}/interviews": (
+        [422],
+        "interviewer_ids must be the company's members; starts_at in the future",
+    ),
+    "PATCH /api/v1/interviews/{interview_id}": ([422], "as scheduling"),
+    "GET /api/v1/analytics/me": ([422], "tz an IANA zone; from/to an ordered, bounded range"),
+    "GET /api/v1/analytics/jobs/{job_id}": ([422], "as /analytics/me"),
+    "GET /api/v1/analytics/companies/{company_id}": ([422], "as /analytics/me"),
+    "GET /api/v1/analytics/platform": ([422], "as /analytics/me"),
+}
 
 
 @dataclass
@@ -139,6 +172,10 @@ def write_config(path: Path, *, world: World, headers: dict[str, str], role: str
     for name in world.ids:
         for location in ("path", "query"):
             lines.append(f'"{location}.{name}" = {{ dictionary = "{name}", probability = 0.5 }}')
+    for name, (statuses, _why) in SEMANTIC_REFUSALS.items():
+        expected = json.dumps([*_ACCEPTED, *statuses])
+        lines += ["", "[[operations]]", f'include-name = "{name}"']
+        lines.append(f"checks.positive_data_acceptance.expected-statuses = {expected}")
     if role != "anonymous":
         for method, op_path in SESSION_ENDERS:
             lines += ["", "[[operations]]", f'include-name = "{method} {op_path}"']
