@@ -1,6 +1,16 @@
-"""Gunicorn settings, derived from the environment by jobhub.config."""
+"""Gunicorn settings, derived from the environment by jobhub.config.
+
+This file runs in the master before the eventlet worker monkey-patches: it imports only
+jobhub.config, which imports no Flask, Werkzeug or Celery (their locks and context
+proxies are what eventlet's patcher tripped over at every start).
+"""
+
+import warnings
 
 from jobhub.config import server_settings
+
+# Known and documented (STACK-NOTES trap 1); gunicorn's own WARNING line still says it.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 _settings = server_settings()
 
@@ -12,6 +22,12 @@ worker_connections = _settings.worker_connections
 timeout = _settings.timeout
 graceful_timeout = 20
 keepalive = 5
+# gunicorn answers these refusals itself, in HTML, before the app sees the request: keep
+# them at gunicorn's maximum so that the app's own, lower limits (a 4 KB query string:
+# jobhub/inputs.py) answer first, in the JSON envelope. README "Bad input".
+limit_request_line = 8190  # the request line (method, path, query string); 8190 is the max
+limit_request_fields = 100  # header count
+limit_request_field_size = 8190  # one header line
 # Our app writes one JSON line per request; gunicorn's own access log would double it.
 accesslog = None
 errorlog = "-"

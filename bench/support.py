@@ -80,6 +80,7 @@ def backend() -> Iterator[dict[str, str]]:
         try:
             yield {
                 "JOBHUB_CONFIG": "production",
+                "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
                 "DATABASE_URL": url,
                 "REDIS_URL": REDIS_URL,
                 "SOCKETIO_CHANNEL": f"jobhub-bench-{uuid.uuid4().hex[:8]}",

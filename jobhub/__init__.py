@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from jobhub.config import Config, load_config
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Importing the package (as gunicorn.conf.py does, in the master, before the eventlet
+# worker monkey-patches) imports no Flask, Werkzeug or Celery: their locks and context
+# proxies made eventlet print five tracebacks and "RLock(s) were not greened".
 
 
 def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     """Build the app: config → logging → receivers → extensions → blueprints → errors → cli."""
-    from jobhub import errors, logs, web
+    from flask import Flask
+
+    from jobhub import errors, inputs, logs, web
     from jobhub.cli import register_commands
 
     if config_class is None:
@@ -26,6 +33,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     app.config.from_object(config)
     logs.configure_logging(app.config["LOG_LEVEL"], json_lines=app.config["JSON_LOGS"])
     web.init_request_cycle(app)
+    inputs.init_app(app)  # before any route: the bounded id converter, the JSON guard
 
     import jobhub.models  # the complete metadata, for migrations
     import jobhub.tasks  # noqa: F401  (every task registered, in web and worker alike)
@@ -45,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from jobhub.admin import init_admin
     from jobhub.apidocs import init_apidocs
     from jobhub.auth.services import is_token_revoked
+    from jobhub.companies.api_keys import services as api_keys
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, render_as_batch=True, compare_type=True)
@@ -64,16 +73,29 @@ def _init_extensions(app: Flask) -> None:
         ],
     )
     security.init_jwt(app, find_user=_find_user, is_revoked=is_token_revoked)
+    security.init_api_keys(app, find_key=api_keys.authenticate, on_use=api_keys.record_use)
     extensions.celery_init_app(app)
     extensions.api.init_app(app)
     extensions.api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
+    extensions.api.spec.components.security_scheme("apiKeyAuth", API_KEY_SCHEME)
     for blueprint, url_prefix in _blueprints():
         extensions.api.register_blueprint(blueprint, url_prefix=url_prefix)
     init_apidocs(app)
     extensions.socketio_init_app(app)
     init_admin(app)
+
+
+API_KEY_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "jh_<prefix>_<secret>",
+    "description": "A company API key (POST /companies/{id}/api-keys), sent as "
+    "`Authorization: Bearer jh_…`. It reaches only the operations that list this scheme, "
+    "and of those only the ones whose scope (`x-api-key-scope`) the key holds; it acts for "
+    "its own company only.",
+}
 
 
 def _find_user(user_id: int) -> Any:
@@ -111,7 +133,9 @@ def _blueprints() -> list:
     from jobhub.analytics.views import blp as analytics
     from jobhub.applications.interviews.views import blp as interviews
     from jobhub.applications.views import blp as applications
+    from jobhub.audit.views import blp as admin_audit
     from jobhub.auth.views import blp as auth
+    from jobhub.companies.api_keys.views import blp as api_keys
     from jobhub.companies.views import blp as companies
     from jobhub.health.views import blp as health
     from jobhub.jobs.moderation.views import blp as admin_jobs
@@ -120,6 +144,7 @@ def _blueprints() -> list:
     from jobhub.matching.views import blp as matching
     from jobhub.notifications.views import blp as notifications
     from jobhub.resumes.views import blp as resumes
+    from jobhub.users.views import admin_blp as admin_users
     from jobhub.users.views import blp as users
 
     return [
@@ -128,8 +153,11 @@ def _blueprints() -> list:
         (users, "/api/v1/users"),
         (notifications, "/api/v1/notifications"),
         (companies, "/api/v1/companies"),
+        (api_keys, "/api/v1/companies"),
         (jobs, "/api/v1/jobs"),
         (admin_jobs, "/api/v1/admin"),
+        (admin_audit, "/api/v1/admin"),
+        (admin_users, "/api/v1/admin"),
         (saved_searches, "/api/v1/saved-searches"),
         (applications, "/api/v1"),
         (interviews, "/api/v1/interviews"),

@@ -1,13 +1,14 @@
-"""Flask CLI commands: create-admin, seed, matching and storage maintenance."""
+"""Flask CLI commands: create-admin, seed, audit verify, matching and storage maintenance."""
 
 from __future__ import annotations
 
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from jobhub.audit import services as audit
 from jobhub.backup.cli import backup_cli
 from jobhub.db import transaction
 from jobhub.errors import JobHubError
@@ -58,9 +59,27 @@ def create_admin_command(email: str, password: str | None, full_name: str) -> No
         "histories, notes and interviews); by default the demo candidates get a few."
     ),
 )
+@click.option(
+    "--allow-production",
+    is_flag=True,
+    help=(
+        "Seed even under JOBHUB_CONFIG=production (a staging copy, a load test): the demo "
+        "accounts get the demo password printed in the README."
+    ),
+)
 @with_appcontext
-def seed_command(candidates: int, employers: int, jobs: int, applications: int | None) -> None:
-    """Create demo data that is missing (idempotent)."""
+def seed_command(
+    candidates: int, employers: int, jobs: int, applications: int | None, allow_production: bool
+) -> None:
+    """Create demo data that is missing (idempotent); refused in production."""
+    if current_app.config["JOBHUB_CONFIG"] == "production":
+        if not allow_production:
+            raise click.ClickException(
+                "Refusing to seed under JOBHUB_CONFIG=production: the demo accounts have a "
+                "published password. Pass --allow-production if this really is a throwaway "
+                "deployment."
+            )
+        click.echo("Warning: seeding a production configuration (--allow-production).", err=True)
     started = time.perf_counter()
     with transaction():
         report = seed(
@@ -94,6 +113,24 @@ def score_applications_command(job_id: int | None, rescore: bool) -> None:
     click.echo(f"Scored {scored} application{'s' if scored != 1 else ''}.")
 
 
+audit_cli = AppGroup("audit", help="The audit log: verify its hash chain.")
+
+
+@audit_cli.command("verify")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1))
+def audit_verify_command(batch_size: int) -> None:
+    """Walk the audit log's hash chain; exit 1 naming the first row that does not match."""
+    result = audit.verify_chain(batch_size=batch_size)
+    if not result.ok:
+        click.echo(
+            f"Audit row {result.bad_id} does not match: {result.reason} "
+            f"({result.rows} rows before it verified).",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"{result.rows} rows verified.")
+
+
 def _describe(exc: JobHubError) -> str:
     details = "; ".join(_messages(exc.errors or {}))
     return f"{exc.message} {details}".strip()
@@ -117,3 +154,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(audit_cli)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
-
-from jobhub.beat import BEAT_SCHEDULE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -27,6 +27,7 @@ STORAGE_BACKENDS = ("local", "s3")
 # Placeholders that must never reach production (they appear in docs and compose files).
 KNOWN_DEFAULT_SECRETS = {"", "change-me", "changeme", "secret", "dev", "development"}
 MIN_SECRET_LENGTH = 32
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
 
 class ConfigError(RuntimeError):
@@ -129,6 +130,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = _int(env, "MAX_CONTENT_LENGTH", 6 * 1024 * 1024)
         self.SESSION_COOKIE_SAMESITE = "Lax"  # the admin panel's session cookie
         self.SESSION_COOKIE_SECURE = self.FORCE_HTTPS
+        # An admin panel sign-in lasts this long at most (sign-out, a password change or
+        # deactivation end it sooner: it is a login session, checked on every request).
+        self.ADMIN_SESSION_HOURS = _int(env, "ADMIN_SESSION_HOURS", 12)
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
         self.JSON_LOGS = _bool(env.get("JSON_LOGS"), default=True)
 
@@ -146,6 +150,8 @@ class Config:
         self.RATELIMIT_REGISTER = env.get("RATELIMIT_REGISTER") or "10 per hour"
         self.RATELIMIT_PASSWORD_FORGOT = env.get("RATELIMIT_PASSWORD_FORGOT") or "5 per hour"
         self.RATELIMIT_ACCOUNT_SENSITIVE = env.get("RATELIMIT_ACCOUNT_SENSITIVE") or "20 per hour"
+        # The second step of a two-factor login (and 2FA enable/disable): per IP and per user.
+        self.RATELIMIT_MFA = env.get("RATELIMIT_MFA") or "5 per minute"
 
     def _tokens(self, env: Mapping[str, str]) -> None:
         """JWTs, password hashing and the mailed single-use tokens."""
@@ -154,6 +160,8 @@ class Config:
         self.JWT_TOKEN_LOCATION = ["headers"]
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=_int(env, "JWT_ACCESS_TOKEN_MINUTES", 15))
         self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=_int(env, "JWT_REFRESH_TOKEN_DAYS", 14))
+        # How long Redis may vouch for a session the database confirmed live (revocation).
+        self.REVOCATION_CONFIRM_SECONDS = _int(env, "REVOCATION_CONFIRM_SECONDS", 300)
         self.JWT_ENCODE_ISSUER = self.JWT_DECODE_ISSUER = env.get("JWT_ISSUER") or "jobhub"
         self.JWT_ENCODE_AUDIENCE = self.JWT_DECODE_AUDIENCE = (
             env.get("JWT_AUDIENCE") or "jobhub-api"
@@ -164,6 +172,13 @@ class Config:
         # Single-use tokens mailed for password reset and email verification.
         self.PASSWORD_RESET_TOKEN_MINUTES = _int(env, "PASSWORD_RESET_TOKEN_MINUTES", 30)
         self.EMAIL_VERIFICATION_TOKEN_HOURS = _int(env, "EMAIL_VERIFICATION_TOKEN_HOURS", 48)
+        # Two-factor sign-in (TOTP): the mfa_token between the password and the code, the
+        # issuer shown in authenticator apps, and whether admins must use a second factor.
+        self.MFA_TOKEN_MINUTES = _int(env, "MFA_TOKEN_MINUTES", 5)
+        self.MFA_ISSUER = env.get("MFA_ISSUER") or "JobHub"
+        self.ADMIN_REQUIRE_2FA = _bool(env.get("ADMIN_REQUIRE_2FA"))
+        # Seconds since the epoch for TOTP; tests hand in a fixed clock.
+        self.TOTP_CLOCK = time.time
 
     def _notifications(self, env: Mapping[str, str]) -> None:
         """Notifications: read ones older than this are deleted by a daily task."""
@@ -185,7 +200,26 @@ class Config:
             env.get("MAIL_DEFAULT_SENDER") or "JobHub <no-reply@jobhub.local>"
         )
         self.MAIL_TIMEOUT = _int(env, "MAIL_TIMEOUT", 10)
-        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+        self._public_address(env)
+
+    def _public_address(self, env: Mapping[str, str]) -> None:
+        """Where users reach the app: every absolute link (mails, invites) is built from
+        PUBLIC_BASE_URL, never from a request's Host; TRUSTED_HOSTS (plus that URL's host)
+        are the only Host / X-Forwarded-Host values answered (others get a 400)."""
+        port = _int(env, "PORT", 5000)
+        self.PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or self.default_public_base_url(port)
+        public = urlsplit(self.PUBLIC_BASE_URL)
+        if public.scheme not in ("http", "https") or not public.hostname:
+            raise ConfigError(
+                f"PUBLIC_BASE_URL must be an http(s) URL such as https://jobs.example.com, "
+                f"got {self.PUBLIC_BASE_URL!r}"
+            )
+        trusted = _list(env.get("TRUSTED_HOSTS"))
+        if trusted or self.require_trusted_hosts():
+            # Loopback stays answerable: health checks and the image's HEALTHCHECK use it.
+            trusted += [public.hostname, *LOOPBACK_HOSTS]
+        # Flask refuses any other Host (400, before routing: no redirect can name it).
+        self.TRUSTED_HOSTS = list(dict.fromkeys(trusted)) or None
 
     def _storage(self, env: Mapping[str, str]) -> None:
         """File storage: local directory or an S3-compatible bucket."""
@@ -240,7 +274,16 @@ class Config:
             "info": {
                 "description": (
                     "Job board and applicant tracking API. Errors share one envelope: "
-                    "`code`, `status`, `error`, `message`, `errors`, `request_id`."
+                    "`code`, `status`, `error`, `message`, `errors`, `request_id`.\n\n"
+                    "Bad input is a 4xx on every operation: a path id past 2^31-1 is 404; "
+                    "integers outside the 32-bit range, datetimes outside 1900-2999, NUL and "
+                    "other control characters (in any JSON string or query string) and line "
+                    "breaks in single-line fields are 422 `validation_error`; JSON nested "
+                    "over 32 levels, number literals over 40 characters, NaN and lone "
+                    "surrogates are 400 `bad_request`; a non-JSON body on a JSON operation "
+                    "is 415 `unsupported_media_type`; a query string over 4096 bytes or an "
+                    "untrusted Host is 400. Validation errors list at most 20 fields per "
+                    "location (then `_more`)."
                 )
             },
         }
@@ -256,6 +299,13 @@ class Config:
 
     def default_secret(self, name: str) -> str:
         return _instance_secret(name)
+
+    def default_public_base_url(self, port: int) -> str:
+        return f"http://127.0.0.1:{port}"
+
+    def require_trusted_hosts(self) -> bool:
+        """Whether the Host is checked without TRUSTED_HOSTS set (production: always)."""
+        return False
 
     def default_database_url(self) -> str:
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -273,6 +323,10 @@ class Config:
         }
 
     def celery_settings(self, env: Mapping[str, str]) -> dict:
+        # Here, not at the top: gunicorn.conf.py imports this module before the worker
+        # monkey-patches, and the schedule imports Celery.
+        from jobhub.beat import BEAT_SCHEDULE
+
         eager = self.REDIS_URL is None
         hard_limit = _int(env, "CELERY_TASK_TIME_LIMIT", 600)
         return {
@@ -347,6 +401,15 @@ class ProductionConfig(Config):
 
     def default_secret(self, name: str) -> str:
         return ""
+
+    def default_public_base_url(self, port: int) -> str:
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be set in production: the address users reach the app at "
+            "(e.g. https://jobs.example.com); links in mails and redirects are built from it"
+        )
+
+    def require_trusted_hosts(self) -> bool:
+        return True
 
 
 def _check_secret(name: str, value: str) -> None:

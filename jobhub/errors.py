@@ -7,6 +7,7 @@ our services, marshmallow validation, werkzeug, flask-jwt-extended or Flask-Limi
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from http import HTTPStatus
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import marshmallow as ma
 import redis
 from flask import Flask, Response, g, jsonify
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -228,6 +229,24 @@ def database_unavailable_response(exc: Exception) -> Response:
     return error_response(503, "service_unavailable", DATABASE_UNAVAILABLE)
 
 
+_FK_COLUMN = re.compile(r"Key \(([^)]+)\)")
+
+
+def _integrity_error_response(exc: IntegrityError) -> Response:
+    """A flush refused by a constraint: an unknown foreign key is the client's 422 (a
+    schema's ``Id(references=...)`` names it first where it can), anything else a 409."""
+    db.session.rollback()
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23503" or "FOREIGN KEY" in str(orig):
+        detail = getattr(getattr(orig, "diag", None), "message_detail", None) or ""
+        match = _FK_COLUMN.search(detail)
+        errors = {"json": {match.group(1): ["No such row."]}} if match else None
+        message = "The request refers to something that does not exist."
+        return error_response(422, "validation_error", message, errors=errors)
+    log.info("flush refused by a database constraint", exc_info=True)
+    return error_response(409, "conflict", "The change conflicts with the current data.")
+
+
 def _unexpected_error_response(exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     db.session.rollback()
@@ -240,5 +259,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error_response)
     app.register_error_handler(redis.RedisError, _redis_unavailable_response)
     app.register_error_handler(OperationalError, database_unavailable_response)
+    app.register_error_handler(IntegrityError, _integrity_error_response)
     app.register_error_handler(PoolTimeout, database_unavailable_response)
     app.register_error_handler(Exception, _unexpected_error_response)

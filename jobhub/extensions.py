@@ -21,6 +21,7 @@ from flask_socketio import SocketIO
 from jobhub.apidocs import contract
 from jobhub.db import db, dispose_connections
 from jobhub.errors import ErrorEnvelopeSchema
+from jobhub.inputs import install_parsers
 
 __all__ = [
     "api",
@@ -48,6 +49,7 @@ class JobHubApi(Api):
         plugin = contract.ErrorResponsesPlugin(unlimited_paths=UNLIMITED_PATHS)
         super()._init_spec(extra_plugins=[plugin], **kwargs)
         self.ma_plugin.converter.add_attribute_function(contract.enum_choices2properties)
+        self.ma_plugin.converter.add_attribute_function(contract.text_bounds2properties)
 
     def _register_responses(self) -> None:
         super()._register_responses()
@@ -88,6 +90,9 @@ def _default_limit() -> str:
     return current_app.config["RATELIMIT_DEFAULT"]
 
 
+# Every view module imports this one (directly or through jobhub.security) before it is
+# decorated, and flask-smorest binds its parser at decoration: install ours first.
+install_parsers()
 api = JobHubApi()
 migrate = Migrate()
 jwt = JWTManager()

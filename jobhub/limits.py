@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+import jwt
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
@@ -18,9 +19,10 @@ def client_ip_key() -> str:
 
 
 def email_key() -> str:
-    """The body's normalised email, hashed; empty (limit skipped) when there is none."""
+    """The body's normalised email (JSON, or a form such as the admin panel's sign-in),
+    hashed; empty (limit skipped) when there is none."""
     data = request.get_json(silent=True)
-    email = data.get("email") if isinstance(data, dict) else None
+    email = data.get("email") if isinstance(data, dict) else request.form.get("email")
     if not isinstance(email, str) or not email.strip():
         return ""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
@@ -41,3 +43,31 @@ def forgot_limit() -> str:
 
 def sensitive_limit() -> str:
     return current_app.config["RATELIMIT_ACCOUNT_SENSITIVE"]
+
+
+def mfa_limit() -> str:
+    return current_app.config["RATELIMIT_MFA"]
+
+
+def _subject(token: object) -> str:
+    """The ``sub`` of a JWT, read without verifying it: only to pick a rate-limit bucket
+    (a forged subject buys nothing, as the token is verified by the endpoint)."""
+    if not isinstance(token, str) or token.count(".") != 2:
+        return ""
+    try:
+        subject = jwt.decode(token, options={"verify_signature": False}).get("sub")
+    except jwt.PyJWTError:
+        return ""
+    return f"user:{subject}" if isinstance(subject, str) and subject.isdigit() else ""
+
+
+def mfa_token_user_key() -> str:
+    """The user the body's ``mfa_token`` names; empty (limit skipped) when there is none."""
+    data = request.get_json(silent=True)
+    return _subject(data.get("mfa_token") if isinstance(data, dict) else None)
+
+
+def bearer_user_key() -> str:
+    """The user of the request's bearer token; empty (limit skipped) when there is none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return _subject(token.strip()) if scheme.lower() == "bearer" else ""

@@ -11,7 +11,15 @@ from jobhub.applications.interviews.models import (
     InterviewReminder,
 )
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
-from jobhub.auth.models import AuthSession, OneTimeToken, RevokedToken
+from jobhub.audit.models import AuditEntry
+from jobhub.auth.models import (
+    AuthSession,
+    OneTimeToken,
+    RecoveryCode,
+    RevokedToken,
+    TotpCredential,
+)
+from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.moderation.models import JobReport
@@ -22,16 +30,19 @@ from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
 
 __all__ = [
+    "AuditEntry",
     "AuthSession",
     "Notification",
     "NotificationPreference",
     "OneTimeToken",
+    "RecoveryCode",
     "Resume",
     "ResumeSkill",
     "RevokedToken",
+    "TotpCredential",
     "User",
 ]
-__all__ += ["Company", "CompanyMember"]
+__all__ += ["ApiKey", "Company", "CompanyMember"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
 __all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]

@@ -1,12 +1,125 @@
-"""Schema building blocks shared by every domain."""
+"""Schema building blocks shared by every domain, and the bounds every input field gets.
+
+Every integer, datetime and string a client sends is bounded here, once, whatever schema
+reads it (SPEC §1: bad input never reaches the database as a 500): integers fit the
+database's 32-bit integer columns, datetimes stay in years 1900-2999 (so that no
+arithmetic on them overflows), strings carry no control characters, and single-line
+strings (``Line``: titles, names, locations...) carry no line breaks either.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import marshmallow as ma
+
+# PostgreSQL's ``integer``: every id and counter column. Python and SQLite go further,
+# which is why the SQLite run never saw an id past 2^31.
+MIN_INT = -(2**31)
+MAX_INT = 2**31 - 1
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+# Tab and line breaks are text; every other C0 control (NUL first) and DEL is not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\t\r\n\x0b\x0c\x85\u2028\u2029]")
+CONTROL_MESSAGE = "Control characters (such as NUL) are not allowed."
+LINE_MESSAGE = "Must be a single line (no line breaks or tabs)."
+
+
+def refuse_control_characters(value: Any) -> None:
+    """Validator: NUL and the other C0 controls except tab and line breaks are refused."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ma.ValidationError(CONTROL_MESSAGE)
+
+
+def refuse_line_breaks(value: Any) -> None:
+    """Validator for single-line text: no CR, LF, tab or Unicode line separator."""
+    if isinstance(value, str) and _LINE_BREAK.search(value):
+        raise ma.ValidationError(LINE_MESSAGE)
+
+
+def has_control_characters(value: str) -> bool:
+    return bool(_CONTROL.search(value))
+
+
+def _refuse_far_dates(value: Any) -> None:
+    if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ma.ValidationError(f"Must be between the years {MIN_YEAR} and {MAX_YEAR}.")
+
+
+_INT_RANGE = ma.validate.Range(
+    min=MIN_INT, max=MAX_INT, error="Must be between {min} and {max} (a 32-bit integer)."
+)
+
+
+def bound_field(field: ma.fields.Field) -> None:
+    """Give an input field the bounds of its kind (idempotent; inner fields too)."""
+    if getattr(field, "_jobhub_bounded", False):
+        return
+    field._jobhub_bounded = True
+    # A new list, not append: a schema's copies of a field share the validators list.
+    if isinstance(field, ma.fields.Integer):
+        field.validators = [*field.validators, _INT_RANGE]
+    elif isinstance(field, ma.fields.DateTime | ma.fields.Date):
+        field.validators = [*field.validators, _refuse_far_dates]
+    elif isinstance(field, ma.fields.String):
+        field.validators = [*field.validators, refuse_control_characters]
+    for inner in _inner_fields(field):
+        bound_field(inner)
+
+
+def _inner_fields(field: ma.fields.Field) -> list[ma.fields.Field]:
+    inner = [getattr(field, "inner", None)]
+    inner += [getattr(field, "key_field", None), getattr(field, "value_field", None)]
+    inner += list(getattr(field, "tuple_fields", None) or ())
+    return [f for f in inner if isinstance(f, ma.fields.Field)]
+
+
+def bound_schema(schema: ma.Schema) -> ma.Schema:
+    """Bound every input field of a schema instance that is not one of ours."""
+    for field in schema.fields.values():
+        bound_field(field)
+    return schema
+
+
+class Line(ma.fields.String):
+    """Single-line text (titles, names, locations...): it may end up in a mail header, a
+    subject, an invite's SUMMARY or a CSV cell, so line breaks and tabs are refused (422)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(refuse_line_breaks)
+
+
+class Id(ma.fields.Integer):
+    """A row id in a body or query string: a positive 32-bit integer (422 otherwise).
+
+    ``references=Model`` also checks that the row exists (422 naming the field), for a
+    foreign key the caller may name freely: SQLite would store a dangling id, PostgreSQL
+    would refuse the flush."""
+
+    def __init__(self, *args: Any, references: type | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(ma.validate.Range(min=1, max=MAX_INT))
+        if references is not None:
+            self.validators.append(_Exists(references))
+
+
+class _Exists(ma.validate.Validator):
+    def __init__(self, model: type) -> None:
+        self.model = model
+
+    def __call__(self, value: Any) -> Any:
+        from sqlalchemy import select
+
+        from jobhub.db import db
+
+        found = db.session.scalar(select(self.model.id).where(self.model.id == value))
+        if found is None:
+            raise ma.ValidationError(f"No {self.model.__name__.lower()} has this id.")
+        return value
 
 
 class UtcDateTime(ma.fields.DateTime):
@@ -21,16 +134,22 @@ class UtcDateTime(ma.fields.DateTime):
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
         parsed = super()._deserialize(value, attr, data, **kwargs)
+        _refuse_far_dates(parsed)  # before converting: 9999-12-31T23:59-01:00 overflows
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=UTC)
         return parsed.astimezone(UTC)
 
 
 class Schema(ma.Schema):
-    """Base schema: unknown fields are refused (422), so nothing is silently ignored."""
+    """Base schema: unknown fields are refused (422), so nothing is silently ignored; every
+    field gets the bounds of its kind (``bound_field``)."""
 
     class Meta:
         unknown = ma.RAISE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_schema(self)
 
 
 class ChangeSchema(Schema):

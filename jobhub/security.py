@@ -5,18 +5,27 @@ user up on each request (so a deactivated account is refused at once) and ask wh
 a token was revoked. Which user an id names and which tokens are revoked are the
 domains' answers, handed in by the app factory (``init_jwt``): this module imports no
 domain.
+
+Two callers are not plain users. A company's API key (``Authorization: Bearer jh_…``) is
+an ``ApiKeyCaller``: it reaches only the routes whose ``auth_required`` names a scope the
+key holds (``api_key="jobs:write"``), and there it acts as an employer member of its one
+company with no user id. A setup-only token (an admin who must set up two-factor sign-in,
+``ADMIN_REQUIRE_2FA``) reaches only the routes marked ``setup_only=True``. Which key a
+``jh_`` string is comes from the companies domain (``init_api_keys``).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_jwt_extended import current_user as _jwt_current_user
 from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
 from flask_smorest.utils import deepupdate
@@ -35,8 +44,14 @@ from jobhub.errors import (
 from jobhub.extensions import jwt
 from jobhub.jwt_keys import signing_headers, signing_key, verification_key
 
+log = logging.getLogger(__name__)
+
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
+API_KEY_SECURITY = {"apiKeyAuth": []}
+API_KEY_PREFIX = "jh_"
+SETUP_ONLY_CLAIM = "mfa_setup_only"
+_API_KEYS = "jobhub.api_keys"
 
 
 # -- passwords ---------------------------------------------------------------------
@@ -70,7 +85,32 @@ def password_needs_rehash(password_hash: str) -> bool:
 
 # -- the caller ----------------------------------------------------------------------
 
-current_user: Any = LocalProxy(lambda: _jwt_current_user)
+
+@dataclass(frozen=True)
+class ApiKeyCaller:
+    """A company's API key as the caller: not a user (``id`` is None). Within its scopes it
+    acts as an employer member of its one company, and of no other."""
+
+    key_id: int
+    company_id: int
+    scopes: frozenset[str]
+    role: str = "employer"  # compares equal to users.models.Role.EMPLOYER
+    id: None = None
+    is_active: bool = True
+    deleted_at: None = None
+
+
+def _caller() -> Any:
+    key = g.get("api_key_caller")
+    return key if key is not None else _jwt_current_user._get_current_object()
+
+
+current_user: Any = LocalProxy(_caller)
+
+
+def api_key_caller(actor: Any) -> ApiKeyCaller | None:
+    """The API key behind ``actor``, or None when the caller is a user (or anonymous)."""
+    return actor if isinstance(actor, ApiKeyCaller) else None
 
 
 def _user_loader(find_user: Callable[[int], Any]) -> Callable[[dict, dict], Any]:
@@ -88,12 +128,20 @@ def _user_loader(find_user: Callable[[int], Any]) -> Callable[[dict, dict], Any]
     return load
 
 
+# Our own wording: flask-jwt-extended's and PyJWT's reasons (decoder internals, codec
+# errors) go to the debug log, never into a response.
+MISSING_AUTH_MESSAGE = "Authentication is required: send 'Authorization: Bearer <access token>'."
+INVALID_AUTH_MESSAGE = "The token is invalid."
+
+
 def _unauthorized(reason: str) -> Any:
-    return error_response(401, "unauthorized", f"Authentication is required: {reason}.")
+    log.debug("no usable token: %s", reason)
+    return error_response(401, "unauthorized", MISSING_AUTH_MESSAGE)
 
 
 def _invalid_token(reason: str) -> Any:
-    return error_response(401, "unauthorized", f"The token is invalid: {reason}.")
+    log.debug("invalid token: %s", reason)
+    return error_response(401, "unauthorized", INVALID_AUTH_MESSAGE)
 
 
 def init_jwt(
@@ -125,51 +173,120 @@ def init_jwt(
     )
 
 
-def auth_required(*roles: str, refresh: bool = False) -> Callable[[F], F]:
+def init_api_keys(
+    app: Flask,
+    *,
+    find_key: Callable[[str], ApiKeyCaller | None],
+    on_use: Callable[[ApiKeyCaller], None],
+) -> None:
+    """Bind the API keys: ``find_key(raw)`` (None: unknown, revoked or expired) and
+    ``on_use(caller)``, called after a key's successful request that changes something."""
+    app.extensions[_API_KEYS] = (find_key, on_use)
+
+
+def _presented_api_key() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token.startswith(API_KEY_PREFIX) else None
+
+
+def _authenticate_api_key(raw: str, scope: str | None) -> None:
+    """Admit a key to a route naming ``scope``: 401 unknown, revoked or expired, 403 else."""
+    find_key, _ = current_app.extensions.get(_API_KEYS, (lambda _raw: None, None))
+    caller = find_key(raw)
+    if caller is None:
+        raise Unauthorized("The API key is unknown, revoked or expired.")
+    if scope is None:
+        raise Forbidden("API keys cannot use this endpoint.")
+    if scope not in caller.scopes:
+        raise Forbidden(f"This API key lacks the scope {scope}.")
+    g.api_key_caller = caller
+
+
+def _call_as_key(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    result = view(*args, **kwargs)
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        current_app.extensions[_API_KEYS][1](g.api_key_caller)
+    return result
+
+
+def _refuse_setup_only(setup_only: bool) -> None:
+    if not setup_only and get_jwt().get(SETUP_ONLY_CLAIM):
+        raise Forbidden("Set up two-factor sign-in first: POST /auth/2fa/setup, then /enable.")
+
+
+def _document(view: Any, wrapper: Any, api_key: str | None, roles: tuple[str, ...]) -> None:
+    """Same bookkeeping as flask-smorest's Blueprint.doc: the route shows the lock(s), and
+    the roles, when named, as ``x-roles`` (jobhub/apidocs/contract.py)."""
+    security = [*BEARER, API_KEY_SECURITY] if api_key else BEARER
+    docs = deepcopy(getattr(view, "_apidoc", {}))
+    manual = {"security": security, **({"x-roles": list(roles)} if roles else {})}
+    docs["manual_doc"] = deepupdate(docs.get("manual_doc", {}), manual)
+    if api_key:
+        docs["manual_doc"] = deepupdate(docs["manual_doc"], {"x-api-key-scope": api_key})
+    wrapper._apidoc = docs
+
+
+def auth_required(
+    *roles: str, refresh: bool = False, api_key: str | None = None, setup_only: bool = False
+) -> Callable[[F], F]:
     """Authenticate: require a valid token (of the given roles, if any); document it in OpenAPI.
 
     Naming roles is the whole decision for endpoints that only a role decides (admins'
     moderation, candidates' saved searches); anything that depends on the caller's
     relation to a row or its state is a policy, refused with ``authorize``. A caller
     whose role is not allowed gets 403: they may see that the endpoint exists.
+    ``api_key`` names the scope that lets a company's API key in (none: keys get 403);
+    ``setup_only`` lets in the token of an admin who must set up two-factor sign-in.
     """
 
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            raw = _presented_api_key()
+            if raw is not None and not refresh:
+                _authenticate_api_key(raw, api_key)
+                return _call_as_key(view, *args, **kwargs)
             verify_jwt_in_request(refresh=refresh)
+            _refuse_setup_only(setup_only)
             if roles and current_user.role.value not in roles:
                 raise Forbidden(f"This action is for: {', '.join(roles)}.")
             return view(*args, **kwargs)
 
-        # Same bookkeeping as flask-smorest's Blueprint.doc: the route shows the lock.
-        docs = deepcopy(getattr(view, "_apidoc", {}))
-        # The roles, when named, as an extension that also declares the 403 (apidocs).
-        manual = {"security": BEARER, **({"x-roles": list(roles)} if roles else {})}
-        docs["manual_doc"] = deepupdate(docs.get("manual_doc", {}), manual)
-        wrapper._apidoc = docs  # type: ignore[attr-defined]
+        _document(view, wrapper, api_key, roles)
         return wrapper  # type: ignore[return-value]
 
     return decorator
 
 
-def auth_optional(view: F) -> F:
+def auth_optional(view: F | None = None, *, api_key: str | None = None) -> Any:
     """Authenticate when a token is sent (a bad one is still refused); anonymous otherwise.
 
-    The view reads its caller with ``optional_user()``: None when anonymous.
+    The view reads its caller with ``optional_user()``: None when anonymous. An API key
+    is let in when it holds ``api_key`` (none named: keys get 403 here too).
     """
 
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        verify_jwt_in_request(optional=True)
-        return view(*args, **kwargs)
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            raw = _presented_api_key()
+            if raw is not None:
+                _authenticate_api_key(raw, api_key)
+                return _call_as_key(view, *args, **kwargs)
+            verify_jwt_in_request(optional=True)
+            if get_current_user() is not None:
+                _refuse_setup_only(False)
+            return view(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator(view) if view is not None else decorator
 
 
 def optional_user() -> Any:
-    """The caller of an ``auth_optional`` view, or None."""
-    return get_current_user()
+    """The caller of an ``auth_optional`` view (a user or an API key), or None."""
+    key = g.get("api_key_caller")
+    return key if key is not None else get_current_user()
 
 
 def authorize(allowed: bool, message: str | None = None, *, hidden: bool = False) -> None:

@@ -13,6 +13,9 @@ _events = Namespace()
 user_registered = _events.signal("user-registered")
 # kwargs: user (the User, before anonymisation) — each domain handles the data it owns
 account_deleted = _events.signal("account-deleted")
+# kwargs: user (the User, just deactivated by an admin, flushed) — every session of that
+# user ends at once: tokens revoked for every worker, live sockets closed after commit
+user_deactivated = _events.signal("user-deactivated")
 # kwargs: user_id (int), all_sessions (bool) — live connections of that user should close
 user_logged_out = _events.signal("user-logged-out")
 # kwargs: actor (User), user (User) — a receiver returns True to let the actor read the

@@ -9,7 +9,6 @@ import time
 import uuid
 
 from flask import Flask, Response, current_app, g, redirect, request
-from flask_jwt_extended import verify_jwt_in_request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -79,7 +78,7 @@ def _start_request() -> Response | None:
 def _refuse_missing_body() -> None:
     """A JSON body the operation requires (``@blp.arguments``, documented ``required``)
     that was not sent at all is a 422, not an empty object quietly accepted. A caller
-    without a valid token still learns only that (401 first, as the view would answer)."""
+    who sends no credentials at all gets the view's own 401 instead."""
     if request.method not in _BODY_METHODS:  # a CORS preflight (OPTIONS) has no body
         return
     view = current_app.view_functions.get(request.endpoint or "")
@@ -90,8 +89,8 @@ def _refuse_missing_body() -> None:
     if request.content_length or "chunked" in request.headers.get("Transfer-Encoding", ""):
         return
     security = docs.get("manual_doc", {}).get("security", [])
-    if security and {} not in security:
-        verify_jwt_in_request()
+    if security and {} not in security and "Authorization" not in request.headers:
+        return
     raise ValidationError(
         "This operation needs a JSON body.",
         errors={"json": {"_schema": ["A JSON body is required."]}},
@@ -137,9 +136,16 @@ def _secure_headers(response: Response) -> None:
         headers.setdefault("Strict-Transport-Security", HSTS)
 
 
+# Flask-Limiter sends Retry-After with its X-RateLimit-* headers on every limited route;
+# it means "come back later" only on a refusal (RFC 9110 §10.2.3).
+RETRY_AFTER_STATUSES = (429, 503)
+
+
 def _finish_request(response: Response) -> Response:
     response = _commit(response)
     _secure_headers(response)
+    if response.status_code not in RETRY_AFTER_STATUSES:
+        response.headers.pop("Retry-After", None)
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     started = g.get("started_at")
     access_log.info(

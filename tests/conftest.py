@@ -18,10 +18,11 @@ import pytest
 import redis
 import sqlalchemy as sa
 from flask import Flask
-from flask_jwt_extended import create_access_token
+from flask_jwt_extended import create_access_token, decode_token
 from sqlalchemy import event
 
 from jobhub import create_app
+from jobhub.auth.sessions.services import confirm_live
 from jobhub.config import TestingConfig
 from jobhub.db import db
 from tests import factories
@@ -134,6 +135,8 @@ def auth_headers(app: Flask):
     def headers(user) -> dict[str, str]:
         with app.app_context():
             token = create_access_token(identity=str(user.id))
+            # As a login does: the token starts confirmed live in Redis (no first-use query).
+            confirm_live(jti=decode_token(token)["jti"], session_id=None)
         return {"Authorization": f"Bearer {token}"}
 
     return headers

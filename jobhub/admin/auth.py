@@ -1,4 +1,9 @@
-"""Sign-in for the admin panel: a browser session, separate from the API's JWTs."""
+"""Sign-in for the admin panel: a browser session, separate from the API's JWTs.
+
+The sign-in is throttled per client IP and per account (the email sent), an unknown
+email costs the same password hash as a known one, and a successful sign-in opens a
+login session (``auth.services.start_panel_session``) that sign-out ends.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,18 @@ import secrets
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
-from jobhub.admin.views import ADMIN_SESSION_KEY
+from jobhub import limits
+from jobhub.admin.base import ADMIN_SESSION_KEY, ADMIN_SID_KEY, PanelForm
+from jobhub.auth import services as auth
 from jobhub.extensions import limiter
-from jobhub.security import verify_password
-from jobhub.users.models import Role
-from jobhub.users.services import get_user_by_email
 
-blp = Blueprint("admin_auth", __name__, url_prefix="/admin")
+blp = Blueprint(
+    "admin_auth",
+    __name__,
+    url_prefix="/admin",
+    static_folder="static",
+    static_url_path="/panel-static",
+)
 _CSRF_KEY = "admin_csrf"
 
 
@@ -23,30 +33,60 @@ def _csrf_token() -> str:
     return session[_CSRF_KEY]
 
 
+def _next_url() -> str:
+    """Where to go after signing in: a panel path sent along, else the dashboard."""
+    target = request.form.get("next") or request.args.get("next") or ""
+    if (
+        target.startswith("/admin/")
+        and not target.startswith("/admin/login")
+        and "\\" not in target
+    ):
+        return target
+    return url_for("admin.index")
+
+
+def _form(error: str | None, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "admin/login.html", csrf_token=_csrf_token(), error=error, next=_next_url()
+    )
+    return page, status
+
+
 @blp.get("/login")
-def login_form() -> str:
-    return render_template("admin/login.html", csrf_token=_csrf_token(), error=None)
+def login_form() -> tuple[str, int]:
+    return _form(None)
 
 
 @blp.post("/login")
-@limiter.limit("10 per minute")
+@limiter.limit(limits.login_limit, key_func=limits.client_ip_key)
+@limiter.limit(limits.login_limit, key_func=limits.email_key)
 def login() -> Response | tuple[str, int]:
     sent = request.form.get("csrf_token", "")
     if not hmac.compare_digest(sent, session.get(_CSRF_KEY, "")):
-        return render_template("admin/login.html", csrf_token=_csrf_token(), error="expired"), 400
-    user = get_user_by_email(email=request.form.get("email", ""))
-    password_ok = user is not None and verify_password(
-        user.password_hash, request.form.get("password", "")
+        return _form("expired", 400)
+    panel_session = auth.start_panel_session(
+        email=request.form.get("email", ""),
+        password=request.form.get("password", ""),
+        user_agent=request.user_agent.string,
+        ip_address=request.remote_addr,
     )
-    if not (password_ok and user.is_active and user.role == Role.ADMIN and not user.deleted_at):
-        return render_template("admin/login.html", csrf_token=_csrf_token(), error="denied"), 401
-    session.clear()  # a new session id for the signed-in admin (no fixation)
-    session[ADMIN_SESSION_KEY] = user.id
+    if panel_session is None:
+        return _form("denied", 401)
+    target = _next_url()
+    session.clear()  # a new session for the signed-in admin (no fixation)
+    session[ADMIN_SESSION_KEY] = panel_session.user_id
+    session[ADMIN_SID_KEY] = panel_session.id
     session.permanent = False
-    return redirect(url_for("admin.index"))
+    return redirect(target)
 
 
 @blp.post("/logout")
-def logout() -> Response:
+def logout() -> Response | tuple[str, int]:
+    """Sign out (the form on every panel page): the login session ends for good."""
+    if not PanelForm(request.form).validate():
+        return _form("expired", 400)
+    session_id = session.get(ADMIN_SID_KEY)
+    if isinstance(session_id, int):
+        auth.end_panel_session(session_id=session_id)
     session.clear()
     return redirect(url_for("admin_auth.login_form"))

@@ -13,6 +13,10 @@ from facts the operation's own document states, and never replace a view's decla
   declared media type) and 422;
 - every path but the ones exempt from the default rate limit: 429 with ``Retry-After``.
 
+Text fields say what they refuse (jobhub/schemas.py's bounds): every input string a
+``pattern`` without control characters, a single-line one (``Line``) without line breaks
+either, unless the field has a stricter pattern of its own.
+
 An enum field narrowed by a ``OneOf`` validator documents only the values it accepts
 (``POST /jobs`` takes ``draft`` or ``published``, not ``closed``).
 
@@ -129,3 +133,26 @@ def enum_choices2properties(_converter: Any, field: ma.fields.Field, **kwargs: A
     if not allowed or documented is None:
         return {}
     return {"enum": [value for value in documented if value in allowed]}
+
+
+# ECMAScript and Python alike; the same sets as jobhub.schemas' _CONTROL and _LINE_BREAK.
+NO_CONTROL_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+SINGLE_LINE_PATTERN = (
+    r"^[^\u0000-\u001f\u007f\u0085\u2028\u2029]*$"  # no controls, tabs or line breaks
+)
+
+
+def text_bounds2properties(_converter: Any, field: ma.fields.Field, **kwargs: Any) -> dict:
+    """apispec attribute function: the ``pattern`` an input string is held to."""
+    from jobhub.schemas import refuse_control_characters, refuse_line_breaks
+
+    if not isinstance(field, ma.fields.String) or "pattern" in kwargs.get("ret", {}):
+        return {}
+    if refuse_line_breaks in field.validators:
+        return {"pattern": SINGLE_LINE_PATTERN}
+    # Output schemas' fields are bounded too but validate nothing else: what they show
+    # was written before (or without) these bounds, and only inputs are held to them.
+    declared = [v for v in field.validators if v is not refuse_control_characters]
+    if refuse_control_characters in field.validators and declared:
+        return {"pattern": NO_CONTROL_PATTERN}
+    return {}

@@ -27,9 +27,7 @@ def visible_applications_query(actor: User) -> Select[tuple[Application]]:
     if actor.role == Role.ADMIN:
         return query
     if actor.role == Role.EMPLOYER:
-        return query.where(
-            Application.company_id.in_(companies.member_company_ids(user_id=actor.id))
-        )
+        return query.where(Application.company_id.in_(companies.acting_company_ids(actor=actor)))
     if actor.role == Role.CANDIDATE:
         return query.where(Application.candidate_id == actor.id)
     return query.where(false())

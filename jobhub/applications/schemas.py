@@ -272,16 +272,18 @@ class EventActorSchema(Schema):
 
 class EventActorField(ma.fields.Nested):
     """Who made a move (SPEC §4): ``{id, full_name, side}``; ``side`` is ``admin`` for an
-    admin, ``system`` when no user did it; a deleted user is anonymised."""
+    admin, ``system`` for a move no side made; a move by a company's API key has no
+    person (``id`` and ``full_name`` null); a deleted user is anonymised."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(EventActorSchema, **kwargs)
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
         user = obj.actor
-        if user is None:
-            return {"id": None, "full_name": None, "side": "system"}
-        side = "admin" if user.role.value == "admin" else obj.actor_side.value
+        side = obj.actor_side.value if obj.actor_side is not None else "system"
+        if user is None:  # a company's API key, or the system
+            return {"id": None, "full_name": None, "side": side}
+        side = "admin" if user.role.value == "admin" else side
         if user.deleted_at is not None:
             return {"id": None, "full_name": "Deleted user", "side": side}
         return {"id": user.id, "full_name": user.full_name, "side": side}

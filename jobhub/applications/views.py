@@ -64,7 +64,7 @@ def apply(data: dict[str, Any], job_id: int) -> Shown:
 
 
 @blp.route("/applications")
-@auth_required()
+@auth_required(api_key="applications:read")
 @blp.arguments(ApplicationListArgsSchema, location="query")
 @blp.response(200, ApplicationSchema(many=True))
 @blp.paginate(**PAGINATION)
@@ -76,7 +76,7 @@ def list_applications(args: dict[str, Any], pagination_parameters: Any) -> list[
 
 
 @blp.route("/applications/<int:application_id>")
-@auth_required()
+@auth_required(api_key="applications:read")
 @blp.response(200, ApplicationSchema)
 @documented_errors(blp, 404)
 def get_application(application_id: int) -> Shown:
@@ -85,7 +85,7 @@ def get_application(application_id: int) -> Shown:
 
 
 @blp.route("/applications/<int:application_id>/status", methods=["PATCH"])
-@auth_required()
+@auth_required(api_key="applications:write")
 @blp.arguments(StatusChangeSchema)
 @blp.response(200, ApplicationSchema)
 @blp.doc(description=STATUS_DOC)
@@ -106,7 +106,7 @@ def change_status(data: dict[str, Any], application_id: int) -> Shown:
 
 
 @blp.route("/applications/<int:application_id>/history")
-@auth_required()
+@auth_required(api_key="applications:read")
 @blp.response(200, ApplicationEventSchema(many=True))
 @blp.paginate(**PAGINATION)
 @documented_errors(blp, 404)

@@ -1,18 +1,19 @@
-"""Auth records kept in the database: sessions, single-use tokens, revoked token ids."""
+"""Auth records kept in the database: sessions, single-use tokens, revoked token ids,
+second factors (TOTP credentials and recovery codes)."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobhub.db import IdMixin, db, utcnow, value_enum
 
 
 class RevokedToken(IdMixin, db.Model):
-    """A revoked JWT, for the embedded default; with Redis, revocations live there."""
+    """A revoked JWT: the truth; Redis, when configured, is the fast path in front of it."""
 
     __tablename__ = "revoked_tokens"
 
@@ -27,6 +28,7 @@ class SessionEndReason(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     TOKEN_REUSE = "token_reuse"  # a rotated refresh token came back: likely theft
     ACCOUNT_DELETED = "account_deleted"
+    ACCOUNT_DEACTIVATED = "account_deactivated"  # by an admin
 
 
 class AuthSession(IdMixin, db.Model):
@@ -75,4 +77,33 @@ class OneTimeToken(IdMixin, db.Model):
     email: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class TotpCredential(IdMixin, db.Model):
+    """A user's TOTP (RFC 6238) second factor: pending until a code confirms it.
+
+    The shared secret is stored encrypted (``jobhub.auth.mfa.services``); once enabled it
+    is never shown again. ``last_step`` is the last time step a code was accepted for:
+    a code is refused for that step and every earlier one (no replay).
+    """
+
+    __tablename__ = "totp_credentials"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret_encrypted: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class RecoveryCode(IdMixin, db.Model):
+    """A single-use recovery code of a user's second factor; only its SHA-256 is stored."""
+
+    __tablename__ = "mfa_recovery_codes"
+    __table_args__ = (Index("ix_mfa_recovery_codes_user_id", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -17,3 +17,11 @@ def _end_sessions_of_deleted_account(sender: Any, *, user: User, **_: Any) -> No
     sessions.end_all(user_id=user.id, reason=SessionEndReason.ACCOUNT_DELETED)
     onetime.revoke_unused(user_id=user.id)
     signals.user_logged_out.send(sender, user_id=user.id, all_sessions=True)
+
+
+@signals.user_deactivated.connect
+def _end_sessions_of_deactivated_account(sender: Any, *, user: User, **_: Any) -> None:
+    """A deactivated account is signed out everywhere: refresh tokens die with their
+    sessions (Redis revocation, seen by every worker) and live sockets are closed."""
+    sessions.end_all(user_id=user.id, reason=SessionEndReason.ACCOUNT_DEACTIVATED)
+    signals.user_logged_out.send(sender, user_id=user.id, all_sessions=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Line, Schema, UtcDateTime
 from jobhub.users.schemas import PASSWORD_INPUT_MAX, NormalizedEmail, UserSchema
 
 EXAMPLE_PASSWORD = "Orbit-Lantern-42-Demo"
@@ -29,7 +29,7 @@ NEW_PASSWORD_RULES = (
 class RegisterSchema(Schema):
     email = NormalizedEmail(**_email, metadata={"description": "Trimmed and lower-cased."})
     password = _password(NEW_PASSWORD_RULES)
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    full_name = Line(required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(
         required=True,
         validate=validate.OneOf(["candidate", "employer"]),
@@ -64,6 +64,64 @@ class TokenPairSchema(Schema):
         metadata={"example": 1209600, "description": "Seconds the refresh token is valid."}
     )
     user = fields.Nested(UserSchema)
+
+
+class LoginResultSchema(TokenPairSchema):
+    """The login answer: the token pair, or (second factor on) the ``mfa_token`` for
+    ``POST /auth/login/2fa``, or (an admin who must set up 2FA) a setup-only token."""
+
+    mfa_required = fields.Boolean(
+        metadata={"description": "Present (true) when a code is needed: see /auth/login/2fa."}
+    )
+    mfa_token = fields.String(
+        metadata={"description": "Single-use, a few minutes; never an access token."}
+    )
+    mfa_setup_required = fields.Boolean(
+        metadata={"description": "Present (true) for an admin who must set up 2FA first."}
+    )
+    setup_token = fields.String(
+        metadata={"description": "Reaches only /auth/2fa/setup, /auth/2fa/enable and /auth/me."}
+    )
+
+
+class MfaLoginSchema(Schema):
+    mfa_token = fields.String(required=True, validate=validate.Length(min=1, max=4096))
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "A 6-digit TOTP code, or one of the recovery codes."},
+    )
+
+
+class MfaCodeSchema(Schema):
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "A 6-digit code from the authenticator app."},
+    )
+
+
+class MfaDisableSchema(Schema):
+    password = _password("The account's password.")
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "A 6-digit TOTP code, or one of the recovery codes."},
+    )
+
+
+class MfaSetupSchema(Schema):
+    secret = fields.String(metadata={"example": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"})
+    otpauth_uri = fields.String(
+        metadata={"example": "otpauth://totp/JobHub:alice%40example.com?secret=…&issuer=JobHub"}
+    )
+
+
+class RecoveryCodesSchema(Schema):
+    recovery_codes = fields.List(
+        fields.String(),
+        metadata={"description": "10 single-use codes, shown this once.", "example": ["k3ma-…"]},
+    )
 
 
 class LogoutSchema(Schema):

@@ -5,15 +5,19 @@ Revocation (``is_token_revoked``) is asked by the JWT loader on every request.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_jwt_extended import decode_token
+from flask_jwt_extended import create_access_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
 from jobhub import signals
+from jobhub.auth.mfa import queries as mfa_queries
+from jobhub.auth.mfa import services as mfa
 from jobhub.auth.models import AuthSession, SessionEndReason, TokenPurpose
 from jobhub.auth.onetime import queries as onetime_queries
 from jobhub.auth.onetime import services as onetime
@@ -21,10 +25,18 @@ from jobhub.auth.sessions import queries as session_queries
 from jobhub.auth.sessions import services as sessions
 from jobhub.auth.sessions.queries import session_id_of
 from jobhub.auth.sessions.services import SessionInfo, TokenPair
-from jobhub.db import independent_transaction, on_rollback
-from jobhub.errors import AccountDisabled, BadRequest, TokenRevoked, Unauthorized, ValidationError
+from jobhub.db import enqueue_after_commit, independent_transaction, on_rollback
+from jobhub.errors import (
+    AccountDisabled,
+    BadRequest,
+    Forbidden,
+    TokenRevoked,
+    Unauthorized,
+    ValidationError,
+)
 from jobhub.mail.services import send_mail
 from jobhub.pagination import paginated
+from jobhub.security import SETUP_ONLY_CLAIM
 from jobhub.users import services as users
 from jobhub.users.models import Role, User
 
@@ -66,13 +78,56 @@ def register(*, email: str, password: str, full_name: str, role: Role) -> User:
 
 def login(
     *, email: str, password: str, user_agent: str | None, ip_address: str | None
-) -> TokenPair:
-    """Check the credentials and open a session; one answer for unknown email or wrong password."""
+) -> TokenPair | mfa.MfaChallenge | SetupRequired:
+    """Check the credentials and open a session; one answer for unknown email or wrong password.
+
+    With a second factor on, no session yet: the ``mfa_token`` for ``complete_login``. An
+    admin who must use one (``ADMIN_REQUIRE_2FA``) and has none gets a setup-only token.
+    """
     user = users.authenticate(email=email, password=password)
     if user is None:
         raise Unauthorized(INVALID_CREDENTIALS)
     if not user.is_active:
         raise AccountDisabled()
+    if mfa_queries.is_enabled(user_id=user.id):
+        return mfa.challenge(user=user)
+    if mfa.must_set_up(user):
+        return _setup_only(user)
+    users.record_login(user=user)
+    return sessions.start(user=user, user_agent=user_agent, ip_address=ip_address)
+
+
+@dataclass(frozen=True)
+class SetupRequired:
+    """An admin without a second factor where one is required: a token for setting it up."""
+
+    setup_token: str
+    expires_in: int
+    mfa_setup_required: bool = True
+
+
+def _setup_only(user: User) -> SetupRequired:
+    lifetime = timedelta(minutes=current_app.config["MFA_TOKEN_MINUTES"] * 2)
+    token = create_access_token(
+        identity=str(user.id), additional_claims={SETUP_ONLY_CLAIM: True}, expires_delta=lifetime
+    )
+    return SetupRequired(setup_token=token, expires_in=int(lifetime.total_seconds()))
+
+
+def complete_login(
+    *, mfa_token: str, code: str, user_agent: str | None, ip_address: str | None
+) -> TokenPair:
+    """The second step: a live ``mfa_token`` and a TOTP or recovery code open the session."""
+    payload = mfa.read_challenge(mfa_token)
+    user = users.get_user(user_id=int(payload["sub"])) if payload is not None else None
+    if user is None or user.deleted_at is not None:
+        raise Unauthorized("The mfa_token is invalid or expired; log in again.")
+    if not user.is_active:
+        raise AccountDisabled()
+    if mfa.verify_second_factor(user=user, code=code) is None:
+        raise Unauthorized(mfa.WRONG_CODE)
+    if not mfa.consume_challenge(payload):
+        raise Unauthorized("The mfa_token was used already; log in again.")
     users.record_login(user=user)
     return sessions.start(user=user, user_agent=user_agent, ip_address=ip_address)
 
@@ -82,6 +137,8 @@ def refresh(*, user: User, payload: dict[str, Any], ip_address: str | None) -> T
     session_id = session_id_of(payload)
     if session_id is None:
         raise Unauthorized("This refresh token belongs to no session; log in again.")
+    if mfa.must_set_up(user):
+        raise Forbidden("Admins must set up two-factor sign-in; log in again to do so.")
     pair = sessions.rotate(
         user=user, session_id=session_id, used_jti=payload["jti"], ip_address=ip_address
     )
@@ -134,6 +191,50 @@ def _own_refresh_token(user: User, token: str) -> dict[str, Any] | None:
     return data
 
 
+# -- admin panel sessions ------------------------------------------------------------
+#
+# A panel sign-in is a login session like an API login (listed, and ended, with them) that
+# issues no token: the browser's signed cookie names the session, and every panel request
+# checks that it is still live. Sign-out, a password change or reset, and deactivation end
+# sessions, so a saved cookie stops working at once.
+
+
+def start_panel_session(
+    *, email: str, password: str, user_agent: str | None, ip_address: str | None
+) -> AuthSession | None:
+    """Sign an active admin in to the panel; None for any other credentials (same work)."""
+    user = users.authenticate(email=email, password=password)
+    if user is None or not user.is_active or user.role != Role.ADMIN:
+        return None
+    users.record_login(user=user)
+    hours = current_app.config["ADMIN_SESSION_HOURS"]
+    return sessions.open_session(
+        user=user,
+        refresh_jti=f"panel-{uuid.uuid4().hex}",  # never issued: no refresh token exists
+        lifetime=timedelta(hours=hours),
+        user_agent=user_agent,
+        ip_address=ip_address,
+    )
+
+
+def panel_session_user(*, session_id: int, user_id: int) -> User | None:
+    """The admin whose live panel session this is, or None (ended, expired, not an admin)."""
+    session = session_queries.get(session_id=session_id)
+    if session is None or session.user_id != user_id or not session_queries.is_active(session):
+        return None
+    user = users.get_user(user_id=user_id)
+    if user is None or not user.is_active or user.deleted_at or user.role != Role.ADMIN:
+        return None
+    return user
+
+
+def end_panel_session(*, session_id: int) -> None:
+    """Sign out of the panel: the session ends, its cookie is refused from now on."""
+    session = session_queries.get(session_id=session_id)
+    if session is not None:
+        sessions.end([session], reason=SessionEndReason.LOGOUT)
+
+
 # -- sessions ------------------------------------------------------------------------
 
 
@@ -184,10 +285,17 @@ def change_password(
 
 
 def request_password_reset(*, email: str) -> None:
-    """Mail a reset link if an active account has this email; nothing tells which."""
+    """Queue the reset for this address, whether or not an account has it: the request
+    does the same work either way (no lookup), so neither its answer nor its timing tells
+    (issue 11: 14.5 ms against 9.4 ms when the lookup and the mail ran here)."""
+    enqueue_after_commit("auth.password_reset", email=email)
+
+
+def send_password_reset(*, email: str) -> bool:
+    """From the task: mail a reset link if an active account has this email."""
     user = users.get_user_by_email(email=email)
     if user is None or user.deleted_at is not None or not user.is_active:
-        return
+        return False
     minutes = current_app.config["PASSWORD_RESET_TOKEN_MINUTES"]
     _mail_token(
         user,
@@ -198,6 +306,7 @@ def request_password_reset(*, email: str) -> None:
         link="reset-password",
         valid_minutes=minutes,
     )
+    return True
 
 
 def reset_password(*, token: str, new_password: str) -> None:

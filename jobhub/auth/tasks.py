@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from sqlalchemy import delete
 
+from jobhub.auth import services
 from jobhub.auth.models import AuthSession
 from jobhub.auth.onetime import services as onetime
 from jobhub.auth.sessions import services as sessions
@@ -18,7 +19,7 @@ STALE_AFTER = timedelta(days=30)
 
 @shared_task(name="auth.purge_expired_revocations")
 def purge_expired_revocations() -> int:
-    """Delete database revocations of tokens past their expiry (embedded default)."""
+    """Delete database revocations of tokens past their expiry (the truth behind Redis)."""
     with transaction():
         return sessions.purge_expired()
 
@@ -35,3 +36,10 @@ def purge_stale_sessions() -> int:
             )
         )
         return (result.rowcount or 0) + onetime.purge_stale(older_than=STALE_AFTER)
+
+
+@shared_task(name="auth.password_reset")
+def password_reset(email: str) -> bool:
+    """Mail a reset link if an active account has this address (queued by every request)."""
+    with transaction():
+        return services.send_password_reset(email=email)

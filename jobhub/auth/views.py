@@ -9,17 +9,24 @@ from flask_smorest import Blueprint
 
 from jobhub import limits
 from jobhub.auth import policies, services
+from jobhub.auth.mfa import services as mfa
 from jobhub.auth.schemas import (
     EXAMPLE_PASSWORD,
     LOGIN_EXAMPLE,
     REGISTER_EXAMPLE,
     EmailSchema,
     EndedSessionsSchema,
+    LoginResultSchema,
     LoginSchema,
     LogoutSchema,
     MessageSchema,
+    MfaCodeSchema,
+    MfaDisableSchema,
+    MfaLoginSchema,
+    MfaSetupSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
+    RecoveryCodesSchema,
     RegisterSchema,
     SessionSchema,
     TokenPairSchema,
@@ -43,6 +50,8 @@ FORGOT_ANSWER = "If an account uses this email, a reset link is on its way."
 VERIFY_ANSWER = "If the address is not verified yet, a verification link is on its way."
 _by_ip = {"key_func": limits.client_ip_key}
 _by_email = {"key_func": limits.email_key}
+_by_mfa_user = {"key_func": limits.mfa_token_user_key}
+_by_bearer_user = {"key_func": limits.bearer_user_key}
 
 
 @blp.route("/register", methods=["POST"])
@@ -67,18 +76,88 @@ def register(payload: dict) -> Any:
 @limiter.limit(limits.login_limit, **_by_ip)
 @limiter.limit(limits.login_limit, **_by_email)
 @blp.arguments(LoginSchema, example=LOGIN_EXAMPLE)
-@blp.response(200, TokenPairSchema)
+@blp.response(200, LoginResultSchema)
 @blp.alt_response(401, response="DEFAULT_ERROR", description="Wrong email or password.")
 @blp.alt_response(403, response="DEFAULT_ERROR", description="Account disabled.")
 @blp.alt_response(429, response="DEFAULT_ERROR", description=RATE_LIMITED)
 def login(payload: dict) -> Any:
-    """Log in: opens a session and returns an access and a refresh token."""
+    """Log in: opens a session and returns an access and a refresh token.
+
+    With two-factor sign-in on, the answer is `{mfa_required: true, mfa_token}` instead:
+    send a code with it to `POST /auth/login/2fa`.
+    """
     return services.login(
         email=payload["email"],
         password=payload["password"],
         user_agent=request.user_agent.string,
         ip_address=request.remote_addr,
     )
+
+
+@blp.route("/login/2fa", methods=["POST"])
+@limiter.limit(limits.mfa_limit, **_by_ip)
+@limiter.limit(limits.mfa_limit, **_by_mfa_user)
+@blp.arguments(MfaLoginSchema, example={"mfa_token": "eyJhbGciOi…", "code": "492039"})
+@blp.response(200, TokenPairSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR", description="Wrong code or dead mfa_token.")
+@blp.alt_response(403, response="DEFAULT_ERROR", description="Account disabled.")
+@blp.alt_response(429, response="DEFAULT_ERROR", description=RATE_LIMITED)
+def login_second_factor(payload: dict) -> Any:
+    """Complete a two-factor login: the `mfa_token` and a TOTP code (or a recovery code).
+
+    Each TOTP code works once (and codes of earlier steps no more); each recovery code once.
+    """
+    return services.complete_login(
+        mfa_token=payload["mfa_token"],
+        code=payload["code"],
+        user_agent=request.user_agent.string,
+        ip_address=request.remote_addr,
+    )
+
+
+@blp.route("/2fa/setup", methods=["POST"])
+@limiter.limit(limits.sensitive_limit, **_by_ip)
+@auth_required(setup_only=True)
+@blp.response(200, MfaSetupSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR", description=UNAUTHORIZED)
+@blp.alt_response(409, response="DEFAULT_ERROR", description="2FA is on already.")
+@blp.alt_response(429, response="DEFAULT_ERROR", description=RATE_LIMITED)
+def setup_second_factor() -> Any:
+    """Start two-factor sign-in: a new TOTP secret and its `otpauth://` URI (for a QR code).
+
+    Nothing changes at login until `/auth/2fa/enable` confirms a code of this secret.
+    """
+    return mfa.setup(user=current_user)
+
+
+@blp.route("/2fa/enable", methods=["POST"])
+@limiter.limit(limits.mfa_limit, **_by_ip)
+@limiter.limit(limits.mfa_limit, **_by_bearer_user)
+@auth_required(setup_only=True)
+@blp.arguments(MfaCodeSchema, example={"code": "492039"})
+@blp.response(200, RecoveryCodesSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR", description=UNAUTHORIZED)
+@blp.alt_response(409, response="DEFAULT_ERROR", description="No setup pending, or 2FA on.")
+@blp.alt_response(422, response="DEFAULT_ERROR", description="Wrong code.")
+@blp.alt_response(429, response="DEFAULT_ERROR", description=RATE_LIMITED)
+def enable_second_factor(payload: dict) -> Any:
+    """Turn two-factor sign-in on with a code; returns 10 single-use recovery codes, once."""
+    return mfa.enable(user=current_user, code=payload["code"])
+
+
+@blp.route("/2fa/disable", methods=["POST"])
+@limiter.limit(limits.mfa_limit, **_by_ip)
+@limiter.limit(limits.mfa_limit, **_by_bearer_user)
+@auth_required()
+@blp.arguments(MfaDisableSchema, example={"password": EXAMPLE_PASSWORD, "code": "492039"})
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR", description=UNAUTHORIZED)
+@blp.alt_response(409, response="DEFAULT_ERROR", description="2FA is off.")
+@blp.alt_response(422, response="DEFAULT_ERROR", description="Wrong password or code.")
+@blp.alt_response(429, response="DEFAULT_ERROR", description=RATE_LIMITED)
+def disable_second_factor(payload: dict) -> None:
+    """Turn two-factor sign-in off: needs the password and a code (TOTP or recovery)."""
+    mfa.disable(user=current_user, password=payload["password"], code=payload["code"])
 
 
 @blp.route("/refresh", methods=["POST"])
@@ -110,7 +189,7 @@ def logout(payload: dict) -> None:
 
 
 @blp.route("/me")
-@auth_required()
+@auth_required(setup_only=True)
 @blp.response(200, UserSchema)
 @blp.alt_response(401, response="DEFAULT_ERROR", description=UNAUTHORIZED)
 def me() -> Any:

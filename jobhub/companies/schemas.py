@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from jobhub.companies.models import CompanySize, MemberRole
-from jobhub.schemas import HttpUrl, Schema, UtcDateTime
+from jobhub.schemas import HttpUrl, Line, Schema, UtcDateTime
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -22,7 +22,7 @@ class _CompanyFields(Schema):
         blank_is_none=True,
         metadata={"description": "An http(s) URL; an empty string clears it (null)."},
     )
-    location = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    location = Line(allow_none=True, validate=validate.Length(max=200))
     size = ma.fields.Enum(CompanySize, by_value=True, allow_none=True)
 
     @ma.pre_load
@@ -33,7 +33,7 @@ class _CompanyFields(Schema):
 
 
 class CompanyCreateSchema(_CompanyFields):
-    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
+    name = Line(required=True, validate=validate.Length(min=2, max=200))
     slug = ma.fields.String(
         validate=[validate.Length(min=2, max=80), validate.Regexp(SLUG_PATTERN)],
         metadata={
@@ -43,7 +43,7 @@ class CompanyCreateSchema(_CompanyFields):
 
 
 class CompanyUpdateSchema(_CompanyFields):
-    name = ma.fields.String(validate=validate.Length(min=2, max=200))
+    name = Line(validate=validate.Length(min=2, max=200))
     verified = ma.fields.Boolean(metadata={"description": "Admins only."})
 
 
@@ -63,7 +63,7 @@ class CompanySchema(Schema):
 class CompanyListArgsSchema(Schema):
     q = ma.fields.String(validate=validate.Length(min=1, max=200))
     verified = ma.fields.Boolean()
-    location = ma.fields.String(validate=validate.Length(min=1, max=200))
+    location = Line(validate=validate.Length(min=1, max=200))
 
 
 class MemberCreateSchema(Schema):

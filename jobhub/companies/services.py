@@ -15,6 +15,7 @@ from jobhub.companies.models import Company, CompanyMember, MemberRole
 from jobhub.db import db, utcnow
 from jobhub.errors import Conflict, Duplicate, NotFound, ValidationError
 from jobhub.notifications import services as notifications
+from jobhub.security import api_key_caller
 from jobhub.users.models import Role, User
 from jobhub.users.services import get_user_by_email
 
@@ -126,6 +127,23 @@ def membership_role(*, user_id: int, company_id: int) -> MemberRole | None:
 def member_company_ids(*, user_id: int) -> Select[tuple[int]]:
     """A subquery of the ids of the companies the user acts for."""
     return select(CompanyMember.company_id).where(CompanyMember.user_id == user_id)
+
+
+def role_of(*, actor: Any, company_id: int) -> MemberRole | None:
+    """The caller's role in the company: a user's membership; a company's own API key acts
+    as a recruiter of that company (and of no other)."""
+    key = api_key_caller(actor)
+    if key is not None:
+        return MemberRole.RECRUITER if key.company_id == company_id else None
+    return membership_role(user_id=actor.id, company_id=company_id)
+
+
+def acting_company_ids(*, actor: Any) -> Select[tuple[int]]:
+    """A subquery of the ids of the companies the caller acts for (an API key: its own)."""
+    key = api_key_caller(actor)
+    if key is not None:
+        return select(Company.id).where(Company.id == key.company_id)
+    return member_company_ids(user_id=actor.id)
 
 
 def list_members(*, company: Company) -> list[CompanyMember]:

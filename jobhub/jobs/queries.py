@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select, text
 from jobhub.companies import services as companies
 from jobhub.db import utcnow
 from jobhub.jobs.models import Job
+from jobhub.security import api_key_caller
 from jobhub.users.models import Role, User
 
 # Literal SQL, not bound parameters: PostgreSQL then matches the partial indexes
@@ -31,9 +32,14 @@ def visible_jobs_query(
     Anonymous users and candidates see public jobs; employers also see every job of the
     companies they are members of; admins see every job. Soft-deleted jobs are hidden
     from every read; ``deleted=True`` gives the trash instead (members' and admins'
-    deleted jobs), from which they can be restored.
+    deleted jobs), from which they can be restored. A company's API key sees that
+    company's jobs only, in any status.
     """
     query = select(Job)
+    key = api_key_caller(actor)
+    if key is not None:  # a company's API key: that company's jobs, never the board's
+        live = Job.deleted_at.is_not(None) if deleted else Job.deleted_at.is_(None)
+        return query.where(Job.company_id == key.company_id, live)
     is_admin = actor is not None and actor.role == Role.ADMIN
     is_employer = actor is not None and actor.role == Role.EMPLOYER
     if deleted:

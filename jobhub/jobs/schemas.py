@@ -15,7 +15,7 @@ from jobhub.jobs.models import (
     WorkMode,
 )
 from jobhub.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Line, Schema, UtcDateTime
 
 # ISO 4217 currency codes accepted for salaries (active codes, 2026).
 _CODES = """
@@ -74,9 +74,9 @@ class CompanySummarySchema(Schema):
 
 
 class _JobFields(Schema):
-    title = ma.fields.String(validate=validate.Length(min=3, max=200))
+    title = Line(validate=validate.Length(min=3, max=200))
     description = ma.fields.String(validate=validate.Length(min=1, max=50_000))
-    location = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    location = Line(allow_none=True, validate=validate.Length(max=200))
     country = ma.fields.String(
         allow_none=True,
         validate=validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166-1 alpha-2 code, e.g. DE."),
@@ -113,7 +113,7 @@ class _JobFields(Schema):
 
 class JobCreateSchema(_JobFields):
     company_id = ma.fields.Integer(required=True)
-    title = ma.fields.String(required=True, validate=validate.Length(min=3, max=200))
+    title = Line(required=True, validate=validate.Length(min=3, max=200))
     description = ma.fields.String(required=True, validate=validate.Length(min=1, max=50_000))
     remote = ma.fields.Enum(WorkMode, by_value=True, load_default=WorkMode.ONSITE)
     employment_type = ma.fields.Enum(
@@ -168,7 +168,7 @@ class SearchFilters(Schema):
     q = ma.fields.String(
         validate=validate.Length(max=200), metadata={"description": "Empty: not filtered."}
     )
-    location = ma.fields.String(
+    location = Line(
         validate=validate.Length(max=200), metadata={"description": "Empty: not filtered."}
     )
     country = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))

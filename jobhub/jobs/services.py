@@ -102,7 +102,7 @@ def membership(*, actor: User | None, job: Job) -> MemberRole | None:
     """The actor's role in the job's company."""
     if actor is None:
         return None
-    return companies.membership_role(user_id=actor.id, company_id=job.company_id)
+    return companies.role_of(actor=actor, company_id=job.company_id)
 
 
 def is_public(job: Job, now: datetime | None = None) -> bool:
@@ -127,7 +127,7 @@ def my_jobs_query(
 ) -> Select[tuple[Job]]:
     """Every job of the caller's companies, any status, newest first."""
     query = visible_jobs_query(actor, deleted=deleted).where(
-        Job.company_id.in_(companies.member_company_ids(user_id=actor.id))
+        Job.company_id.in_(companies.acting_company_ids(actor=actor))
     )
     if status is not None:
         query = query.where(Job.status == status)

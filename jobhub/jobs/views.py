@@ -27,6 +27,7 @@ from jobhub.jobs.schemas import (
 from jobhub.jobs.search import services as search
 from jobhub.pagination import PAGINATION, paginated
 from jobhub.security import (
+    API_KEY_SECURITY,
     BEARER,
     auth_optional,
     auth_required,
@@ -100,7 +101,7 @@ def search_jobs(args: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["POST"])
-@auth_required("employer")
+@auth_required("employer", api_key="jobs:write")
 @blp.arguments(JobCreateSchema)
 @blp.response(201, JobSchema)
 def create_job(data: dict[str, Any]) -> Job:
@@ -109,7 +110,7 @@ def create_job(data: dict[str, Any]) -> Job:
         company = companies.get_company(company_id=data["company_id"])
     except NotFound:
         raise ValidationError(errors={"json": {"company_id": ["No such company."]}}) from None
-    role = companies.membership_role(user_id=current_user.id, company_id=company.id)
+    role = companies.role_of(actor=current_user, company_id=company.id)
     authorize(
         policies.can_post_job(current_user, role), "Only the company's members may post its jobs."
     )
@@ -117,7 +118,7 @@ def create_job(data: dict[str, Any]) -> Job:
 
 
 @blp.route("/mine")
-@auth_required("employer")
+@auth_required("employer", api_key="jobs:read")
 @blp.arguments(MyJobsArgsSchema, location="query")
 @blp.response(200, JobSchema(many=True))
 @blp.paginate(**PAGINATION)
@@ -127,8 +128,8 @@ def my_jobs(args: dict[str, Any], pagination_parameters) -> list[Job]:
 
 
 @blp.route("/<int:job_id>")
-@blp.doc(security=OPTIONAL_BEARER)
-@auth_optional
+@blp.doc(security=[*OPTIONAL_BEARER, API_KEY_SECURITY], **{"x-api-key-scope": "jobs:read"})
+@auth_optional(api_key="jobs:read")
 @blp.response(200, JobSchema)
 def get_job(job_id: int) -> Job:
     """A job: public ones for everyone, any of theirs for members, all for admins."""
@@ -149,7 +150,7 @@ def _editable_job(job_id: int, *, restoring: bool = False) -> Job:
 
 
 @blp.route("/<int:job_id>", methods=["PATCH"])
-@auth_required()
+@auth_required(api_key="jobs:write")
 @blp.arguments(JobUpdateSchema)
 @blp.response(200, JobSchema)
 def update_job(changes: dict[str, Any], job_id: int) -> Job:
@@ -158,7 +159,7 @@ def update_job(changes: dict[str, Any], job_id: int) -> Job:
 
 
 @blp.route("/<int:job_id>", methods=["DELETE"])
-@auth_required()
+@auth_required(api_key="jobs:write")
 @blp.response(204)
 def delete_job(job_id: int) -> None:
     """Delete a job (soft: restorable)."""
@@ -166,7 +167,7 @@ def delete_job(job_id: int) -> None:
 
 
 @blp.route("/<int:job_id>/restore", methods=["POST"])
-@auth_required()
+@auth_required(api_key="jobs:write")
 @blp.response(200, JobSchema)
 @blp.alt_response(
     409,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
 PRODID = "-//JobHub//Interviews//EN"
+_PARAM_UNSAFE = re.compile(r'[\x00-\x1f\x7f"]+')
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def render(invite: Invite, *, cancel: bool = False) -> str:
 
 def _address(person: Attendee, *, role: str | None) -> vCalAddress:
     address = vCalAddress(f"mailto:{person.email}")
-    address.params["cn"] = vText(person.name)
+    # A parameter value is not escaped like a text value: no line breaks, no quotes.
+    address.params["cn"] = vText(_PARAM_UNSAFE.sub(" ", person.name).strip())
     if role:
         address.params["role"] = vText(role)
         address.params["rsvp"] = vText("TRUE")

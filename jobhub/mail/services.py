@@ -8,6 +8,7 @@ a rolled-back transaction sends nothing.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from email.utils import make_msgid, parseaddr
@@ -22,7 +23,16 @@ from jobhub.mail.backends import OutgoingMail
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_/-]*$")
-_LINE_BREAK = re.compile(r"[\r\n]")
+# What must never reach a header: CR/LF (header injection), other controls, and the
+# Unicode line separators some mail clients honour.
+_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+log = logging.getLogger("jobhub.mail")
+
+
+def header_text(value: str) -> str:
+    """A header value made safe where it is used: every line break or control character
+    (from a job title, a company name...) becomes a space, runs of spaces one."""
+    return " ".join(_UNSAFE_IN_HEADER.sub(" ", value).split())
 
 
 @functools.cache
@@ -66,16 +76,26 @@ def send_mail(
     ``attachments`` are ``(filename, mimetype, text content)``, e.g.
     ``("invite.ics", "text/calendar; method=REQUEST", ics_text)``.
     """
-    if _LINE_BREAK.search(to) or _LINE_BREAK.search(subject):
-        raise ValueError("mail headers may not contain line breaks")
-    text, html = render(template=template, context=context)
+    if header_text(to) != to.strip():
+        # An address is checked where it is stored; one that is not an address is dropped,
+        # never allowed to fail the transaction of whoever triggered the mail.
+        log.warning("mail %s not sent: the recipient is not a single address", template)
+        return
+    try:
+        text, html = render(template=template, context=context)
+    except Exception:
+        # A side effect never fails the request that caused it (tests see the error).
+        log.exception("mail %s could not be rendered; not sent", template)
+        if current_app.testing:
+            raise
+        return
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "jobhub.local"
     mail = OutgoingMail(
         message_id=make_msgid(domain=domain),
         sender=sender,
-        to=to,
-        subject=subject,
+        to=to.strip(),
+        subject=header_text(subject),
         text=text,
         html=html,
         attachments=tuple((name, mimetype, content) for name, mimetype, content in attachments),

@@ -44,7 +44,7 @@ from jobhub.notifications.schemas import (
     UnreadCountSchema,
 )
 from jobhub.pagination import PAGINATION, paginated
-from jobhub.security import auth_required, current_user
+from jobhub.security import SETUP_ONLY_CLAIM, auth_required, current_user
 from jobhub.users.models import User
 from jobhub.users.services import get_user
 
@@ -166,6 +166,8 @@ def _decode(token: str) -> dict[str, Any]:
         raise Unauthorized("The token is invalid.") from None
     if payload.get("type") != "access":
         raise Unauthorized("An access token is required, not a refresh token.")
+    if payload.get(SETUP_ONLY_CLAIM):
+        raise Unauthorized("This token is only for setting up two-factor sign-in.")
     if not str(payload.get("sub", "")).isdigit():
         raise Unauthorized("The token is invalid.")
     return payload

@@ -31,3 +31,11 @@ def can_view_user(actor: User, user: User) -> bool:
         current_app._get_current_object(), actor=actor, user=user
     )
     return any(granted is True for _receiver, granted in answers)
+
+
+def can_change_account(actor: User, user: User, changes: dict) -> bool:
+    """Admins activate, deactivate and verify accounts; never deactivate their own (which
+    would lock the last admin out) and never touch an erased account."""
+    if not is_admin(actor) or user.deleted_at is not None:
+        return False
+    return not (actor.id == user.id and changes.get("is_active") is False)

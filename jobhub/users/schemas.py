@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from jobhub.schemas import ChangeSchema, HttpUrl, Schema, UtcDateTime
+from jobhub.schemas import ChangeSchema, HttpUrl, Line, Schema, UtcDateTime
 from jobhub.users.models import Role
 
 PASSWORD_INPUT_MAX = 1024  # a hard cap before hashing; the policy allows 128
@@ -55,9 +55,9 @@ class ProfileUpdateSchema(ChangeSchema):
 
     EMPTY_MESSAGE = "Send at least one field to change."
 
-    full_name = fields.String(validate=validate.Length(min=1, max=200))
-    headline = fields.String(allow_none=True, validate=validate.Length(max=200))
-    location = fields.String(allow_none=True, validate=validate.Length(max=200))
+    full_name = Line(validate=validate.Length(min=1, max=200))
+    headline = Line(allow_none=True, validate=validate.Length(max=200))
+    location = Line(allow_none=True, validate=validate.Length(max=200))
     bio = fields.String(allow_none=True, validate=validate.Length(max=5000))
     skills = fields.List(
         fields.String(validate=validate.Length(min=1, max=100)),
@@ -105,3 +105,14 @@ class UserListArgsSchema(Schema):
     include_deleted = fields.Boolean(
         load_default=False, metadata={"description": "Include deleted (anonymised) accounts."}
     )
+
+
+class AccountChangeSchema(ChangeSchema):
+    """``PATCH /admin/users/{id}``: what an admin may change of an account."""
+
+    EMPTY_MESSAGE = "Give is_active, email_verified or both."
+
+    is_active = fields.Boolean(
+        metadata={"description": "false ends every session of the user at once."}
+    )
+    email_verified = fields.Boolean()

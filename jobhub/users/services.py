@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
 from jobhub import passwords, signals
+from jobhub.audit import services as audit
 from jobhub.db import db, utcnow
 from jobhub.errors import Duplicate, ValidationError
 from jobhub.mail.services import send_mail
@@ -28,7 +29,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+INT4_MAX = 2**31 - 1  # users.id is INTEGER: a larger id names nobody (and must not reach SQL)
+
+
 def get_user(*, user_id: int) -> User | None:
+    if not 0 < user_id <= INT4_MAX:
+        return None
     return db.session.get(User, user_id)
 
 
@@ -111,6 +117,36 @@ def mark_email_verified(*, user: User) -> None:
     user.email_verified = True
 
 
+ACCOUNT_ACTIONS = {
+    ("is_active", True): "user.activated",
+    ("is_active", False): "user.deactivated",
+    ("email_verified", True): "user.verified",
+    ("email_verified", False): "user.unverified",
+}
+
+
+def change_account(
+    *, user: User, actor: User, is_active: bool | None = None, email_verified: bool | None = None
+) -> User:
+    """An admin's account change, audited: deactivating ends every session at once."""
+    for field, value in (("is_active", is_active), ("email_verified", email_verified)):
+        if value is None or getattr(user, field) == value:
+            continue
+        before = getattr(user, field)
+        setattr(user, field, value)
+        audit.record(
+            action=ACCOUNT_ACTIONS[(field, value)],
+            actor=actor,
+            target_type="user",
+            target_id=user.id,
+            changes={field: [before, value]},
+        )
+    db.session.flush()
+    if is_active is False:
+        signals.user_deactivated.send(current_app._get_current_object(), user=user)
+    return user
+
+
 def update_profile(*, user: User, changes: dict[str, Any]) -> User:
     """Apply profile changes; candidate-only fields are refused for other roles."""
     not_profile = sorted(set(changes) - set(PROFILE_FIELDS))
@@ -187,6 +223,9 @@ def delete_account(*, user: User, password: str) -> None:
     )
     signals.account_deleted.send(current_app._get_current_object(), user=user)
     _anonymise(user)
+    audit.record(action="user.erased", actor=user, target_type="user", target_id=user.id)
+    # The log keeps who did what, never the erased person's IPs, names or emails.
+    audit.redact_user(user_id=user.id)
 
 
 def _anonymise(user: User) -> None:

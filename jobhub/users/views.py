@@ -13,6 +13,7 @@ from jobhub.security import auth_required, authorize, current_user
 from jobhub.users import policies, services
 from jobhub.users.schemas import (
     PROFILE_UPDATE_EXAMPLE,
+    AccountChangeSchema,
     DeleteAccountSchema,
     ProfileUpdateSchema,
     UserListArgsSchema,
@@ -20,6 +21,7 @@ from jobhub.users.schemas import (
 )
 
 blp = Blueprint("users", __name__, description="Accounts and profiles.")
+admin_blp = Blueprint("admin-users", __name__, description="Accounts (admins).")
 
 
 @blp.route("/me")
@@ -85,3 +87,22 @@ def get_user(user_id: int) -> Any:
 def list_users(filters: dict, pagination_parameters: Any) -> Any:
     """List users (admins): filter by role, is_active and q, newest first."""
     return paginated(services.users_query(**filters), pagination_parameters)
+
+
+@admin_blp.route("/users/<int:user_id>", methods=["PATCH"])
+@auth_required("admin")
+@admin_blp.arguments(AccountChangeSchema, example={"is_active": False})
+@admin_blp.response(200, UserSchema)
+@admin_blp.alt_response(403, response="DEFAULT_ERROR", description="Admins only; not oneself.")
+@admin_blp.alt_response(404, response="DEFAULT_ERROR", description="No such user.")
+def change_account(changes: dict, user_id: int) -> Any:
+    """Activate or deactivate an account, mark its email verified (admins; audited).
+    Deactivating ends every session of the user at once: its API tokens are refused on
+    every worker and its live socket.io connections are closed."""
+    user = services.get_user(user_id=user_id)
+    authorize(user is not None, "No such user.", hidden=True)
+    authorize(
+        policies.can_change_account(current_user, user, changes),
+        "Admins may not deactivate their own account, nor change an erased one.",
+    )
+    return services.change_account(user=user, actor=current_user, **changes)

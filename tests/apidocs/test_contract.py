@@ -101,3 +101,16 @@ def test_enum_fields_document_only_the_values_they_accept(spec):
 
 def test_restore_declares_its_conflict(spec):
     assert "409" in spec["paths"]["/api/v1/jobs/{job_id}/restore"]["post"]["responses"]
+
+
+def test_text_fields_document_what_the_bounds_refuse(spec, api, employer):
+    import re
+
+    props = spec["components"]["schemas"]["CompanyCreate"]["properties"]
+    line, text = props["name"]["pattern"], props["description"]["pattern"]
+    assert re.fullmatch(line.strip("^$"), "Acme\r\nBcc: x@evil.example") is None
+    assert re.fullmatch(text.strip("^$"), "two\nlines") and not re.fullmatch(
+        text.strip("^$"), "nul\x00"
+    )
+    response = api.post(employer, "/companies", json={"name": "Acme\r\nBcc: x@evil.example"})
+    assert response.status_code == 422

@@ -7,6 +7,7 @@ import pytest
 PUBLIC = {
     ("post", "/api/v1/auth/register"),
     ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/login/2fa"),
     ("post", "/api/v1/auth/password/forgot"),
     ("post", "/api/v1/auth/password/reset"),
     ("post", "/api/v1/auth/verify-email/confirm"),
@@ -26,7 +27,9 @@ def operations(client) -> dict:
 
 
 def test_every_spec_endpoint_is_there(operations):
-    assert len(operations) == 18
+    # 18, plus the two-factor login step, setup, enable and disable.
+    assert len(operations) == 22
+    assert ("post", "/api/v1/auth/login/2fa") in operations
     assert ("delete", "/api/v1/auth/sessions/{session_id}") in operations
     assert ("get", "/api/v1/users") in operations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from celery.signals import before_task_publish
 from sqlalchemy import select
 
 from jobhub import signals
@@ -105,6 +106,38 @@ class TestForgotAndReset:
         unknown = self.forgot(client, "nobody@example.com")
         assert known.status_code == unknown.status_code == 202
         assert known.get_json() == unknown.get_json()
+        assert [m.to for m in mailbox.messages] == ["alice@example.com"]
+
+    def test_the_request_does_the_same_work_whether_or_not_the_account_exists(
+        self, app, client, make_user, mailbox, count_queries
+    ):
+        """Not a stopwatch: the request runs the same SQL (none) and queues the same task
+        either way; the lookup and the mail happen in the task (issue 11)."""
+        make_user(email="alice@example.com")
+        app.extensions["celery"].conf.task_always_eager = False  # queued, not run here
+        published = []
+
+        def record(sender=None, body=None, **_):
+            published.append((sender, body[1]))
+
+        before_task_publish.connect(record)
+        try:
+            work = {}
+            for email in ("alice@example.com", "nobody@example.com"):
+                with count_queries() as statements:
+                    assert self.forgot(client, email).status_code == 202
+                work[email] = statements
+        finally:
+            before_task_publish.disconnect(record)
+        assert work["alice@example.com"] == work["nobody@example.com"]
+        assert published == [
+            ("auth.password_reset", {"email": "alice@example.com"}),
+            ("auth.password_reset", {"email": "nobody@example.com"}),
+        ]
+        app.extensions["celery"].conf.task_always_eager = True  # the worker's turn
+        task = app.extensions["celery"].tasks["auth.password_reset"]
+        with app.app_context():
+            assert [task.apply(kwargs=kw).get() for _, kw in published] == [True, False]
         assert [m.to for m in mailbox.messages] == ["alice@example.com"]
 
     def test_disabled_accounts_get_no_mail(self, client, make_user, mailbox):

@@ -93,3 +93,68 @@ def test_revocations_live_in_redis_with_the_tokens_remaining_lifetime(
     assert 0 < access_ttl <= 15 * 60 + 1
     session_ttl = store.ttl(f"{SESSION_KEY_PREFIX}{claims['sid']}")
     assert 14 * 86400 - 60 < session_ttl <= 14 * 86400 + 60
+
+
+# -- the database is the truth: Redis keys lost, deleted or flushed revive nothing ----------
+
+
+def _revocation_keys(backend) -> list[bytes]:
+    client = redis.Redis.from_url(backend.redis_url)
+    return [key for key in client.keys("jobhub:*") if b"revoked:" in key or b"-ended:" in key]
+
+
+@pytest.mark.postgres
+def test_a_logged_out_token_stays_revoked_without_its_redis_keys(
+    app, backend, client, make_user, login
+):
+    make_user(email="alice@example.com")
+    pair = login("alice@example.com")
+    assert client.get(ME, headers=bearer(pair["access_token"])).status_code == 200
+    logout = client.post(
+        "/api/v1/auth/logout",
+        headers=bearer(pair["access_token"]),
+        json={"refresh_token": pair["refresh_token"]},
+    )
+    assert logout.status_code == 204
+    keys = _revocation_keys(backend)
+    assert keys, "logout marks the token and its session in Redis"
+    redis.Redis.from_url(backend.redis_url).delete(*keys)
+
+    refused = client.get(ME, headers=bearer(pair["access_token"]))
+    assert refused.status_code == 401 and refused.get_json()["error"] == "token_revoked"
+    again = client.post("/api/v1/auth/refresh", headers=bearer(pair["refresh_token"]))
+    assert again.status_code == 401
+
+
+@pytest.mark.postgres
+def test_a_flushed_redis_revives_no_ended_session(app, backend, client, make_user, login):
+    make_user(email="alice@example.com")
+    laptop = login("alice@example.com")
+    phone = login("alice@example.com")
+    for pair in (laptop, phone):  # both confirmed live, so Redis holds a confirmation
+        assert client.get(ME, headers=bearer(pair["access_token"])).status_code == 200
+    ended = client.delete("/api/v1/auth/sessions", headers=bearer(phone["access_token"]))
+    assert ended.get_json() == {"ended": 1}
+    redis.Redis.from_url(backend.redis_url).flushdb()
+
+    assert client.get(ME, headers=bearer(laptop["access_token"])).status_code == 401
+    assert client.get(ME, headers=bearer(phone["access_token"])).status_code == 200
+
+
+@pytest.mark.postgres
+def test_a_live_session_costs_the_database_one_check_per_confirmation(
+    app, backend, client, make_user, login, count_queries
+):
+    make_user(email="alice@example.com")
+    token = login("alice@example.com")["access_token"]
+
+    def session_checks() -> int:
+        with count_queries() as statements:
+            for _ in range(5):
+                assert client.get(ME, headers=bearer(token)).status_code == 200
+        return len([s for s in statements if "revoked_tokens" in s])
+
+    assert session_checks() == 0  # the login confirmed its session in Redis
+    store = redis.Redis.from_url(backend.redis_url)
+    store.delete(*store.keys("jobhub:session-live:*"))
+    assert session_checks() == 1  # lost: the database answers once, then Redis again

@@ -54,3 +54,21 @@ def test_remove_member(role, membership, oneself):
 )
 def test_only_admins_verify(role, expected):
     assert policies.can_verify_company(User(id=1, role=role)) is expected
+
+
+# (role, membership) -> may create, list and revoke the company's API keys
+API_KEYS = {
+    (Role.ADMIN, NONE): False,
+    (Role.EMPLOYER, OWNER): True,
+    (Role.EMPLOYER, RECRUITER): False,
+    (Role.EMPLOYER, NONE): False,
+    (Role.CANDIDATE, NONE): False,
+}
+
+
+@pytest.mark.parametrize(("role", "membership"), list(API_KEYS))
+def test_only_owners_manage_api_keys(role, membership):
+    from jobhub.companies.api_keys import policies as api_key_policies
+
+    user = User(id=1, role=role)
+    assert api_key_policies.can_manage_api_keys(user, membership) is API_KEYS[(role, membership)]

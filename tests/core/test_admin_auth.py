@@ -68,7 +68,9 @@ def test_sign_out_ends_the_session(client, make_user):
     make_user(role="admin", email="boss@example.com")
     _sign_in(client, "boss@example.com")
     assert client.get("/admin/").status_code == 200
-    assert client.post("/admin/logout").status_code == 302
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/admin/").text)
+    assert client.post("/admin/logout").status_code == 400  # no CSRF token: refused
+    assert client.post("/admin/logout", data={"csrf_token": token.group(1)}).status_code == 302
     assert client.get("/admin/").status_code == 302
 
 

@@ -20,6 +20,7 @@ PRODUCTION = {
     "JWT_SECRET_KEY": GOOD_SECRET + "y",
     "DATABASE_URL": "postgresql+psycopg://u@db/jobhub",
     "REDIS_URL": "redis://redis:6379/0",
+    "PUBLIC_BASE_URL": "https://jobs.example.com",
 }
 
 
@@ -82,7 +83,7 @@ def test_production_refuses_missing_or_default_secrets(variable, value):
         load_config(env)
 
 
-@pytest.mark.parametrize("variable", ["DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL"])
 def test_production_requires_its_servers(variable):
     env = {key: value for key, value in PRODUCTION.items() if key != variable}
     with pytest.raises(ConfigError, match=variable):
@@ -124,3 +125,22 @@ def test_production_checks_the_previous_keys_too(variable):
     assert getattr(accepted, variable) == [f"{GOOD_SECRET}a", f"{GOOD_SECRET}b"]
     with pytest.raises(ConfigError, match=variable):
         load_config({**PRODUCTION, variable: f"{GOOD_SECRET}a,short-but-random"})
+
+
+def test_production_trusts_only_its_public_host_and_loopback():
+    assert load_config(PRODUCTION).TRUSTED_HOSTS == ["jobs.example.com", "localhost", "127.0.0.1"]
+    env = {**PRODUCTION, "TRUSTED_HOSTS": "api.example.com, .example.org"}
+    trusted = load_config(env).TRUSTED_HOSTS
+    assert trusted[:3] == ["api.example.com", ".example.org", "jobs.example.com"]
+
+
+@pytest.mark.parametrize("url", ["jobs.example.com", "ftp://jobs.example.com", "https://"])
+def test_public_base_url_must_be_an_http_url(url):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        load_config({**PRODUCTION, "PUBLIC_BASE_URL": url})
+
+
+def test_development_links_follow_port_and_any_host_is_answered():
+    config = DevelopmentConfig({"PORT": "8123"})
+    assert config.PUBLIC_BASE_URL == "http://127.0.0.1:8123"
+    assert config.TRUSTED_HOSTS is None

@@ -84,13 +84,26 @@ def test_attachments_become_mime_parts(app, mailbox):
     assert attachment.get_content() == ICS.replace("\r\n", "\n")  # lines end in CRLF on the wire
 
 
-@pytest.mark.parametrize(
-    ("to", "subject"),
-    [("a@example.com\r\nBcc: x@evil.test", "Hi"), ("a@example.com", "Hi\nBcc: x")],
-)
-def test_header_injection_is_refused(app_ctx, to, subject):
-    with pytest.raises(ValueError, match="line breaks"):
-        send_mail(to=to, subject=subject, template="password_changed", context=CONTEXT)
+def test_line_breaks_in_a_subject_become_spaces(app, mailbox):
+    """Made safe where used: a job title with CR/LF never fails the sender's transaction."""
+    with app.app_context(), transaction():
+        subject = "Engineer\r\nBcc: x@evil.test\u2028X-Evil: 1"
+        send_mail(to="a@example.com", subject=subject, template="password_changed", context=CONTEXT)
+    [mail] = mailbox.messages
+    assert mail.subject == "Engineer Bcc: x@evil.test X-Evil: 1"
+    mime = mail.mime()
+    assert mime["Bcc"] is None and mime["X-Evil"] is None
+    assert list(mime.keys()).count("Subject") == 1
+
+
+def test_a_recipient_with_line_breaks_is_dropped_not_raised(app, mailbox, caplog):
+    with app.app_context(), transaction():
+        send_mail(
+            to="a@example.com\r\nBcc: x@evil.test", subject="Hi", template="password_changed",
+            context=CONTEXT,
+        )  # fmt: skip
+    assert mailbox.messages == []
+    assert "not a single address" in caplog.text
 
 
 def test_a_redelivered_task_does_not_send_twice(app, mailbox):

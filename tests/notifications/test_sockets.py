@@ -277,3 +277,14 @@ def test_account_deletion_forgets_notifications_and_preferences(
         preferences = db.session.scalar(select(func.count()).select_from(NotificationPreference))
     assert owners == [other.id]
     assert preferences == 0
+
+
+def test_an_admin_deactivating_an_account_closes_its_sockets(app, api, connect, make_user):
+    alice, bob, admin = make_user(), make_user(), make_user(role="admin")
+    logged_in = api.login(alice.email)["access_token"]
+    tabs = [connect(token=logged_in), connect(alice)]
+    other = connect(bob)
+    api("PATCH", admin, f"/admin/users/{alice.id}", json={"is_active": False})
+    assert not any(tab.is_connected() for tab in tabs)
+    assert other.is_connected()
+    assert not connect(token=logged_in).is_connected()

@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.api import Api
 from tests.support.mail import Mailbox
+from tests.support.panel import Panel
 
 
 @pytest.fixture
@@ -31,6 +32,12 @@ def mailbox(app) -> Mailbox:
 @pytest.fixture
 def api(client, auth_headers) -> Api:
     return Api(client, auth_headers)
+
+
+@pytest.fixture
+def panel(client) -> Panel:
+    """The admin panel through the test client (``tests/support/panel.py``)."""
+    return Panel(client)
 
 
 @pytest.fixture

@@ -44,3 +44,24 @@ def test_view_user(app_ctx, role, whose, deleted, granted):
 @pytest.mark.parametrize("role", list(Role))
 def test_is_admin(role):
     assert policies.is_admin(User(id=1, role=role)) is (role == Role.ADMIN)
+
+
+# (actor's role, whose account, erased, change) -> may change it
+ACCOUNT_TABLE = {
+    (Role.ADMIN, "other", False, "deactivate"): True,
+    (Role.ADMIN, "other", False, "verify"): True,
+    (Role.ADMIN, "other", True, "verify"): False,
+    (Role.ADMIN, "self", False, "deactivate"): False,
+    (Role.ADMIN, "self", False, "verify"): True,
+    (Role.EMPLOYER, "other", False, "verify"): False,
+    (Role.CANDIDATE, "self", False, "deactivate"): False,
+}
+CHANGES = {"deactivate": {"is_active": False}, "verify": {"email_verified": True}}
+
+
+@pytest.mark.parametrize(("role", "whose", "erased", "change"), list(ACCOUNT_TABLE))
+def test_change_account(role, whose, erased, change):
+    actor = User(id=1, role=role)
+    user = User(id=1 if whose == "self" else 2, deleted_at=utcnow() if erased else None)
+    allowed = policies.can_change_account(actor, user, CHANGES[change])
+    assert allowed is ACCOUNT_TABLE[(role, whose, erased, change)]

@@ -15,7 +15,7 @@ from jobhub.applications.interviews.models import (
     Recommendation,
 )
 from jobhub.applications.schemas import MAX_NOTE, AudienceSchema, PersonField
-from jobhub.schemas import ChangeSchema, Schema, UtcDateTime
+from jobhub.schemas import ChangeSchema, Line, Schema, UtcDateTime
 
 MAX_INTERVIEWERS = 10
 
@@ -24,7 +24,7 @@ class _InterviewFields(Schema):
     starts_at = UtcDateTime(metadata={"description": "In the future."})
     duration_minutes = ma.fields.Integer(validate=validate.Range(MIN_DURATION, MAX_DURATION))
     kind = ma.fields.Enum(InterviewKind, by_value=True)
-    location = ma.fields.String(
+    location = Line(
         allow_none=True,
         validate=validate.Length(max=500),
         metadata={"description": "Address or meeting link; required for onsite and video."},

@@ -2,10 +2,16 @@
 
 Two things revoke a token: its own id (``jti``) was revoked (logout), or the session
 named by its ``sid`` claim was ended (which revokes every access and refresh token of
-that session at once). With Redis every web worker sees both at once and each entry
-expires when no token it covers can still be valid; without Redis the database holds
-them (``revoked_tokens`` and ``auth_sessions.ended_at``). If Redis cannot be reached
-the check fails closed with 503.
+that session at once). The database is the truth (``revoked_tokens`` and
+``auth_sessions.ended_at``); Redis is the fast path every web worker shares.
+
+With Redis one ``MGET`` answers the common case: a revocation mark (``revoked:<jti>``,
+``session-ended:<sid>``) says revoked at once; a confirmation mark (``session-live:<sid>``,
+or ``token-live:<jti>`` for a token outside any session) says the database found the
+session live less than ``REVOCATION_CONFIRM_SECONDS`` ago. With neither, the database
+answers and a live answer is cached as a confirmation. Ending a session deletes its
+confirmation, so deleting, evicting or flushing Redis keys can only cost a database
+query, never revive a token. If Redis cannot be reached the check fails closed with 503.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from jobhub.extensions import redis_store
 
 KEY_PREFIX = "jobhub:revoked:"
 SESSION_KEY_PREFIX = "jobhub:session-ended:"
+LIVE_SESSION_PREFIX = "jobhub:session-live:"
+LIVE_TOKEN_PREFIX = "jobhub:token-live:"
 SESSION_CLAIM = "sid"
 
 
@@ -53,16 +61,33 @@ def is_active(session: AuthSession) -> bool:
     return session.ended_at is None and session.expires_at > utcnow()
 
 
+def confirmation_key(jti: str, session_id: int | None) -> str:
+    """The Redis key vouching that the database found this token's session live."""
+    if session_id is None:
+        return LIVE_TOKEN_PREFIX + jti
+    return f"{LIVE_SESSION_PREFIX}{session_id}"
+
+
 def is_revoked(jti: str, session_id: int | None = None) -> bool:
-    """True when the token id was revoked or its session ended (one round trip)."""
+    """True when the token id was revoked or its session ended (one Redis round trip)."""
     client = redis_store.client(current_app)
     if client is None:
         return _is_revoked_in_database(jti, session_id)
-    keys = [KEY_PREFIX + jti]
+    confirmation = confirmation_key(jti, session_id)
+    keys = [KEY_PREFIX + jti, confirmation]
     if session_id is not None:
         keys.append(f"{SESSION_KEY_PREFIX}{session_id}")
     try:
-        return bool(client.exists(*keys))
+        revoked, confirmed, *ended = client.mget(keys)
+        if revoked is not None or any(mark is not None for mark in ended):
+            return True
+        if confirmed is not None:
+            return False
+        if _is_revoked_in_database(jti, session_id):
+            return True
+        ttl = current_app.config["REVOCATION_CONFIRM_SECONDS"]
+        client.set(confirmation, 1, ex=ttl)
+        return False
     except redis.RedisError as exc:
         raise ServiceUnavailable("Token revocation cannot be checked; try again.") from exc
 

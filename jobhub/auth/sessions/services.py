@@ -8,10 +8,11 @@ refresh token of the family presented again means it was copied, and ends the se
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import redis
 from flask import current_app
@@ -19,13 +20,21 @@ from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import delete, select, update
 
 from jobhub.auth.models import AuthSession, RevokedToken, SessionEndReason
-from jobhub.auth.sessions.queries import KEY_PREFIX, SESSION_CLAIM, SESSION_KEY_PREFIX, active_query
-from jobhub.db import db, utcnow
+from jobhub.auth.sessions.queries import (
+    KEY_PREFIX,
+    LIVE_SESSION_PREFIX,
+    SESSION_CLAIM,
+    SESSION_KEY_PREFIX,
+    active_query,
+    confirmation_key,
+)
+from jobhub.db import db, on_commit, utcnow
 from jobhub.errors import ServiceUnavailable
 from jobhub.extensions import redis_store
 from jobhub.users.models import User
 
 USER_AGENT_MAX = 512
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,20 +77,41 @@ def _issue(user: User, session: AuthSession, refresh_jti: str) -> TokenPair:
 
 def start(*, user: User, user_agent: str | None, ip_address: str | None) -> TokenPair:
     """Open a session for a login and issue its first token pair."""
-    now = utcnow()
     refresh_jti = uuid.uuid4().hex
+    session = open_session(
+        user=user,
+        refresh_jti=refresh_jti,
+        lifetime=current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
+        user_agent=user_agent,
+        ip_address=ip_address,
+    )
+    return _issue(user, session, refresh_jti)
+
+
+def open_session(
+    *,
+    user: User,
+    refresh_jti: str,
+    lifetime: timedelta,
+    user_agent: str | None,
+    ip_address: str | None,
+) -> AuthSession:
+    """A new live session row (flushed: its id is known)."""
+    now = utcnow()
     session = AuthSession(
         user_id=user.id,
         refresh_jti=refresh_jti,
         created_at=now,
         last_used_at=now,
-        expires_at=now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
+        expires_at=now + lifetime,
         user_agent=(user_agent or None) and user_agent[:USER_AGENT_MAX],
         ip_address=ip_address,
     )
     db.session.add(session)
     db.session.flush()
-    return _issue(user, session, refresh_jti)
+    session_id = session.id
+    on_commit(lambda: confirm_live(jti="", session_id=session_id))
+    return session
 
 
 def rotate(
@@ -162,36 +192,72 @@ def _ttl_until(expires_at: datetime) -> int:
 
 
 def revoke(jti: str, expires_at: datetime) -> None:
-    """Remember ``jti`` as revoked until the token would have expired anyway."""
+    """Remember ``jti`` as revoked until the token would have expired anyway.
+
+    The database row is the truth; the Redis mark (when there is Redis) is what every
+    worker sees at once. A token of a session is revoked by ending its session as well
+    (logout does both): the session's end is what outlives a lost Redis key.
+    """
+    if db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == jti)) is None:
+        db.session.add(RevokedToken(jti=jti, expires_at=expires_at))
     client = redis_store.client(current_app)
     if client is None:
-        if db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == jti)) is None:
-            db.session.add(RevokedToken(jti=jti, expires_at=expires_at))
         return
     try:
-        client.set(KEY_PREFIX + jti, 1, ex=_ttl_until(expires_at))
+        with client.pipeline(transaction=False) as pipe:
+            pipe.set(KEY_PREFIX + jti, 1, ex=_ttl_until(expires_at))
+            pipe.delete(confirmation_key(jti, None))
+            pipe.execute()
     except redis.RedisError as exc:
         raise ServiceUnavailable("Token revocation is unavailable; try again.") from exc
+
+
+def confirm_live(*, jti: str, session_id: int | None) -> None:
+    """Vouch in Redis that this token's session is live (the database says so just now).
+
+    Called once a login commits, so a new session's tokens skip the database check; a
+    failure only costs that check later.
+    """
+    client = redis_store.client(current_app)
+    if client is None:
+        return
+    try:
+        ttl = current_app.config["REVOCATION_CONFIRM_SECONDS"]
+        client.set(confirmation_key(jti, session_id), 1, ex=ttl)
+    except redis.RedisError:
+        log.warning("could not confirm a session in Redis")
 
 
 def mark_sessions_ended(session_ids: Iterable[int]) -> None:
     """Publish that these sessions ended (their rows are updated by the caller).
 
     In Redis the mark lives as long as the longest token a session can hold: a refresh
-    token minted just now.
+    token minted just now. The sessions' confirmations are dropped now and once more
+    after the commit: a check that read the row before the commit may have set one.
     """
     ids = list(session_ids)
     client = redis_store.client(current_app)
     if client is None or not ids:
         return
     ttl = int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()) + _SLACK_SECONDS
+    confirmations = [f"{LIVE_SESSION_PREFIX}{session_id}" for session_id in ids]
     try:
         with client.pipeline(transaction=False) as pipe:
             for session_id in ids:
                 pipe.set(f"{SESSION_KEY_PREFIX}{session_id}", 1, ex=ttl)
+            pipe.delete(*confirmations)
             pipe.execute()
     except redis.RedisError as exc:
         raise ServiceUnavailable("Session revocation is unavailable; try again.") from exc
+    on_commit(lambda: _forget_confirmations(client, confirmations))
+
+
+def _forget_confirmations(client: redis.Redis, keys: list[str]) -> None:
+    try:
+        client.delete(*keys)
+    except redis.RedisError:
+        # The session row is committed as ended; a stale confirmation lapses by itself.
+        log.warning("could not drop %d session confirmations from Redis", len(keys))
 
 
 def purge_expired() -> int:

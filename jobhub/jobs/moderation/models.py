@@ -21,7 +21,8 @@ class ReportReason(enum.StrEnum):
 
 class ReportStatus(enum.StrEnum):
     OPEN = "open"
-    RESOLVED = "resolved"
+    RESOLVED = "resolved"  # upheld, or settled by a decision on the job
+    DISMISSED = "dismissed"  # an admin found nothing wrong
 
 
 class JobReport(IdMixin, db.Model):

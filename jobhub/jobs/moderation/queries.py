@@ -11,17 +11,21 @@ from jobhub.users.models import User
 
 
 def moderation_queue_query(
-    *, actor: User, moderation_status: ModerationStatus | None = None
+    *, actor: User, moderation_status: ModerationStatus | None = None, title: str | None = None
 ) -> Select[tuple[Job]]:
-    """Published jobs awaiting a decision (pending or flagged), oldest first."""
+    """Published jobs awaiting a decision (pending or flagged), oldest first; ``title``
+    keeps those whose title contains it (any case: trigrams on PostgreSQL)."""
     statuses = (
         [moderation_status]
         if moderation_status
         else [ModerationStatus.PENDING, ModerationStatus.FLAGGED]
     )
+    query = visible_jobs_query(actor)
+    if title:
+        escaped = title.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Job.title.ilike(f"%{escaped}%", escape="\\"))
     return (
-        visible_jobs_query(actor)
-        .where(Job.status == JobStatus.PUBLISHED, Job.moderation_status.in_(statuses))
+        query.where(Job.status == JobStatus.PUBLISHED, Job.moderation_status.in_(statuses))
         .options(joinedload(Job.company))
         .order_by(Job.updated_at, Job.id)
     )

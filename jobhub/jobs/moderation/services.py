@@ -65,6 +65,41 @@ def moderate_job(*, job: Job, actor: User, decision: str, reason: str | None) ->
     return job
 
 
+def resolve_report(*, report: JobReport, actor: User) -> JobReport:
+    """An admin upholds a report (the job itself is decided in the queue)."""
+    return _close_report(report, ReportStatus.RESOLVED)
+
+
+def dismiss_report(*, report: JobReport, actor: User) -> JobReport:
+    """An admin finds nothing wrong: a flagged job with every report dismissed returns to
+    where it was before it was flagged (the board if an admin had approved it, else the
+    queue as pending)."""
+    _close_report(report, ReportStatus.DISMISSED)
+    job = db.session.get(Job, report.job_id)
+    if job is None or job.moderation_status != ModerationStatus.FLAGGED:
+        return report
+    others = db.session.scalar(
+        select(func.count()).where(
+            JobReport.job_id == job.id, JobReport.status != ReportStatus.DISMISSED
+        )
+    )
+    if others == 0:
+        job.moderation_status = (
+            ModerationStatus.APPROVED if job.moderated_at is not None else ModerationStatus.PENDING
+        )
+        db.session.flush()
+        job_written(job)
+    return report
+
+
+def _close_report(report: JobReport, status: ReportStatus) -> JobReport:
+    if report.status == ReportStatus.OPEN:
+        report.status = status
+        report.resolved_at = utcnow()
+        db.session.flush()
+    return report
+
+
 def _tell_members(*, job: Job, decision: str, reason: str | None) -> None:
     """``job.moderated`` to every member of the job's company."""
     verdict = "approved" if decision == "approve" else "rejected"

@@ -5,18 +5,22 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from jobhub.companies.models import Company
 from jobhub.jobs.schemas import SearchFilters
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Id, Line, Schema, UtcDateTime
 
 
 class SavedSearchCreateSchema(SearchFilters):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = Line(required=True, validate=validate.Length(min=1, max=100))
     alert = ma.fields.Boolean(load_default=True)
+    # Stored as a foreign key: an unknown company is a 422, not a refused flush.
+    company_id = Id(allow_none=True, references=Company)
 
 
 class SavedSearchUpdateSchema(SearchFilters):
-    name = ma.fields.String(validate=validate.Length(min=1, max=100))
+    name = Line(validate=validate.Length(min=1, max=100))
     alert = ma.fields.Boolean()
+    company_id = Id(allow_none=True, references=Company)
 
 
 class SavedSearchSchema(Schema):

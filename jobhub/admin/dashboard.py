@@ -1,0 +1,61 @@
+"""The panel's home: the platform's last 30 days, from the analytics queries (SPEC §8, §9).
+
+Each chart is server-side SVG (``charts``) with its numbers in a table beside it, so the
+page reads the same without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_admin import expose
+
+from jobhub.admin import charts
+from jobhub.admin.base import SecureIndexView
+from jobhub.analytics import services as analytics
+
+DAYS = 30
+
+
+def dashboard_numbers() -> dict[str, Any]:
+    """``platform_numbers`` over the last 30 days (UTC), one point per day."""
+    range_ = analytics.resolve_range(first=None, last=None, interval="day", zone="UTC")
+    return analytics.platform_numbers(range_=range_)
+
+
+def _daily(title: str, block: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": title,
+        "total": block["total"],
+        "direction": block.get("direction"),
+        "change_pct": block.get("change_pct"),
+        "points": block["points"],
+        "svg": charts.daily_bars(title, block["points"]),
+    }
+
+
+class DashboardView(SecureIndexView):
+    """Counts and charts: signups, jobs posted, applications, hires, the queue."""
+
+    @expose("/")
+    def index(self) -> str:
+        numbers = dashboard_numbers()
+        moderation = numbers["moderation"]
+        daily = [
+            _daily("Signups", numbers["users"]["signups"]),
+            _daily("Jobs posted", numbers["jobs"]["posted"]),
+            _daily("Applications", numbers["applications"]),
+            _daily("Hires", numbers["hires"]),
+        ]
+        queue = {"pending": moderation["pending"], "flagged": moderation["flagged"]}
+        by_status = numbers["jobs"]["by_moderation_status"]
+        return self.render(
+            "admin/jobhub/dashboard.html",
+            numbers=numbers,
+            moderation=moderation,
+            daily=daily,
+            queue=queue,
+            queue_svg=charts.category_bars("Moderation queue", queue),
+            by_status=by_status,
+            status_svg=charts.category_bars("Jobs by moderation status", by_status),
+        )
