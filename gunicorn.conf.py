@@ -46,3 +46,10 @@ def post_worker_init(worker):
     # every 40 requests in bench/matches.py; frozen, those collections take about 1 ms.
     gc.collect()
     gc.freeze()
+
+
+def child_exit(server, worker):
+    """A worker is gone: drop its live gauges from the multiprocess metrics directory."""
+    from jobhub.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid, _settings.metrics_dir)

@@ -40,6 +40,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 
     _connect_receivers()  # before socket.io binds its handlers
     _init_extensions(app)
+    web.harden_socket_transport(app)
     web.trust_proxies(app)
 
     errors.register_error_handlers(app)

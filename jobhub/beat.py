@@ -26,6 +26,8 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "applications.send_interview_reminders",
         "schedule": crontab(minute="*/5"),
     },
+    # Redis broker: the tasks a killed worker held run again within a minute.
+    "restore-orphaned-tasks": {"task": "broker.restore_orphaned_tasks", "schedule": 60.0},
     "requeue-stuck-resume-analyses": {
         "task": "resumes.requeue_stuck_analyses",
         "schedule": crontab(minute="*/5"),

@@ -121,6 +121,9 @@ class Config:
         self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL") or "jobhub-socketio"
         self.SOCKETIO_PING_INTERVAL = _int(env, "SOCKETIO_PING_INTERVAL", 25)
         self.SOCKETIO_PING_TIMEOUT = _int(env, "SOCKETIO_PING_TIMEOUT", 20)
+        # Abuse limits: open connections per user (every process), and client events.
+        self.SOCKETIO_MAX_CONNECTIONS_PER_USER = _int(env, "SOCKETIO_MAX_CONNECTIONS_PER_USER", 10)
+        self.SOCKETIO_EVENT_RATE = env.get("SOCKETIO_EVENT_RATE") or "30 per 10 seconds"
 
     def _http(self, env: Mapping[str, str]) -> None:
         """HTTP: CORS, proxies, HTTPS, body size, the admin cookie, logging."""
@@ -134,6 +137,10 @@ class Config:
         # deactivation end it sooner: it is a login session, checked on every request).
         self.ADMIN_SESSION_HOURS = _int(env, "ADMIN_SESSION_HOURS", 12)
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
+        # GET /metrics: this bearer token, or loopback only (docs/metrics.md).
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN") or ""
+        # prometheus_client reads the same variable itself, at import.
+        self.PROMETHEUS_MULTIPROC_DIR = env.get("PROMETHEUS_MULTIPROC_DIR") or None
         self.JSON_LOGS = _bool(env.get("JSON_LOGS"), default=True)
 
     def _rate_limits(self, env: Mapping[str, str]) -> None:
@@ -327,12 +334,14 @@ class Config:
         # monkey-patches, and the schedule imports Celery.
         from jobhub.beat import BEAT_SCHEDULE
 
-        eager = self.REDIS_URL is None
+        eager = not (self.REDIS_URL or env.get("CELERY_BROKER_URL"))
         hard_limit = _int(env, "CELERY_TASK_TIME_LIMIT", 600)
         return {
-            "broker_url": self.REDIS_URL or "memory://",
+            # CELERY_BROKER_URL: another broker (RabbitMQ: amqp://user:pass@host:5672//).
+            "broker_url": env.get("CELERY_BROKER_URL") or self.REDIS_URL or "memory://",
             "result_backend": self.REDIS_URL,
             "task_always_eager": eager,
+            "task_default_queue": env.get("CELERY_DEFAULT_QUEUE") or "celery",
             "task_eager_propagates": self.TESTING,
             "task_serializer": "json",
             "result_serializer": "json",
@@ -449,6 +458,7 @@ class ServerSettings:
     worker_connections: int
     timeout: int
     async_mode: str
+    metrics_dir: str | None = None
 
 
 def server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
@@ -469,4 +479,5 @@ def server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
         worker_connections=_int(env, "WORKER_CONNECTIONS", 4000),
         timeout=_int(env, "GUNICORN_TIMEOUT", 60),
         async_mode=mode,
+        metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
     )

@@ -35,7 +35,7 @@ __all__ = [
     "socketio",
 ]
 
-UNLIMITED_PATHS = ("/health", "/ready", "/api/openapi.json", "/api/docs", "/api/redoc")
+UNLIMITED_PATHS = ("/health", "/ready", "/metrics", "/api/openapi.json", "/api/docs", "/api/redoc")
 
 
 class JobHubApi(Api):

@@ -1,4 +1,5 @@
-"""Rate-limit keys and configured limits for the account endpoints (a core library).
+"""Rate-limit keys and configured limits for the account endpoints, and the socket.io
+event limit (a core library).
 
 Each limited endpoint counts per client IP and, when its body names an email, per
 normalised email as well, so neither many addresses from one IP nor one address from
@@ -10,8 +11,13 @@ from __future__ import annotations
 import hashlib
 
 import jwt
+import redis
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from limits import parse
+
+from jobhub.errors import RateLimited, ServiceUnavailable
+from jobhub.extensions import limiter
 
 
 def client_ip_key() -> str:
@@ -49,7 +55,7 @@ def mfa_limit() -> str:
     return current_app.config["RATELIMIT_MFA"]
 
 
-def _subject(token: object) -> str:
+def token_subject_key(token: object) -> str:
     """The ``sub`` of a JWT, read without verifying it: only to pick a rate-limit bucket
     (a forged subject buys nothing, as the token is verified by the endpoint)."""
     if not isinstance(token, str) or token.count(".") != 2:
@@ -64,10 +70,28 @@ def _subject(token: object) -> str:
 def mfa_token_user_key() -> str:
     """The user the body's ``mfa_token`` names; empty (limit skipped) when there is none."""
     data = request.get_json(silent=True)
-    return _subject(data.get("mfa_token") if isinstance(data, dict) else None)
+    return token_subject_key(data.get("mfa_token") if isinstance(data, dict) else None)
 
 
 def bearer_user_key() -> str:
     """The user of the request's bearer token; empty (limit skipped) when there is none."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return _subject(token.strip()) if scheme.lower() == "bearer" else ""
+    return token_subject_key(token.strip()) if scheme.lower() == "bearer" else ""
+
+
+def check_socket_event(event: str, *, user_id: int) -> None:
+    """Count one socket.io ``event`` of the user against ``SOCKETIO_EVENT_RATE``.
+
+    In the rate limiter's storage (Redis when configured), so every tab and process of
+    the user shares the budget; over it, ``RateLimited`` (the client's acknowledgement
+    says ``rate_limited``).
+    """
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    item = parse(current_app.config["SOCKETIO_EVENT_RATE"])
+    try:
+        allowed = limiter.limiter.hit(item, "socketio", event, str(user_id))
+    except redis.RedisError as exc:
+        raise ServiceUnavailable("Rate limiting is unavailable; retry later.") from exc
+    if not allowed:
+        raise RateLimited(f"Too many {event} events; slow down.")

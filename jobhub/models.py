@@ -22,7 +22,7 @@ from jobhub.auth.models import (
 from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.jobs.models import Job, JobSkill
-from jobhub.jobs.moderation.models import JobReport
+from jobhub.jobs.moderation.models import JobReport, ModerationDecision
 from jobhub.jobs.saved_searches.models import JobAlert, SavedSearch, SavedSearchSkill
 from jobhub.jobs.search import models as _search  # noqa: F401  (DDL events: trigger, FTS5 table)
 from jobhub.notifications.models import Notification, NotificationPreference
@@ -43,6 +43,7 @@ __all__ = [
     "User",
 ]
 __all__ += ["ApiKey", "Company", "CompanyMember"]
+__all__ += ["ModerationDecision"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
 __all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]

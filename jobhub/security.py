@@ -31,6 +31,7 @@ from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
 from flask_smorest.utils import deepupdate
 from werkzeug.local import LocalProxy
 
+from jobhub import metrics
 from jobhub.errors import (
     AccountDisabled,
     Forbidden,
@@ -122,6 +123,7 @@ def _user_loader(find_user: Callable[[int], Any]) -> Callable[[dict, dict], Any]
             return None
         g.user_id = user.id
         if not user.is_active:
+            metrics.auth_denial("disabled")
             raise AccountDisabled()
         return user
 
@@ -135,11 +137,13 @@ INVALID_AUTH_MESSAGE = "The token is invalid."
 
 
 def _unauthorized(reason: str) -> Any:
+    metrics.auth_denial("missing")
     log.debug("no usable token: %s", reason)
     return error_response(401, "unauthorized", MISSING_AUTH_MESSAGE)
 
 
 def _invalid_token(reason: str) -> Any:
+    metrics.auth_denial("invalid")
     log.debug("invalid token: %s", reason)
     return error_response(401, "unauthorized", INVALID_AUTH_MESSAGE)
 
@@ -160,17 +164,25 @@ def init_jwt(
     jwt.token_in_blocklist_loader(lambda _header, payload: is_revoked(payload))
     jwt.unauthorized_loader(_unauthorized)
     jwt.invalid_token_loader(_invalid_token)
-    jwt.expired_token_loader(lambda _h, _p: jobhub_error_response(TokenExpired()))
-    jwt.revoked_token_loader(lambda _h, _p: jobhub_error_response(TokenRevoked()))
+    jwt.expired_token_loader(_denied("expired", TokenExpired()))
+    jwt.revoked_token_loader(_denied("revoked", TokenRevoked()))
     jwt.user_lookup_error_loader(
-        lambda _h, _p: jobhub_error_response(Unauthorized("The token's user no longer exists."))
+        _denied("user_gone", Unauthorized("The token's user no longer exists."))
     )
     jwt.needs_fresh_token_loader(
-        lambda _h, _p: jobhub_error_response(Unauthorized("A fresh login is required."))
+        _denied("fresh_required", Unauthorized("A fresh login is required."))
     )
-    jwt.token_verification_failed_loader(
-        lambda _h, _p: jobhub_error_response(Unauthorized("The token was refused."))
-    )
+    jwt.token_verification_failed_loader(_denied("invalid", Unauthorized("The token was refused.")))
+
+
+def _denied(reason: str, error: Any) -> Callable[[dict, dict], Any]:
+    """A JWT loader's answer: the envelope of ``error``, counted under ``reason``."""
+
+    def answer(_header: dict, _payload: dict) -> Any:
+        metrics.auth_denial(reason)
+        return jobhub_error_response(error)
+
+    return answer
 
 
 def init_api_keys(
@@ -250,6 +262,7 @@ def auth_required(
             verify_jwt_in_request(refresh=refresh)
             _refuse_setup_only(setup_only)
             if roles and current_user.role.value not in roles:
+                metrics.auth_denial("role")
                 raise Forbidden(f"This action is for: {', '.join(roles)}.")
             return view(*args, **kwargs)
 
@@ -296,6 +309,7 @@ def authorize(allowed: bool, message: str | None = None, *, hidden: bool = False
     the thing exists (another user's resume, session or profile).
     """
     if not allowed:
+        metrics.auth_denial("hidden" if hidden else "policy")
         raise NotFound(message) if hidden else Forbidden(message)
 
 

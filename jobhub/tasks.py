@@ -3,6 +3,7 @@
 A new domain with tasks adds its module here; the beat schedule is in jobhub/beat.py.
 """
 
+from jobhub import broker as broker_tasks
 from jobhub.applications.interviews.reminders import tasks as interview_reminder_tasks
 from jobhub.auth import tasks as auth_tasks
 from jobhub.jobs import tasks as jobs_tasks
@@ -13,4 +14,4 @@ from jobhub.notifications import tasks as notification_tasks
 from jobhub.resumes import tasks as resumes_tasks
 
 __all__ = ["auth_tasks", "jobs_tasks", "mail_tasks", "notification_tasks", "resumes_tasks"]
-__all__ += ["interview_reminder_tasks", "matching_tasks", "saved_search_tasks"]
+__all__ += ["broker_tasks", "interview_reminder_tasks", "matching_tasks", "saved_search_tasks"]

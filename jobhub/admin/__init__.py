@@ -37,6 +37,7 @@ def init_admin(app: Flask) -> None:
 
 
 def _views() -> list:
+    from jobhub.admin.audit import AuditLogView
     from jobhub.admin.moderation import ModerationQueueView
     from jobhub.admin.records import record_views
 
@@ -45,4 +46,5 @@ def _views() -> list:
             name="Moderation queue", endpoint="admin_moderation", url="/admin/moderation"
         ),
         *record_views(),
+        AuditLogView(name="Audit log", endpoint="admin_audit", url="/admin/audit"),
     ]

@@ -1,39 +1,26 @@
-"""What the panel's row actions do to users and companies, one function each.
+"""What the panel's row actions do to users and companies, one service call each.
 
-Until the users and companies domains have admin services of their own (issue 13's
-audit branch brings them, with the audit rows), these are the panel's single call per
-action, so switching is one line each. They flush and never commit.
+Users: ``users.services.change_account`` (the service of ``PATCH /admin/users/{id}``:
+audited, and deactivating ends every session at once). Companies: the API's
+``update_company`` (``PATCH /companies/{id} {verified}``). They flush and never commit.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
-from jobhub import signals
-from jobhub.auth.models import SessionEndReason
-from jobhub.auth.sessions import services as sessions
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company
-from jobhub.db import db
+from jobhub.users import services as users
 from jobhub.users.models import User
 
 
 def set_user_active(*, user: User, active: bool, actor: Any) -> bool:
-    """Activate or deactivate; deactivating ends every session (API, panel, live) at once.
-
-    True when the account changed. Admins cannot deactivate themselves here.
-    """
+    """Activate or deactivate; True when the account changed. Admins cannot deactivate
+    themselves here (that would end the session they act in)."""
     if user.is_active == active or (not active and user.id == actor.id):
         return False
-    user.is_active = active
-    if not active:
-        sessions.end_all(user_id=user.id, reason=SessionEndReason.ENDED)
-        signals.user_logged_out.send(
-            current_app._get_current_object(), user_id=user.id, all_sessions=True
-        )
-    db.session.flush()
+    users.change_account(user=user, actor=actor, is_active=active)
     return True
 
 
@@ -41,8 +28,7 @@ def set_user_verified(*, user: User, verified: bool, actor: Any) -> bool:
     """Mark the account's email verified (or not); True when it changed."""
     if user.email_verified == verified:
         return False
-    user.email_verified = verified
-    db.session.flush()
+    users.change_account(user=user, actor=actor, email_verified=verified)
     return True
 
 

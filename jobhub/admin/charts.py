@@ -8,6 +8,7 @@ table beside the chart as well.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -61,32 +62,46 @@ def _safe(svg: str) -> Markup:
 
 def daily_bars(title: str, points: list[dict[str, Any]], key: str = "count") -> Markup:
     """One bar per day: ``points`` as the analytics series give them (period, count)."""
+    labels = tuple(point["period"][5:10] for point in points)  # MM-DD
+    values = tuple(point[key] for point in points)
+    return _safe(_daily_svg(title, labels, values))
+
+
+def category_bars(title: str, values: dict[str, int | float]) -> Markup:
+    """One bar per category (the queue by moderation status...)."""
+    return _safe(_category_svg(title, tuple(values.items())))
+
+
+# Drawing is the slow part (tens of ms a chart) and the numbers change rarely (they come
+# from the analytics cache): the same numbers give the same SVG, before its nonce is set.
+
+
+@functools.lru_cache(maxsize=64)
+def _daily_svg(title: str, labels: tuple[str, ...], values: tuple[int, ...]) -> str:
     import pygal
 
     chart = pygal.Bar(**_config())
     chart.title = title
-    labels = [point["period"][5:10] for point in points]  # MM-DD
     chart.x_labels = labels
     chart.x_labels_major = labels[::5]
-    values = [point[key] for point in points]
     chart.y_labels = _whole_steps(max(values, default=0))
     chart.add(title, values)
-    return _safe(chart.render(is_unicode=True))
+    return chart.render(is_unicode=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _category_svg(title: str, values: tuple[tuple[str, int | float], ...]) -> str:
+    import pygal
+
+    chart = pygal.HorizontalBar(**{**_config(), "height": 200, "x_label_rotation": 0})
+    chart.title = title
+    for name, value in values:
+        chart.add(name, value)
+    chart.config.show_legend = True
+    return chart.render(is_unicode=True)
 
 
 def _whole_steps(top: int | float) -> list[int]:
     """At most about six whole-number labels from 0 to ``top`` (counts have no fractions)."""
     step = max(1, -(-int(top) // 5))
     return list(range(0, int(top) + step + 1, step))
-
-
-def category_bars(title: str, values: dict[str, int | float]) -> Markup:
-    """One bar per category (the queue by moderation status...)."""
-    import pygal
-
-    chart = pygal.HorizontalBar(**{**_config(), "height": 200, "x_label_rotation": 0})
-    chart.title = title
-    for name, value in values.items():
-        chart.add(name, value)
-    chart.config.show_legend = True
-    return _safe(chart.render(is_unicode=True))

@@ -55,8 +55,14 @@ class DecisionForm(DecisionFields):
 
 def decide(*, job: Job, actor: Any, decision: str, reason_code: str | None, message: str) -> None:
     """The one call the panel makes per decision (the API's ``moderate_job``)."""
-    reason = f"{reason_code}: {message.strip()}" if decision == "reject" else None
-    moderation.moderate_job(job=job, actor=actor, decision=decision, reason=reason)
+    rejected = decision == "reject"
+    moderation.moderate_job(
+        job=job,
+        actor=actor,
+        decision=decision,
+        reason_code=reason_code if rejected else None,
+        message=message.strip() if rejected else None,
+    )
 
 
 def _job_ids(values: list[str]) -> list[int] | None:
@@ -85,6 +91,7 @@ class ModerationQueueView(SecureView):
             actor=panel_admin(), moderation_status=moderation_status, title=title or None
         )
         rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+        bulk = DecisionFields()
         return self.render(
             "admin/jobhub/moderation.html",
             jobs=rows[:PAGE_SIZE],
@@ -92,8 +99,9 @@ class ModerationQueueView(SecureView):
             page=page,
             status=status,
             q=title,
-            decision_form=DecisionForm,
-            bulk_form=DecisionFields(),
+            # One session-bound token serves every form of the page (it names no form).
+            csrf_token=bulk.csrf_token.current_token,
+            bulk_form=bulk,
             reason_choices=REASON_CHOICES,
         )
 

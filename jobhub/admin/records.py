@@ -19,8 +19,9 @@ from jobhub.admin.base import SecureModelView, enum_filters, panel_admin, parse_
 from jobhub.applications.models import Application
 from jobhub.companies.models import Company
 from jobhub.db import db
+from jobhub.jobs.models import Job
 from jobhub.jobs.moderation import services as moderation
-from jobhub.jobs.moderation.models import JobReport
+from jobhub.jobs.moderation.models import JobReport, ReportStatus
 from jobhub.users.models import User
 
 
@@ -116,6 +117,44 @@ class CompanyView(_RowActions):
         )
 
 
+class JobView(SecureModelView):
+    """Every live job with its moderation state (decisions are taken in the queue)."""
+
+    column_list = (
+        "id",
+        "title",
+        "company_name",
+        "status",
+        "moderation_status",
+        "moderation_reason",
+        "moderated_at",
+        "published_at",
+    )
+    column_details_list = (
+        *column_list,
+        "company_id",
+        "location",
+        "country",
+        "remote",
+        "employment_type",
+        "seniority",
+        "skills",
+        "description",
+        "moderated_by_id",
+        "expires_at",
+        "created_at",
+        "updated_at",
+    )
+    column_searchable_list = ("title",)  # trigram index on PostgreSQL
+    column_filters = enum_filters(Job.status, Job.moderation_status)
+    column_sortable_list = ("id", "published_at", "moderated_at")
+    column_default_sort = ("id", True)
+    simple_list_pager = True  # 100,000 jobs: no count(*) per page
+
+    def get_query(self) -> Any:
+        return super().get_query().filter(Job.deleted_at.is_(None))
+
+
 class ApplicationView(SecureModelView):
     """Applications, read only (the pipeline is the employers')."""
 
@@ -156,17 +195,20 @@ class ReportView(_RowActions):
     @action("resolve", "Resolve", "Uphold the selected reports?")
     def action_resolve(self, ids: list[str]) -> None:
         admin = panel_admin()
-        self._each(ids, lambda r: _changed(moderation.resolve_report, r, admin), "Resolved")
+        self._each(ids, lambda r: _settle("resolve", r, admin), "Resolved")
 
     @action("dismiss", "Dismiss", "Dismiss the selected reports?")
     def action_dismiss(self, ids: list[str]) -> None:
         admin = panel_admin()
-        self._each(ids, lambda r: _changed(moderation.dismiss_report, r, admin), "Dismissed")
+        self._each(ids, lambda r: _settle("dismiss", r, admin), "Dismissed")
 
 
-def _changed(close: Callable[..., JobReport], report: JobReport, admin: Any) -> bool:
-    before = report.status
-    return close(report=report, actor=admin).status != before
+def _settle(outcome: str, report: JobReport, admin: Any) -> bool:
+    """Settle an open report (the API's ``settle_report``); a settled one is skipped."""
+    if report.status != ReportStatus.OPEN:
+        return False
+    moderation.settle_report(report=report, actor=admin, outcome=outcome)
+    return True
 
 
 def record_views() -> list:
@@ -174,6 +216,7 @@ def record_views() -> list:
         ReportView(JobReport, name="Reports", endpoint="admin_reports", url="/admin/reports"),
         UserView(User, name="Users", endpoint="admin_users", url="/admin/users"),
         CompanyView(Company, name="Companies", endpoint="admin_companies", url="/admin/companies"),
+        JobView(Job, name="Jobs", endpoint="admin_jobs", url="/admin/jobs"),
         ApplicationView(
             Application,
             name="Applications",

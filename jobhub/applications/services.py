@@ -38,6 +38,7 @@ from jobhub.applications.models import (
     is_allowed,
 )
 from jobhub.applications.queries import has_active_application
+from jobhub.audit import services as audit
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
 from jobhub.errors import Duplicate, InvalidTransition, NotFound, ValidationError
@@ -210,9 +211,31 @@ def move(
     )
     if target == ApplicationStatus.WITHDRAWN:
         adjust_applications_count(job_id=application.job_id, delta=-1)
+    _audit_move(application, actor, current, target, event.reason)
     db.session.flush()
     signals.application_status_changed.send(_app(), application=application, event=event)
     return event
+
+
+def _audit_move(
+    application: Application,
+    actor: User,
+    before: ApplicationStatus,
+    after: ApplicationStatus,
+    reason: RejectionReason | None,
+) -> None:
+    """Every pipeline move is in the audit log (SPEC §8); the note stays out (free text)."""
+    changes: dict[str, Any] = {"status": [before.value, after.value]}
+    if reason is not None:
+        changes["rejection_reason"] = [None, reason.value]
+    audit.record(
+        action="application.status_changed",
+        actor=actor,
+        target_type="application",
+        target_id=application.id,
+        changes=changes,
+        subject_id=application.candidate_id,
+    )
 
 
 def change_status(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobhub import signals
+from jobhub.auth.mfa import services as mfa
 from jobhub.auth.models import SessionEndReason
 from jobhub.auth.onetime import services as onetime
 from jobhub.auth.sessions import services as sessions
@@ -13,9 +14,10 @@ from jobhub.users.models import User
 
 @signals.account_deleted.connect
 def _end_sessions_of_deleted_account(sender: Any, *, user: User, **_: Any) -> None:
-    """A deleted account keeps no session and no pending mailed token."""
+    """A deleted account keeps no session, no pending mailed token, no second factor."""
     sessions.end_all(user_id=user.id, reason=SessionEndReason.ACCOUNT_DELETED)
     onetime.revoke_unused(user_id=user.id)
+    mfa.forget(user_id=user.id)
     signals.user_logged_out.send(sender, user_id=user.id, all_sessions=True)
 
 

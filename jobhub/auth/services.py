@@ -15,7 +15,7 @@ from flask_jwt_extended import create_access_token, decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
-from jobhub import signals
+from jobhub import metrics, signals
 from jobhub.auth.mfa import queries as mfa_queries
 from jobhub.auth.mfa import services as mfa
 from jobhub.auth.models import AuthSession, SessionEndReason, TokenPurpose
@@ -86,6 +86,7 @@ def login(
     """
     user = users.authenticate(email=email, password=password)
     if user is None:
+        metrics.auth_denial("credentials")
         raise Unauthorized(INVALID_CREDENTIALS)
     if not user.is_active:
         raise AccountDisabled()

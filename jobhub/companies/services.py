@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from jobhub import signals
+from jobhub.audit import services as audit
 from jobhub.companies.models import Company, CompanyMember, MemberRole
 from jobhub.db import db, utcnow
 from jobhub.errors import Conflict, Duplicate, NotFound, ValidationError
@@ -85,20 +86,48 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def update_company(*, company: Company, changes: dict[str, Any]) -> Company:
-    """Apply edits (the slug never changes); ``company_updated`` names what changed."""
-    changed = set()
+def update_company(
+    *, company: Company, changes: dict[str, Any], actor: User | None = None
+) -> Company:
+    """Apply edits (the slug never changes); ``company_updated`` names what changed.
+
+    A change of ``verified`` (admins) is audited as ``company.verified`` or
+    ``company.unverified``; any other edit by an admin as ``company.updated``.
+    """
+    changed, diff = set(), {}
     for field in EDITABLE_FIELDS:
         if field in changes:
             if changes[field] != getattr(company, field):
                 changed.add(field)
+                diff[field] = [getattr(company, field), changes[field]]
             setattr(company, field, changes[field])
+    _audit_update(company, actor, diff)
     db.session.flush()
     if "verified" in changes:
         changed.add("verified")  # re-sent as it was, it still refreshes the jobs' listing
     if changed:
         signals.company_updated.send(_app(), company=company, changed=changed)
     return company
+
+
+def _audit_update(company: Company, actor: User | None, diff: dict[str, list]) -> None:
+    if "verified" in diff:
+        action = "company.verified" if diff["verified"][1] else "company.unverified"
+        audit.record(
+            action=action,
+            actor=actor,
+            target_type="company",
+            target_id=company.id,
+            changes={"verified": diff.pop("verified")},
+        )
+    if diff and actor is not None and actor.role == Role.ADMIN:
+        audit.record(
+            action="company.updated",
+            actor=actor,
+            target_type="company",
+            target_id=company.id,
+            changes=diff,
+        )
 
 
 def delete_company(*, company: Company) -> None:
@@ -178,7 +207,22 @@ def notify_members(
         notifications.notify(user=user, type=type, title=title, body=body, data=data)
 
 
-def add_member(*, company: Company, email: str, role: MemberRole) -> CompanyMember:
+def _audit_membership(
+    action: str, company: Company, actor: User | None, user_id: int, role: list
+) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        target_type="company",
+        target_id=company.id,
+        changes={"member_id": [None, user_id] if role[1] else [user_id, None], "role": role},
+        subject_id=user_id,
+    )
+
+
+def add_member(
+    *, company: Company, email: str, role: MemberRole, actor: User | None = None
+) -> CompanyMember:
     """Add an existing employer account to the company."""
     user = get_user_by_email(email=email)
     if user is None or user.deleted_at is not None or user.role != Role.EMPLOYER:
@@ -191,11 +235,12 @@ def add_member(*, company: Company, email: str, role: MemberRole) -> CompanyMemb
     member = CompanyMember(company_id=company.id, user_id=user.id, role=role)
     db.session.add(member)
     db.session.flush()
+    _audit_membership("company.member_added", company, actor, user.id, [None, role.value])
     db.session.refresh(member, ["user"])
     return member
 
 
-def remove_member(*, company: Company, user_id: int) -> None:
+def remove_member(*, company: Company, user_id: int, actor: User | None = None) -> None:
     """Remove a member; a company always keeps at least one owner."""
     member = db.session.scalar(
         select(CompanyMember).where(
@@ -206,6 +251,7 @@ def remove_member(*, company: Company, user_id: int) -> None:
         raise NotFound("No such member.")
     if member.role == MemberRole.OWNER and _owner_count(company.id) == 1:
         raise Conflict("The last owner cannot leave; add another owner or delete the company.")
+    _audit_membership("company.member_removed", company, actor, user_id, [member.role.value, None])
     db.session.delete(member)
     db.session.flush()
 

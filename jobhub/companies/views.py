@@ -69,7 +69,7 @@ def update_company(changes: dict[str, Any], company_id: int) -> Company:
         "verified" not in changes or policies.can_verify_company(current_user),
         "Only admins verify companies.",
     )
-    return services.update_company(company=company, changes=changes)
+    return services.update_company(company=company, changes=changes, actor=current_user)
 
 
 @blp.route("/<int:company_id>", methods=["DELETE"])
@@ -109,7 +109,9 @@ def add_member(data: dict[str, Any], company_id: int):
         policies.can_add_member(current_user, _role_in(company)),
         "Only the company's owners may add members.",
     )
-    return services.add_member(company=company, email=data["email"], role=data["role"])
+    return services.add_member(
+        company=company, email=data["email"], role=data["role"], actor=current_user
+    )
 
 
 @blp.route("/<int:company_id>/members/<int:user_id>", methods=["DELETE"])
@@ -125,4 +127,4 @@ def remove_member(company_id: int, user_id: int) -> None:
         policies.can_remove_member(current_user, _role_in(company), user_id),
         "Only the company's owners may remove members.",
     )
-    services.remove_member(company=company, user_id=user_id)
+    services.remove_member(company=company, user_id=user_id, actor=current_user)

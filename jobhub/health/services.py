@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from jobhub import metrics
 from jobhub.db import db
 from jobhub.errors import ServiceUnavailable
 from jobhub.extensions import redis_store
@@ -45,3 +46,8 @@ def readiness() -> dict[str, str]:
     if failing:
         raise ServiceUnavailable(f"Not ready: {', '.join(failing)} unavailable.", errors=checks)
     return checks
+
+
+def metrics_exposition() -> tuple[bytes, str]:
+    """The Prometheus text of this process, or of every process sharing the multiprocess dir."""
+    return metrics.exposition(current_app.config["PROMETHEUS_MULTIPROC_DIR"])

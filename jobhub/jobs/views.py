@@ -15,8 +15,8 @@ from jobhub.jobs import policies, services
 from jobhub.jobs.models import Job
 from jobhub.jobs.moderation import policies as moderation_policies
 from jobhub.jobs.moderation import services as moderation
-from jobhub.jobs.moderation.models import JobReport
-from jobhub.jobs.moderation.schemas import ReportCreateSchema, ReportSchema
+from jobhub.jobs.moderation.models import JobReport, ModerationDecision
+from jobhub.jobs.moderation.schemas import DecisionSchema, ReportCreateSchema, ReportSchema
 from jobhub.jobs.schemas import (
     JobCreateSchema,
     JobSchema,
@@ -197,3 +197,20 @@ def report_job(data: dict[str, Any], job_id: int) -> JobReport:
     return moderation.report_job(
         job=job, actor=current_user, reason=data["reason"], details=data.get("details")
     )
+
+
+@blp.route("/<int:job_id>/moderation-history")
+@auth_required()
+@blp.response(200, DecisionSchema(many=True))
+@blp.alt_response(404, response="DEFAULT_ERROR", description="No such job, or not visible.")
+def moderation_history(job_id: int) -> list[ModerationDecision]:
+    """Every moderation decision on the job, oldest first: who, when, approve or reject,
+    the reason code and the message the employer got (the job's members and admins)."""
+    job = services.get_visible_job(actor=current_user, job_id=job_id)
+    membership = services.membership(actor=current_user, job=job)
+    authorize(
+        moderation_policies.can_view_decisions(current_user, membership),
+        "No such job.",
+        hidden=True,
+    )
+    return moderation.decision_history(job=job)

@@ -14,23 +14,26 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_jwt_extended import decode_token
 from flask_smorest import Blueprint
 from flask_socketio import ConnectionRefusedError, join_room
 from jwt import ExpiredSignatureError, InvalidTokenError
 
+from jobhub import metrics
 from jobhub.auth.services import is_token_revoked
 from jobhub.db import transaction
 from jobhub.errors import (
     AccountDisabled,
     JobHubError,
+    RateLimited,
     TokenExpired,
     TokenRevoked,
     Unauthorized,
     ValidationError,
 )
 from jobhub.extensions import socketio
+from jobhub.limits import check_socket_event
 from jobhub.notifications import queries, services
 from jobhub.notifications.live import services as live
 from jobhub.notifications.schemas import (
@@ -141,6 +144,7 @@ log = logging.getLogger(__name__)
 
 # Kept in the connection's WSGI environ, which Flask-SocketIO reuses for all its events.
 _USER_ID = "jobhub.socket_user_id"
+_COUNTED = "jobhub.socket_counted"  # in the connections gauge
 
 
 def _refuse(error: JobHubError) -> ConnectionRefusedError:
@@ -198,6 +202,7 @@ def on_connect(auth: Any = None) -> None:
         # sees this socket in the registry and closes it, or the check below refuses it.
         registry.add(user_id, sid, payload)
         registered = True
+        _check_connection_limit(registry, user_id)
         if is_token_revoked(payload):
             raise TokenRevoked()
         user = _active_user(user_id)
@@ -215,12 +220,23 @@ def on_connect(auth: Any = None) -> None:
                 "An unexpected error occurred.", {"error": "internal_error"}
             ) from None
         raise _refuse(exc) from None
+    request.environ[_COUNTED] = True
+    metrics.socket_opened()
     # JavaScript clients buffer events that precede the connect acknowledgement.
     socketio.emit(live.UNREAD_COUNT_EVENT, {"count": count}, to=sid, namespace=live.NAMESPACE)
 
 
+def _check_connection_limit(registry: live.SocketRegistry, user_id: int) -> None:
+    """At most SOCKETIO_MAX_CONNECTIONS_PER_USER open sockets per user (this one counted)."""
+    limit = current_app.config["SOCKETIO_MAX_CONNECTIONS_PER_USER"]
+    if limit and len(registry.sockets(user_id)) > limit:
+        raise RateLimited(f"At most {limit} live connections per user; close another first.")
+
+
 @socketio.on("disconnect")
 def on_disconnect(reason: Any = None) -> None:
+    if request.environ.pop(_COUNTED, False):
+        metrics.socket_closed()
     user_id = request.environ.get(_USER_ID)
     if user_id is not None:
         live.registry().remove(user_id, request.sid)  # type: ignore[attr-defined]
@@ -257,6 +273,7 @@ def on_mark_read(data: Any = None) -> dict:
     user_id = request.environ.get(_USER_ID)
     if user_id is None:
         raise Unauthorized()
+    check_socket_event("mark_read", user_id=user_id)
     with transaction():
         user = _active_user(user_id)
         services.mark_read(user=user, notification_id=notification_id)

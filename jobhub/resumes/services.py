@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+from jobhub.audit import services as audit
 from jobhub.db import db, enqueue_after_commit, utcnow
 from jobhub.errors import (
     Conflict,
@@ -165,8 +166,20 @@ def delete_resumes_of(*, user: User) -> int:
     return len(resumes)
 
 
-def open_resume_file(*, resume: Resume) -> BinaryIO:
-    """A stream of the stored file, from the backend that holds it."""
+def open_resume_file(*, resume: Resume, actor: User | None = None) -> BinaryIO:
+    """A stream of the stored file, from the backend that holds it.
+
+    Anyone but the owner (an employer the resume was sent to, an admin) downloading it
+    is recorded in the audit log, in the request's transaction.
+    """
+    if actor is not None and actor.id != resume.user_id:
+        audit.record(
+            action="resume.downloaded",
+            actor=actor,
+            target_type="resume",
+            target_id=resume.id,
+            subject_id=resume.user_id,
+        )
     try:
         return get_storage(resume.storage_backend).open(resume.storage_key)
     except StoredFileNotFound as exc:

@@ -128,7 +128,7 @@ def download(resume_id: int) -> Response:
         "No such resume.",
         hidden=True,
     )
-    return _attachment(resume, services.open_resume_file(resume=resume))
+    return _attachment(resume, services.open_resume_file(resume=resume, actor=current_user))
 
 
 def _attachment(resume: Resume, stream: BinaryIO) -> Response:

@@ -1,7 +1,7 @@
 """two-factor sign-in
 
 Revision ID: b82debfc64a5
-Revises: 8b4d2e3f0a51
+Revises: ad6f4a5b2c73
 Create Date: 2026-12-02 02:43:38.373803
 
 Two-factor sign-in (issue 20): a TOTP credential per user (its secret encrypted, the last
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b82debfc64a5'
-down_revision = '8b4d2e3f0a51'
+down_revision = 'ad6f4a5b2c73'
 branch_labels = None
 depends_on = None
 

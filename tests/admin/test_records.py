@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from jobhub.companies.models import Company
@@ -12,7 +14,13 @@ from jobhub.users.models import User
 from tests.support.api import API, bearer
 from tests.support.panel import Panel
 
-PAGES = ("/admin/users/", "/admin/companies/", "/admin/applications/", "/admin/reports/")
+PAGES = (
+    "/admin/users/",
+    "/admin/companies/",
+    "/admin/jobs/",
+    "/admin/applications/",
+    "/admin/reports/",
+)
 
 
 @pytest.fixture
@@ -49,7 +57,13 @@ def test_every_list_opens_for_an_admin(signed_in, path, make, company, candidate
     job = make("job", company=company)
     make("application", job=job, candidate=candidate)
     make("report", job=job, reporter=candidate)
-    assert "sign-out" in signed_in.page(path)
+    html = signed_in.page(path)
+    assert "sign-out" in html
+    # Every script, style, image and link is the app's own (nothing from a CDN).
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith(("/", "#", "?", "javascript:void")) for s in sources), [
+        s for s in sources if not s.startswith(("/", "#", "?"))
+    ]
 
 
 def test_users_search_and_filter_and_never_show_a_password_hash(app, signed_in, make_user):
@@ -158,3 +172,21 @@ def test_a_resolved_report_keeps_the_job_flagged(app, signed_in, make, make_user
 )
 def test_bad_parameters_are_refused_or_harmless(signed_in, query):
     assert signed_in.get("/admin/users/" + query).status_code in (200, 302, 400, 422)
+
+
+def test_jobs_search_filter_and_show_the_decision(signed_in, make, company):
+    kept = make("job", company=company, title="Robot Wrangler")
+    gone = make(
+        "job",
+        company=company,
+        title="Fee Collector",
+        moderation_status="rejected",
+        moderation_reason="scam: Asks applicants for a fee.",
+    )
+    found = signed_in.page("/admin/jobs/?search=wrangler")
+    assert "Robot Wrangler" in found and "Fee Collector" not in found
+    rejected = signed_in.page("/admin/jobs/?flt0_1=rejected")
+    assert "Fee Collector" in rejected and "Robot Wrangler" not in rejected
+    details = signed_in.page(f"/admin/jobs/details/?id={gone.id}")
+    assert "Asks applicants for a fee." in details
+    assert kept.id

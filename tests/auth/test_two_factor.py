@@ -311,3 +311,39 @@ def test_an_admin_without_2fa_cannot_refresh_once_it_is_required(app, api, clien
 def test_other_roles_log_in_as_before_when_admins_must_use_2fa(app, client, employer):
     app.config["ADMIN_REQUIRE_2FA"] = True
     assert "access_token" in password_step(client, employer.email)
+
+
+def test_enabling_disabling_and_recovery_codes_are_audited(app, api, client, candidate, clock):
+    audit = pytest.importorskip("jobhub.audit.models", reason="the audit log (issue 13)")
+    _, codes = turn_on(api, candidate, clock)
+    token = password_step(client, candidate.email)["mfa_token"]
+    assert code_step(client, token, codes[0]).status_code == 200
+    disabled = api.post(
+        candidate, "/auth/2fa/disable", json={"password": DEFAULT_PASSWORD, "code": codes[1]}
+    )
+    assert disabled.status_code == 204
+    with app.app_context():
+        actions = db.session.scalars(
+            select(audit.AuditEntry.action)
+            .where(
+                audit.AuditEntry.action.in_(
+                    ["auth.2fa_enabled", "auth.2fa_disabled", "auth.recovery_code_used"]
+                )
+            )
+            .order_by(audit.AuditEntry.id)
+        ).all()
+    assert actions == [
+        "auth.2fa_enabled",
+        "auth.recovery_code_used",
+        "auth.recovery_code_used",
+        "auth.2fa_disabled",
+    ]
+
+
+def test_a_deleted_account_keeps_no_second_factor(app, api, candidate, clock):
+    turn_on(api, candidate, clock)
+    deleted = api.delete(candidate, "/users/me", json={"password": DEFAULT_PASSWORD})
+    assert deleted.status_code == 204, deleted.get_json()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TotpCredential)) == 0
+        assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 0

@@ -27,3 +27,20 @@ def test_post_edit_report(role, membership):
     assert policies.can_post_job(user, membership) is post
     assert policies.can_edit_job(user, membership) is edit
     assert moderation.can_report_job(user, membership) is report
+
+
+# (role, membership) -> may read the job's moderation history
+HISTORY_TABLE = {
+    (Role.ADMIN, NONE): True,
+    (Role.EMPLOYER, OWNER): True,
+    (Role.EMPLOYER, RECRUITER): True,
+    (Role.EMPLOYER, NONE): False,
+    (Role.CANDIDATE, NONE): False,
+}
+
+
+@pytest.mark.parametrize(("role", "membership"), list(HISTORY_TABLE))
+def test_view_decisions(role, membership):
+    user = User(id=1, role=role)
+    allowed = moderation.can_view_decisions(user, membership)
+    assert allowed is HISTORY_TABLE[(role, membership)]

@@ -78,6 +78,14 @@ class LiveClient:
         assert isinstance(data, dict) and data.get("message"), data
         return data["data"]["error"]
 
+    def connect_if_possible(self) -> bool:
+        """Connect; False (and no exception) if the server refused."""
+        try:
+            self.connect()
+        except socketio.exceptions.ConnectionError:
+            return False
+        return True
+
     def handshake_refused(self) -> bool:
         """True when the server refuses the transport itself (a bad ``Origin``): socket.io's
         own connect never runs, so no ``connect_error`` carries a server ``data.error``."""

@@ -70,6 +70,9 @@ def test_connect_without_or_with_a_bad_token_is_refused(connect, make_user, toke
     assert not connect(token=tokens(user, refresh=True)).is_connected()
     expired = tokens(user, expires_delta=timedelta(seconds=-5))
     assert not connect(token=expired).is_connected()
+    # An admin's setup-only token (ADMIN_REQUIRE_2FA) is for setting up 2FA, nothing else.
+    setup_only = tokens(user, additional_claims={"mfa_setup_only": True})
+    assert not connect(token=setup_only).is_connected()
     assert connect(user).is_connected()  # the same user, with a good token
 
 
@@ -277,6 +280,22 @@ def test_account_deletion_forgets_notifications_and_preferences(
         preferences = db.session.scalar(select(func.count()).select_from(NotificationPreference))
     assert owners == [other.id]
     assert preferences == 0
+
+
+def test_open_connections_are_in_the_metrics_gauge(app, connect, candidate):
+    from prometheus_client import REGISTRY
+
+    def gauge() -> float:
+        return REGISTRY.get_sample_value("jobhub_socketio_connections")
+
+    before = gauge()
+    first, second = connect(candidate), connect(candidate)
+    assert first.is_connected() and second.is_connected()
+    refused = connect(token="not-a-token")
+    assert not refused.is_connected()
+    assert gauge() == before + 2
+    first.disconnect()
+    assert gauge() == before + 1
 
 
 def test_an_admin_deactivating_an_account_closes_its_sockets(app, api, connect, make_user):

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,3 +138,21 @@ def stop_process(process: subprocess.Popen, *, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def kill_process_tree(process: subprocess.Popen) -> None:
+    """SIGKILL a process and its children (a Celery worker and its prefork pool), as a
+    crash or the OOM killer would: nothing gets to clean up or acknowledge."""
+    pids = [process.pid, *_children(process.pid)]
+    for pid in pids:
+        with suppress(ProcessLookupError):
+            os.kill(pid, 9)
+    process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in path.read_text().split():
+            found += [int(child), *_children(int(child))]
+    return found

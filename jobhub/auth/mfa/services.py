@@ -220,9 +220,14 @@ def disable(*, user: User, password: str, code: str) -> None:
         raise Conflict("Two-factor sign-in is off.")
     if verify_second_factor(user=user, code=code) is None:
         raise ValidationError(WRONG_CODE, errors={"json": {"code": [WRONG_CODE]}})
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
+    forget(user_id=user.id)
     _audit("auth.2fa_disabled", user)
+
+
+def forget(*, user_id: int) -> None:
+    """Delete the user's second factor and recovery codes (disable, account deletion)."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user_id))
 
 
 def must_set_up(user: User) -> bool:
