@@ -228,9 +228,9 @@ def test_applications_write_moves_as_the_employer(as_key, world):
     )
     assert theirs.status_code == 404
     history = key.get(f"/applications/{application}/history").get_json()
-    assert history[-1]["to_status"] == "screening"
+    assert history[-1]["to"] == "screening"
     # Made by the company's key: the employer's side, no person behind it.
-    assert history[-1]["actor_side"] == "employer" and history[-1]["actor"] is None
+    assert history[-1]["actor"] == {"id": None, "full_name": None, "side": "employer"}
 
 
 @pytest.mark.parametrize(
