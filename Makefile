@@ -13,7 +13,7 @@ SWAGGER_UI_VERSION := 5.35.0
 REDOC_VERSION := 3.0.1
 DOCS_ASSETS := jobhub/apidocs/static
 
-.PHONY: install browser vendor-docs run test test-sqlite test-postgres lint audit pg-client worker beat migrate bench clean
+.PHONY: install browser vendor-docs run test test-sqlite test-postgres fuzz lint audit pg-client worker beat migrate bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -88,6 +88,13 @@ test-sqlite: install
 
 test-postgres: install pg-client browser
 	JOBHUB_TEST_BACKEND=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## schemathesis per role against gunicorn in production mode (part of test-postgres with
+## a ~10 minute budget); this runs it alone, longer: FUZZ_SECONDS per role.
+FUZZ_SECONDS ?= 300
+fuzz: install pg-client
+	JOBHUB_TEST_BACKEND=postgres JOBHUB_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		$(BIN)/python -m pytest tests/fuzz -p no:randomly -s $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A celery_worker:celery worker --loglevel=INFO

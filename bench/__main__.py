@@ -24,6 +24,7 @@ BENCHMARKS = [
     "bench.matches",
     "bench.matching",
     "bench.analytics",
+    "bench.audit",
     "bench.admin_panel",
 ]
 

@@ -18,6 +18,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_socketio import SocketIO
 
+from jobhub.apidocs import contract
 from jobhub.db import db, dispose_connections
 from jobhub.errors import ErrorEnvelopeSchema
 from jobhub.inputs import install_parsers
@@ -38,9 +39,28 @@ UNLIMITED_PATHS = ("/health", "/ready", "/metrics", "/api/openapi.json", "/api/d
 
 
 class JobHubApi(Api):
-    """flask-smorest's Api, documenting our error envelope instead of its own."""
+    """flask-smorest's Api, documenting our error envelope instead of its own, the error
+    responses every operation shares and ``X-Pagination`` as the string it is
+    (jobhub/apidocs/contract.py)."""
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def _init_spec(self, **kwargs: object) -> None:
+        plugin = contract.ErrorResponsesPlugin(unlimited_paths=UNLIMITED_PATHS)
+        super()._init_spec(extra_plugins=[plugin], **kwargs)
+        self.ma_plugin.converter.add_attribute_function(contract.enum_choices2properties)
+        self.ma_plugin.converter.add_attribute_function(contract.text_bounds2properties)
+
+    def _register_responses(self) -> None:
+        super()._register_responses()
+        self.spec.components.response(
+            contract.RATE_LIMITED,
+            contract.error_response(**contract.RATE_LIMITED_DOC),
+            lazy=True,
+        )
+
+    def _register_pagination_header(self) -> None:
+        self.spec.components.header("PAGINATION", contract.PAGINATION_HEADER, lazy=True)
 
 
 class RedisStore:

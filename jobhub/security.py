@@ -227,11 +227,13 @@ def _refuse_setup_only(setup_only: bool) -> None:
         raise Forbidden("Set up two-factor sign-in first: POST /auth/2fa/setup, then /enable.")
 
 
-def _document(view: Any, wrapper: Any, api_key: str | None) -> None:
-    """Same bookkeeping as flask-smorest's Blueprint.doc: the route shows the lock(s)."""
+def _document(view: Any, wrapper: Any, api_key: str | None, roles: tuple[str, ...]) -> None:
+    """Same bookkeeping as flask-smorest's Blueprint.doc: the route shows the lock(s), and
+    the roles, when named, as ``x-roles`` (jobhub/apidocs/contract.py)."""
     security = [*BEARER, API_KEY_SECURITY] if api_key else BEARER
     docs = deepcopy(getattr(view, "_apidoc", {}))
-    docs["manual_doc"] = deepupdate(docs.get("manual_doc", {}), {"security": security})
+    manual = {"security": security, **({"x-roles": list(roles)} if roles else {})}
+    docs["manual_doc"] = deepupdate(docs.get("manual_doc", {}), manual)
     if api_key:
         docs["manual_doc"] = deepupdate(docs["manual_doc"], {"x-api-key-scope": api_key})
     wrapper._apidoc = docs
@@ -264,7 +266,7 @@ def auth_required(
                 raise Forbidden(f"This action is for: {', '.join(roles)}.")
             return view(*args, **kwargs)
 
-        _document(view, wrapper, api_key)
+        _document(view, wrapper, api_key, roles)
         return wrapper  # type: ignore[return-value]
 
     return decorator

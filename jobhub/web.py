@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jobhub import metrics
 from jobhub.db import db
-from jobhub.errors import database_unavailable_response, error_response
+from jobhub.errors import ValidationError, database_unavailable_response, error_response
 
 access_log = logging.getLogger("jobhub.access")
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ HTML_CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "form-action": ("'self'",),
 }
 _NONCE_DIRECTIVES = ("script-src", "style-src")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def csp_nonce() -> str:
@@ -76,6 +77,28 @@ def _start_request() -> Response | None:
     if _must_redirect_to_https():
         return redirect(request.url.replace("http://", "https://", 1), code=308)
     return None
+
+
+def _refuse_missing_body() -> None:
+    """A JSON body the operation requires (``@blp.arguments``, documented ``required``)
+    that was not sent at all is a 422, not an empty object quietly accepted. A caller
+    who sends no credentials at all gets the view's own 401 instead."""
+    if request.method not in _BODY_METHODS:  # a CORS preflight (OPTIONS) has no body
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    docs = getattr(view, "_apidoc", {})
+    arguments = docs.get("arguments", {}).get("parameters", [])
+    if not any(a.get("in") == "json" and a.get("required") for a in arguments):
+        return
+    if request.content_length or "chunked" in request.headers.get("Transfer-Encoding", ""):
+        return
+    security = docs.get("manual_doc", {}).get("security", [])
+    if security and {} not in security and "Authorization" not in request.headers:
+        return
+    raise ValidationError(
+        "This operation needs a JSON body.",
+        errors={"json": {"_schema": ["A JSON body is required."]}},
+    )
 
 
 def _must_redirect_to_https() -> bool:
@@ -120,6 +143,7 @@ def _secure_headers(response: Response) -> None:
 # Flask-Limiter sends Retry-After with its X-RateLimit-* headers on every limited route;
 # it means "come back later" only on a refusal (RFC 9110 §10.2.3).
 RETRY_AFTER_STATUSES = (429, 503)
+OUTAGE_RETRY_AFTER = "5"  # seconds
 
 
 def _finish_request(response: Response) -> Response:
@@ -127,6 +151,9 @@ def _finish_request(response: Response) -> Response:
     _secure_headers(response)
     if response.status_code not in RETRY_AFTER_STATUSES:
         response.headers.pop("Retry-After", None)
+    if response.status_code == 503:
+        # Redis or the database is down: outages are usually short, so say when to retry.
+        response.headers.setdefault("Retry-After", OUTAGE_RETRY_AFTER)
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     started = g.get("started_at")
     if started is not None:
@@ -156,6 +183,7 @@ def _finish_request(response: Response) -> Response:
 def init_request_cycle(app: Flask) -> None:
     """Registered before any extension's hooks, so every response has a request id."""
     app.before_request(_start_request)
+    app.before_request(_refuse_missing_body)
     app.after_request(_finish_request)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 

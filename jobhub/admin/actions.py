@@ -36,5 +36,5 @@ def set_company_verified(*, company: Company, verified: bool, actor: Any) -> boo
     """Verify or unverify a company (the API's ``update_company``); True when it changed."""
     if company.verified == verified:
         return False
-    companies.update_company(company=company, changes={"verified": verified})
+    companies.update_company(company=company, changes={"verified": verified}, actor=actor)
     return True

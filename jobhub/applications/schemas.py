@@ -261,26 +261,55 @@ class StatusChangeSchema(Schema):
             raise ma.ValidationError("Only a rejection carries a reason.", "reason")
 
 
-class ApplicationEventSchema(AudienceSchema):
-    """A recorded move. Candidates get: id, from_status, to_status, actor_side,
-    created_at, and the note only when they wrote it."""
-
-    CANDIDATE_FIELDS = frozenset(
-        {"id", "from_status", "to_status", "actor_side", "note", "created_at"}
+class EventActorSchema(Schema):
+    id = ma.fields.Integer(allow_none=True)
+    full_name = ma.fields.String(allow_none=True)
+    side = ma.fields.String(
+        validate=validate.OneOf(["candidate", "employer", "admin", "system"]),
+        metadata={"enum": ["candidate", "employer", "admin", "system"]},
     )
 
+
+class EventActorField(ma.fields.Nested):
+    """Who made a move (SPEC §4): ``{id, full_name, side}``; ``side`` is ``admin`` for an
+    admin, ``system`` for a move no side made; a move by a company's API key has no
+    person (``id`` and ``full_name`` null); a deleted user is anonymised."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(EventActorSchema, **kwargs)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        user = obj.actor
+        side = obj.actor_side.value if obj.actor_side is not None else "system"
+        if user is None:  # a company's API key, or the system
+            return {"id": None, "full_name": None, "side": side}
+        side = "admin" if user.role.value == "admin" else side
+        if user.deleted_at is not None:
+            return {"id": None, "full_name": "Deleted user", "side": side}
+        return {"id": user.id, "full_name": user.full_name, "side": side}
+
+
+class ApplicationEventSchema(AudienceSchema):
+    """A recorded move (SPEC §4): ``{id, from, to, actor, note, at}``, and ``reason`` (a
+    rejection's) for the company and admins. Candidates see the note only when they
+    wrote it, and the company's people only by their side (``id`` and ``full_name``
+    null)."""
+
+    CANDIDATE_FIELDS = frozenset({"id", "from", "to", "actor", "note", "at"})
+
     id = ma.fields.Integer()
-    from_status = ma.fields.Enum(ApplicationStatus, by_value=True, allow_none=True)
-    to_status = ma.fields.Enum(ApplicationStatus, by_value=True)
-    actor = PersonField()
-    actor_side = ma.fields.Enum(Side, by_value=True)
+    from_status = ma.fields.Enum(ApplicationStatus, by_value=True, allow_none=True, data_key="from")
+    to_status = ma.fields.Enum(ApplicationStatus, by_value=True, data_key="to")
+    actor = EventActorField(attribute="actor_id")
     note = ma.fields.String(allow_none=True)
     reason = ma.fields.Enum(RejectionReason, by_value=True, allow_none=True)
-    created_at = UtcDateTime()
+    created_at = UtcDateTime(data_key="at")
 
     def for_candidate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if data.get("actor_side") != Side.CANDIDATE.value:
+        actor = data.get("actor") or {}
+        if actor.get("side") != Side.CANDIDATE.value:
             data["note"] = None
+            data["actor"] = {**actor, "id": None, "full_name": None}
         return data
 
 

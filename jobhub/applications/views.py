@@ -55,7 +55,7 @@ def _application(application_id: int) -> Application:
 
 @blp.route("/jobs/<int:job_id>/applications", methods=["POST"])
 @auth_required("candidate")
-@blp.arguments(ApplyArgsSchema)
+@blp.arguments(ApplyArgsSchema, required=False)
 @blp.response(201, ApplicationSchema)
 @documented_errors(blp, 403, 404, 409, 422)
 def apply(data: dict[str, Any], job_id: int) -> Shown:

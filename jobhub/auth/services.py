@@ -200,13 +200,53 @@ def _own_refresh_token(user: User, token: str) -> dict[str, Any] | None:
 # sessions, so a saved cookie stops working at once.
 
 
+@dataclass(frozen=True)
+class PanelCodeStep:
+    """The password was right and the admin has a second factor: the code comes next."""
+
+    mfa_token: str
+
+
+PANEL_SETUP_REQUIRED = "setup_required"  # ADMIN_REQUIRE_2FA, and the admin has no 2FA
+
+
 def start_panel_session(
     *, email: str, password: str, user_agent: str | None, ip_address: str | None
-) -> AuthSession | None:
-    """Sign an active admin in to the panel; None for any other credentials (same work)."""
+) -> AuthSession | PanelCodeStep | str | None:
+    """Sign an active admin in to the panel; None for any other credentials (same work).
+
+    An admin with a second factor gets a ``PanelCodeStep`` (no session yet); one who must
+    set it up first (``ADMIN_REQUIRE_2FA``) gets ``PANEL_SETUP_REQUIRED`` and no session.
+    """
     user = users.authenticate(email=email, password=password)
     if user is None or not user.is_active or user.role != Role.ADMIN:
         return None
+    if mfa_queries.is_enabled(user_id=user.id):
+        return PanelCodeStep(mfa_token=mfa.challenge(user=user).mfa_token)
+    if mfa.must_set_up(user):
+        return PANEL_SETUP_REQUIRED
+    return _open_panel_session(user, user_agent=user_agent, ip_address=ip_address)
+
+
+def complete_panel_session(
+    *, mfa_token: str, code: str, user_agent: str | None, ip_address: str | None
+) -> AuthSession | None:
+    """The panel's code step: a live ``mfa_token`` of an admin and a right code (TOTP or
+    recovery, each once) open the panel session; None otherwise."""
+    payload = mfa.read_challenge(mfa_token)
+    user = users.get_user(user_id=int(payload["sub"])) if payload is not None else None
+    if user is None or user.deleted_at is not None or not user.is_active:
+        return None
+    if user.role != Role.ADMIN or mfa.verify_second_factor(user=user, code=code) is None:
+        return None
+    if not mfa.consume_challenge(payload):
+        return None
+    return _open_panel_session(user, user_agent=user_agent, ip_address=ip_address)
+
+
+def _open_panel_session(
+    user: User, *, user_agent: str | None, ip_address: str | None
+) -> AuthSession:
     users.record_login(user=user)
     hours = current_app.config["ADMIN_SESSION_HOURS"]
     return sessions.open_session(

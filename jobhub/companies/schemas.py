@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from jobhub.companies.models import CompanySize, MemberRole
-from jobhub.schemas import Line, Schema, UtcDateTime
+from jobhub.schemas import HttpUrl, Line, Schema, UtcDateTime
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -17,8 +17,10 @@ def _strip(value: object) -> object:
 
 class _CompanyFields(Schema):
     description = ma.fields.String(allow_none=True, validate=validate.Length(max=20_000))
-    website = ma.fields.Url(
-        allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=500)
+    website = HttpUrl(
+        allow_none=True,
+        blank_is_none=True,
+        metadata={"description": "An http(s) URL; an empty string clears it (null)."},
     )
     location = Line(allow_none=True, validate=validate.Length(max=200))
     size = ma.fields.Enum(CompanySize, by_value=True, allow_none=True)

@@ -32,6 +32,7 @@ def _role_in(company: Company):
 @auth_required("employer")
 @blp.arguments(CompanyCreateSchema)
 @blp.response(201, CompanySchema)
+@blp.alt_response(409, response="DEFAULT_ERROR", description="`duplicate`: the slug is taken.")
 def create_company(data: dict[str, Any]) -> Company:
     """Create a company; you become its owner."""
     return services.create_company(actor=current_user, **data)
@@ -116,6 +117,9 @@ def add_member(data: dict[str, Any], company_id: int):
 @blp.route("/<int:company_id>/members/<int:user_id>", methods=["DELETE"])
 @auth_required()
 @blp.response(204)
+@blp.alt_response(
+    409, response="DEFAULT_ERROR", description="`conflict`: the last owner cannot leave."
+)
 def remove_member(company_id: int, user_id: int) -> None:
     """Remove a member (owners), or leave the company (any member)."""
     company = services.get_company(company_id=company_id)

@@ -164,8 +164,13 @@ class JobSchema(Schema):
 
 
 class SearchFilters(Schema):
-    q = ma.fields.String(validate=validate.Length(min=1, max=200))
-    location = Line(validate=validate.Length(min=1, max=200))
+    # An empty value means "not filtered" (see _clean), so no minimum length.
+    q = ma.fields.String(
+        validate=validate.Length(max=200), metadata={"description": "Empty: not filtered."}
+    )
+    location = Line(
+        validate=validate.Length(max=200), metadata={"description": "Empty: not filtered."}
+    )
     country = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
     remote = ma.fields.Enum(WorkMode, by_value=True)
     employment_type = ma.fields.Enum(EmploymentType, by_value=True)

@@ -75,6 +75,14 @@ def get_visible_job(*, actor: User | None, job_id: int, deleted: bool = False) -
     return job
 
 
+def get_restorable_job(*, actor: User | None, job_id: int) -> Job:
+    """A deleted job ``actor`` may restore, else a live one they may see (restoring it is
+    then a 409: nothing to undo); neither is a 404."""
+    query = visible_jobs_query(actor, deleted=True).where(Job.id == job_id)
+    job = db.session.scalar(query.options(joinedload(Job.company)))
+    return job if job is not None else get_visible_job(actor=actor, job_id=job_id)
+
+
 def read_job(*, actor: User | None, job_id: int) -> Job:
     """A visible job; a public job's view by its audience is counted."""
     job = get_visible_job(actor=actor, job_id=job_id)
@@ -262,7 +270,9 @@ def delete_job(*, job: Job) -> None:
 
 
 def restore_job(*, job: Job) -> Job:
-    """Undo a soft delete (not for a deleted company's jobs)."""
+    """Undo a soft delete (not for a deleted company's jobs); a live job is a 409."""
+    if job.deleted_at is None:
+        raise Conflict("The job is not deleted; there is nothing to restore.")
     company = db.session.get(Company, job.company_id)
     if company is None or company.deleted_at is not None:
         raise Conflict("The job's company was deleted; its jobs cannot be restored.")

@@ -89,6 +89,11 @@ def _cached_for_anonymous(view: Any) -> Any:
 @auth_optional
 @_cached_for_anonymous
 @blp.response(200, JobSchema(many=True), headers=SEARCH_HEADERS_DOC)
+@blp.alt_response(
+    400,
+    response="DEFAULT_ERROR",
+    description="`bad_request`: a cursor this server did not issue, or one that expired.",
+)
 def search_jobs(args: dict[str, Any]) -> Any:
     """Search jobs: full text (`q`), filters, `sort`, page or cursor (public)."""
     result, pagination = search.search_jobs(actor=optional_user(), args=args)
@@ -131,8 +136,11 @@ def get_job(job_id: int) -> Job:
     return services.read_job(actor=optional_user(), job_id=job_id)
 
 
-def _editable_job(job_id: int, *, deleted: bool = False) -> Job:
-    job = services.get_visible_job(actor=current_user, job_id=job_id, deleted=deleted)
+def _editable_job(job_id: int, *, restoring: bool = False) -> Job:
+    if restoring:
+        job = services.get_restorable_job(actor=current_user, job_id=job_id)
+    else:
+        job = services.get_visible_job(actor=current_user, job_id=job_id)
     membership = services.membership(actor=current_user, job=job)
     authorize(
         policies.can_edit_job(current_user, membership),
@@ -161,15 +169,23 @@ def delete_job(job_id: int) -> None:
 @blp.route("/<int:job_id>/restore", methods=["POST"])
 @auth_required(api_key="jobs:write")
 @blp.response(200, JobSchema)
+@blp.alt_response(
+    409,
+    response="DEFAULT_ERROR",
+    description="`conflict`: the job is not deleted, or its company was.",
+)
 def restore_job(job_id: int) -> Job:
-    """Undo a delete."""
-    return services.restore_job(job=_editable_job(job_id, deleted=True))
+    """Undo a delete (a job that is not deleted: 409 `conflict`)."""
+    return services.restore_job(job=_editable_job(job_id, restoring=True))
 
 
 @blp.route("/<int:job_id>/report", methods=["POST"])
 @auth_required()
 @blp.arguments(ReportCreateSchema)
 @blp.response(201, ReportSchema)
+@blp.alt_response(
+    409, response="DEFAULT_ERROR", description="`duplicate`: you have reported this job."
+)
 def report_job(data: dict[str, Any], job_id: int) -> JobReport:
     """Report a job (once per user); three open reports hide it until an admin decides."""
     job = services.get_visible_job(actor=current_user, job_id=job_id)

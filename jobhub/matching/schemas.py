@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 
 from jobhub.jobs.schemas import JobSchema
+from jobhub.matching.services import MAX_COMPARE
 from jobhub.schemas import Schema
 
 
@@ -16,21 +19,27 @@ class ResumeArgsSchema(Schema):
     resume_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
 
 
+# Documented as the parameter's pattern and checked by exactly it: 1 to MAX_COMPARE ids
+# of 1-9 digits (so inside the id columns' range), comma-separated, nothing else.
+_ID = "[1-9][0-9]{0,8}"
+JOB_IDS_PATTERN = rf"^{_ID}(?:,{_ID}){{0,{MAX_COMPARE - 1}}}$"
+_JOB_IDS = re.compile(JOB_IDS_PATTERN.removeprefix("^").removesuffix("$"))
+
+
 class JobIdsField(ma.fields.Field):
     """A comma-separated list of positive job ids: ``1,2,3``."""
 
     def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
-        try:
-            ids = [int(part) for part in str(value).split(",") if part.strip()]
-        except ValueError as exc:
-            raise ma.ValidationError("Give job ids as comma-separated integers.") from exc
-        if not ids or any(job_id < 1 for job_id in ids):
+        if not isinstance(value, str) or not _JOB_IDS.fullmatch(value):
             raise ma.ValidationError("Give job ids as comma-separated positive integers.")
-        return ids
+        return [int(part) for part in value.split(",")]
 
 
 class CompareArgsSchema(ResumeArgsSchema):
-    job_ids = JobIdsField(required=True, metadata={"type": "string", "example": "1,2,3"})
+    job_ids = JobIdsField(
+        required=True,
+        metadata={"type": "string", "pattern": JOB_IDS_PATTERN, "example": "1,2,3"},
+    )
 
 
 class MatchResultSchema(Schema):

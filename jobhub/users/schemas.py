@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields, validate
 
-from jobhub.schemas import Line, Schema, UtcDateTime
+from jobhub.schemas import ChangeSchema, HttpUrl, Line, Schema, UtcDateTime
 from jobhub.users.models import Role
 
 PASSWORD_INPUT_MAX = 1024  # a hard cap before hashing; the policy allows 128
@@ -47,12 +46,14 @@ class UserSchema(Schema):
     )
 
 
-class ProfileUpdateSchema(Schema):
+class ProfileUpdateSchema(ChangeSchema):
     """Fields a user may change on their own profile; anything else is refused (422).
 
     ``skills``, ``years_experience``, ``desired_roles`` and ``open_to_work`` are for
     candidates only. ``null`` clears an optional text field.
     """
+
+    EMPTY_MESSAGE = "Send at least one field to change."
 
     full_name = Line(validate=validate.Length(min=1, max=200))
     headline = Line(allow_none=True, validate=validate.Length(max=200))
@@ -70,14 +71,9 @@ class ProfileUpdateSchema(Schema):
     open_to_work = fields.Boolean()
     links = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=40)),
-        values=fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500)),
+        values=HttpUrl(),
         validate=validate.Length(max=10),
     )
-
-    @ma.validates_schema
-    def _not_empty(self, data: dict, **_: object) -> None:
-        if not data:
-            raise ma.ValidationError("Send at least one field to change.", "_schema")
 
 
 PROFILE_UPDATE_EXAMPLE = {
@@ -111,15 +107,12 @@ class UserListArgsSchema(Schema):
     )
 
 
-class AccountChangeSchema(Schema):
+class AccountChangeSchema(ChangeSchema):
     """``PATCH /admin/users/{id}``: what an admin may change of an account."""
+
+    EMPTY_MESSAGE = "Give is_active, email_verified or both."
 
     is_active = fields.Boolean(
         metadata={"description": "false ends every session of the user at once."}
     )
     email_verified = fields.Boolean()
-
-    @ma.validates_schema
-    def _not_empty(self, data: dict, **_: object) -> None:
-        if not data:
-            raise ma.ValidationError("Give is_active, email_verified or both.")

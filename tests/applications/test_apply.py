@@ -34,9 +34,15 @@ def test_apply_creates_the_application_with_its_first_move(app, api, world):
     assert body["match_score"] is None and body["resume_id"] is None
     assert "candidate" not in body and "rejection_reason" not in body
     history = api.get(world.candidate, f"/applications/{body['id']}/history").get_json()
-    assert [(m["from_status"], m["to_status"], m["actor_side"]) for m in history] == [
+    assert [(m["from"], m["to"], m["actor"]["side"]) for m in history] == [
         (None, "applied", "candidate")
     ]
+    assert set(history[0]) == {"id", "from", "to", "actor", "note", "at"}
+    assert history[0]["actor"] == {
+        "id": world.candidate.id,
+        "full_name": world.candidate.full_name,
+        "side": "candidate",
+    }
     assert _count(app, world.job) == 1
 
 

@@ -51,7 +51,7 @@ def test_scheduling_moves_screening_to_interviewing_and_tells_the_candidate(api,
     application = api.get(world.candidate, f"/applications/{screening['id']}").get_json()
     assert application["status"] == "interviewing"
     history = api.get(world.member, f"/applications/{screening['id']}/history").get_json()
-    assert (history[-1]["from_status"], history[-1]["to_status"]) == ("screening", "interviewing")
+    assert (history[-1]["from"], history[-1]["to"]) == ("screening", "interviewing")
     assert history[-1]["actor"]["id"] == world.member.id
     types = [n["type"] for n in api.get(world.candidate, "/notifications").get_json()]
     assert types[:2] == ["interview.scheduled", "application.status_changed"]

@@ -121,7 +121,7 @@ def test_history_and_notes_are_paged_oldest_first(api, world):
     for status in ("screening", "interviewing", "offered"):
         api.move(world.member, app_id, status)
     history = api.get(world.member, f"/applications/{app_id}/history?page_size=2&page=2")
-    assert [m["to_status"] for m in history.get_json()] == ["interviewing", "offered"]
+    assert [m["to"] for m in history.get_json()] == ["interviewing", "offered"]
     assert json.loads(history.headers["X-Pagination"])["total"] == 4
     for body in ("First call went well.", "Salary expectations fit."):
         created = api.post(world.recruiter, f"/applications/{app_id}/notes", json={"body": body})

@@ -101,12 +101,13 @@ def test_a_rejection_records_its_reason(api, world):
     assert moved["rejection_reason"] == "position_filled"
     history = api.get(world.member, f"/applications/{application['id']}/history").get_json()
     last = history[-1]
-    assert (last["to_status"], last["reason"], last["note"]) == (
+    assert (last["to"], last["reason"], last["note"]) == (
         "rejected",
         "position_filled",
         "Filled.",
     )
-    assert last["actor"] == {"id": world.member.id, "full_name": "Maya Member"}
+    assert last["actor"] == {"id": world.member.id, "full_name": "Maya Member", "side": "employer"}
+    assert set(last) == {"id", "from", "to", "actor", "note", "reason", "at"}
 
 
 @pytest.mark.parametrize(

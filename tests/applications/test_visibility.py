@@ -163,7 +163,7 @@ def test_candidates_never_see_notes_feedback_ratings_or_interviewers(app, api, w
         api.patch(world.member, f"/interviews/{interview['id']}", json={"starts_at": later})
     ).status_code == 200
 
-    def candidate_bodies() -> list[Any]:
+    def candidate_bodies() -> list[tuple[str, Any]]:
         paths = [
             f"/applications/{app_id}",
             "/applications",
@@ -177,15 +177,18 @@ def test_candidates_never_see_notes_feedback_ratings_or_interviewers(app, api, w
         for path in paths:
             response = api.get(world.candidate, path)
             assert response.status_code == 200, path
-            bodies.append(response.get_json())
+            bodies.append((path, response.get_json()))
         return bodies
 
     bodies = candidate_bodies()
     api.move(world.member, app_id, "rejected", reason="not_qualified", note="SECRET-MOVE-NOTE")
     bodies += candidate_bodies()
-    for body in bodies:
+    for path, body in bodies:
         keys, text = _keys_and_text(body)
-        assert not keys & COMPANY_KEYS, keys & COMPANY_KEYS
+        # SPEC §4 gives every history entry an actor: for the candidate, a side only.
+        allowed = {"actor"} if path.endswith("/history") else set()
+        assert not keys & (COMPANY_KEYS - allowed), (path, keys & COMPANY_KEYS)
+        assert world.member.full_name not in text
         for secret in (*SECRETS, world.recruiter.email, world.recruiter.full_name):
             assert secret not in text
     # What the candidate does see of their application and interview.
@@ -203,13 +206,18 @@ def test_candidates_never_see_notes_feedback_ratings_or_interviewers(app, api, w
         "updated_at",
     }
     history = api.get(world.candidate, f"/applications/{app_id}/history").get_json()
-    assert [move["to_status"] for move in history] == [
+    assert [move["to"] for move in history] == [
         "applied",
         "screening",
         "interviewing",
         "rejected",
     ]
     assert all(move["note"] is None for move in history)
+    # The company's people are named by their side only; no reason reaches the candidate.
+    assert [move["actor"] for move in history[1:]] == [
+        {"id": None, "full_name": None, "side": "employer"}
+    ] * 3
+    assert all("reason" not in move for move in history)
     # The mails the candidate got (invites included) name no interviewer either.
     invites = mailbox.to(world.candidate.email, template="interview_invite")
     # Scheduled, moved, and cancelled by the rejection.

@@ -67,3 +67,62 @@ def test_error_envelope_is_the_documented_error_schema(client):
     assert {"code", "status", "error", "message", "errors", "request_id"} <= set(
         error_schema["properties"]
     )
+
+
+def _operations(spec: dict):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield path, method, operation
+
+
+def _header(spec: dict, header: dict) -> dict:
+    if "$ref" in header:
+        return spec["components"]["headers"][header["$ref"].rsplit("/", 1)[-1]]
+    return header
+
+
+def test_x_pagination_is_a_string_carrying_json_on_every_list(client):
+    """The header is a JSON string on the wire; an object schema would be a lie."""
+    spec = _spec(client)
+    paginated = []
+    for path, method, operation in _operations(spec):
+        headers = operation["responses"].get("200", {}).get("headers", {})
+        if "X-Pagination" in headers:
+            paginated.append((method, path))
+            assert _header(spec, headers["X-Pagination"])["schema"] == {"type": "string"}
+    assert ("get", "/api/v1/jobs") in paginated
+    assert ("get", "/api/v1/applications") in paginated
+    assert len(paginated) >= 15
+
+
+def test_shared_error_responses_are_declared_on_every_operation(client):
+    spec = _spec(client)
+    for path, method, operation in _operations(spec):
+        declared = set(operation["responses"])
+        where = f"{method.upper()} {path}"
+        if any("bearerAuth" in req for req in operation.get("security", [])):
+            assert {"401", "403"} <= declared, where
+        if "{" in path:
+            assert {"404", "422"} <= declared, where
+        if "requestBody" in operation:
+            assert {"400", "413", "415", "422"} <= declared, where
+        if path.startswith("/api/v1"):
+            assert "429" in declared, where
+
+
+def test_rate_limited_response_has_retry_after_and_the_envelope(client):
+    spec = _spec(client)
+    response = spec["components"]["responses"]["RATE_LIMITED"]
+    assert response["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    schema_ref = response["content"]["application/json"]["schema"]["$ref"]
+    assert schema_ref.endswith("/ErrorEnvelope")
+    jobs = spec["paths"]["/api/v1/jobs"]["get"]["responses"]
+    assert jobs["429"] == {"$ref": "#/components/responses/RATE_LIMITED"}
+
+
+def test_role_restricted_operations_name_their_roles(client):
+    spec = _spec(client)
+    assert spec["paths"]["/api/v1/users"]["get"]["x-roles"] == ["admin"]
+    assert spec["paths"]["/api/v1/jobs"]["post"]["x-roles"] == ["employer"]
+    assert "x-roles" not in spec["paths"]["/api/v1/jobs"]["get"]

@@ -143,3 +143,10 @@ def test_bulk_is_validated_whole_before_anything_changes(app, api, admin, jobs, 
 def test_bulk_is_for_admins(api, owner, jobs):
     body = {"ids": [jobs[0].id], "decision": "approve"}
     assert api.post(owner, f"{ADMIN_JOBS}/moderate", json=body).status_code == 403
+
+
+def test_ids_past_the_column_range_are_404(api, admin):
+    huge = 2**40
+    response = api.post(admin, f"{ADMIN_JOBS}/{huge}/moderate", json={"decision": "approve"})
+    assert response.status_code == 404
+    assert api.get(admin, f"/jobs/{huge}/moderation-history").status_code == 404

@@ -237,7 +237,27 @@ def test_soft_delete_and_restore(client, auth_headers, make, make_user, employer
     restored = client.post(f"{API}/{job.id}/restore", headers=headers)
     assert restored.status_code == 200 and restored.get_json()["deleted_at"] is None
     assert client.get(f"{API}/{job.id}").status_code == 200
-    assert client.post(f"{API}/{job.id}/restore", headers=headers).status_code == 404
+    again = client.post(f"{API}/{job.id}/restore", headers=headers)
+    assert again.status_code == 409 and again.get_json()["error"] == "conflict"
+
+
+def test_restoring_a_live_job_is_a_conflict_only_for_those_who_may_edit_it(
+    client, auth_headers, make, make_user, employer, company
+):
+    job = make("job", company=company)
+    draft = make("job", company=company, status="draft")
+    response = client.post(f"{API}/{job.id}/restore", headers=auth_headers(employer))
+    assert response.status_code == 409
+    assert "nothing to restore" in response.get_json()["message"]
+    candidate = make_user(role="candidate")
+    # A public job the candidate sees: they may not edit it (403); a draft they cannot see.
+    assert (
+        client.post(f"{API}/{job.id}/restore", headers=auth_headers(candidate)).status_code == 403
+    )
+    assert (
+        client.post(f"{API}/{draft.id}/restore", headers=auth_headers(candidate)).status_code == 404
+    )
+    assert client.post(f"{API}/999999/restore", headers=auth_headers(employer)).status_code == 404
 
 
 def test_admins_delete_and_restore_any_job(client, auth_headers, make, make_user, company):

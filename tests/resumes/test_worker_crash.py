@@ -9,6 +9,7 @@ import time
 
 import pytest
 import redis
+from kombu import Connection
 
 from tests.resumes.conftest import UPLOAD_URL
 from tests.support.documents import RESUME_LINES, pdf_bytes
@@ -44,10 +45,14 @@ def broker(request):
 def app_environ(app_environ, broker, unique):
     # Status polls of a dozen resumes would meet the default per-IP limit.
     environ = {**app_environ, "RATELIMIT_ENABLED": "false"}
-    if broker == "rabbitmq":
-        # A queue of our own: the vhost may be shared with other runs.
-        environ.update(CELERY_BROKER_URL=RABBITMQ_URL, CELERY_DEFAULT_QUEUE=f"jobhub-{unique}")
-    return environ
+    if broker != "rabbitmq":
+        yield environ
+        return
+    # A queue of our own (the vhost may be shared with other runs), deleted afterwards.
+    queue = f"jobhub-{unique}"
+    yield {**environ, "CELERY_BROKER_URL": RABBITMQ_URL, "CELERY_DEFAULT_QUEUE": queue}
+    with Connection(RABBITMQ_URL) as connection:
+        connection.default_channel.queue_delete(queue)
 
 
 @pytest.mark.postgres

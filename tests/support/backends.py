@@ -78,6 +78,13 @@ def _postgres_database() -> Iterator[tuple[str, str]]:
 
 
 @contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test's servers (its URL); dropped after."""
+    with _postgres_database() as (url, _name):
+        yield url
+
+
+@contextmanager
 def prepare_backend(name: str, tmp_dir: Path) -> Iterator[Backend]:
     if name == "sqlite":
         yield Backend("sqlite", f"sqlite:///{tmp_dir / 'jobhub_test.db'}", None)

@@ -15,7 +15,7 @@ from jobhub.applications.interviews.models import (
     Recommendation,
 )
 from jobhub.applications.schemas import MAX_NOTE, AudienceSchema, PersonField
-from jobhub.schemas import Line, Schema, UtcDateTime
+from jobhub.schemas import ChangeSchema, Line, Schema, UtcDateTime
 
 MAX_INTERVIEWERS = 10
 
@@ -44,15 +44,10 @@ class InterviewCreateSchema(_InterviewFields):
     )
 
 
-class InterviewUpdateSchema(_InterviewFields):
+class InterviewUpdateSchema(ChangeSchema, _InterviewFields):
     interviewer_ids = ma.fields.List(
         ma.fields.Integer(), validate=validate.Length(min=1, max=MAX_INTERVIEWERS)
     )
-
-    @ma.validates_schema
-    def _something(self, data: dict[str, Any], **_: Any) -> None:
-        if not data:
-            raise ma.ValidationError("Name at least one field to change.", "_schema")
 
 
 class InterviewerSchema(Schema):
@@ -108,15 +103,10 @@ class FeedbackCreateSchema(Schema):
     notes = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE))
 
 
-class FeedbackUpdateSchema(Schema):
+class FeedbackUpdateSchema(ChangeSchema):
     rating = ma.fields.Integer(validate=validate.Range(1, 5))
     recommendation = ma.fields.Enum(Recommendation, by_value=True)
     notes = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE))
-
-    @ma.validates_schema
-    def _something(self, data: dict[str, Any], **_: Any) -> None:
-        if not data:
-            raise ma.ValidationError("Name at least one field to change.", "_schema")
 
 
 class FeedbackSchema(Schema):

@@ -30,6 +30,7 @@ from pyotp.utils import strings_equal
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 
+from jobhub.audit import services as audit
 from jobhub.auth.mfa import queries
 from jobhub.auth.models import RecoveryCode, RevokedToken, TotpCredential
 from jobhub.auth.sessions.queries import KEY_PREFIX
@@ -68,12 +69,7 @@ class MfaChallenge:
 
 
 def _audit(action: str, user: User) -> None:
-    """Record a second-factor event (the audit log's writer lands with issue 13)."""
-    try:
-        from jobhub.audit.services import record
-    except ImportError:
-        return
-    record(action=action, actor=user, target_type="user", target_id=user.id)
+    audit.record(action=action, actor=user, target_type="user", target_id=user.id)
 
 
 # -- the secret ------------------------------------------------------------------------

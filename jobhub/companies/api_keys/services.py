@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from flask import request
 from sqlalchemy import or_, update
 
+from jobhub.audit import services as audit
 from jobhub.companies.api_keys import queries
 from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company
@@ -42,12 +43,9 @@ class CreatedKey:
 
 
 def _audit(action: str, *, actor: User | None, key: ApiKey, changes: dict | None = None) -> None:
-    """Record an API key event (the audit log's writer lands with issue 13)."""
-    try:
-        from jobhub.audit.services import record
-    except ImportError:
-        return
-    record(action=action, actor=actor, target_type="api_key", target_id=key.id, changes=changes)
+    audit.record(
+        action=action, actor=actor, target_type="api_key", target_id=key.id, changes=changes
+    )
 
 
 def _digest(secret: str) -> str:

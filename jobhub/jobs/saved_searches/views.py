@@ -42,6 +42,9 @@ def list_saved_searches(pagination_parameters) -> list[SavedSearch]:
 @auth_required("candidate")
 @blp.arguments(SavedSearchCreateSchema)
 @blp.response(201, SavedSearchSchema)
+@blp.alt_response(
+    409, response="DEFAULT_ERROR", description="`conflict`: the cap on saved searches is reached."
+)
 def create_saved_search(data: dict[str, Any]) -> SavedSearch:
     """Save a search: a name, `alert`, and the flat parameters of `GET /jobs`."""
     return services.create_saved_search(user=current_user, data=data)
