@@ -6,19 +6,17 @@ and ``/admin/audit.csv``); keyset paging by id, no count query.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
 from flask_admin import expose
 
 from jobhub.admin.base import SecureView, parse_id
 from jobhub.audit import queries, services
 from jobhub.audit.models import AuditEntry
-from jobhub.db import db, utcnow
+from jobhub.db import db
+from jobhub.downloads import csv_attachment
 
 PAGE_SIZE = 50
 TEXT_FILTERS = {"action": 64, "target_type": 40, "target_id": 64, "request_id": 128}
@@ -55,16 +53,6 @@ def audit_filters(args: Any) -> tuple[dict[str, Any], list[str]]:
     return filters, problems
 
 
-def _encode(rows: Iterator[list[str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
 class AuditLogView(SecureView):
     """Newest first, 50 a page, filter by actor, action, target, request id and time."""
 
@@ -92,9 +80,4 @@ class AuditLogView(SecureView):
         if problems:
             return Response("; ".join(problems), status=400, mimetype="text/plain")
         rows = services.csv_rows(queries.audit_query(**filters))
-        name = f"audit-{utcnow():%Y%m%dT%H%M%SZ}.csv"
-        return Response(
-            stream_with_context(_encode(rows)),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return csv_attachment(rows, stem="audit")

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response
 from flask_smorest import Blueprint
 
 from jobhub.audit import queries, services
 from jobhub.audit.models import AuditEntry
 from jobhub.audit.schemas import AuditEntrySchema, AuditFilterSchema
-from jobhub.db import utcnow
+from jobhub.downloads import csv_attachment
 from jobhub.pagination import PAGINATION, paginated
 from jobhub.security import auth_required
 
@@ -42,19 +39,4 @@ def audit_csv(filters: dict[str, Any]) -> Response:
     """The same filter as `GET /admin/audit`, every matching row as a CSV download
     (newest first; cells that start with `= + - @` or a tab are prefixed with `'`)."""
     rows = services.csv_rows(queries.audit_query(**filters))
-    name = f"audit-{utcnow():%Y%m%dT%H%M%SZ}.csv"
-    return Response(
-        stream_with_context(_encode(rows)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-def _encode(rows: Iterator[list[str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    return csv_attachment(rows, stem="audit")
