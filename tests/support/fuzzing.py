@@ -82,6 +82,15 @@ SEMANTIC_REFUSALS: dict[str, tuple[list[int], str]] = {
         "interviewer_ids must be the company's members; starts_at in the future",
     ),
     "PATCH /api/v1/interviews/{interview_id}": ([422], "as scheduling"),
+    "POST /api/v1/companies/{company_id}/api-keys": (
+        [422],
+        "expires_at in the future (and before the year 3000, as every date)",
+    ),
+    "POST /api/v1/admin/jobs/{job_id}/moderate": ([422], "reason_code only with reject"),
+    "POST /api/v1/admin/jobs/moderate": (
+        [422],
+        "every id must name an existing job; reason_code only with reject",
+    ),
     "GET /api/v1/analytics/me": ([422], "tz an IANA zone; from/to an ordered, bounded range"),
     "GET /api/v1/analytics/jobs/{job_id}": ([422], "as /analytics/me"),
     "GET /api/v1/analytics/companies/{company_id}": ([422], "as /analytics/me"),
