@@ -6,15 +6,16 @@ import marshmallow as ma
 from marshmallow import validate
 
 from jobhub.audit.services import shown_changes
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Schema, UtcDateTime, refuse_control_characters
 
 BIGINT_MAX = 2**63 - 1
-_NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
 
 
 def _text(length: int, description: str) -> ma.fields.String:
     return ma.fields.String(
-        validate=[validate.Length(min=1, max=length), _NO_NUL],
+        # No Regexp of its own: the control-character refusal is documented as the pattern
+        # (jobhub/apidocs/contract.py), which a Regexp here would replace.
+        validate=[validate.Length(min=1, max=length), refuse_control_characters],
         metadata={"description": description},
     )
 

@@ -114,3 +114,14 @@ def test_text_fields_document_what_the_bounds_refuse(spec, api, employer):
     )
     response = api.post(employer, "/companies", json={"name": "Acme\r\nBcc: x@evil.example"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("path", ["/api/v1/admin/audit", "/api/v1/admin/audit.csv"])
+def test_audit_filters_document_the_control_character_refusal(spec, api, admin, path):
+    from jobhub.apidocs.contract import NO_CONTROL_PATTERN
+
+    parameters = {p["name"]: p["schema"] for p in spec["paths"][path]["get"]["parameters"]}
+    for name in ("action", "target_type", "target_id", "request_id"):
+        assert parameters[name]["pattern"] == NO_CONTROL_PATTERN, name
+    response = api.get(admin, path.removeprefix("/api/v1"), query_string={"action": "a\x01"})
+    assert response.status_code == 422

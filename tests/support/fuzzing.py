@@ -45,6 +45,11 @@ SESSION_ENDERS = (
     ("DELETE", "/api/v1/users/me"),
 )
 SEED = 20261202
+# schemathesis 4.32.5 bug: its coverage phase raises an internal KeyError while building
+# cases for these operations (their `tz`/`from`/`to` query parameters), so the run
+# reports an error that is none of ours. Their coverage phase is off; the examples,
+# fuzzing and stateful phases still test them. Drop this once schemathesis is fixed.
+COVERAGE_PHASE_OFF = ("GET /api/v1/analytics/jobs/{job_id}", "GET /api/v1/analytics/platform")
 # Refusals of schema-valid requests that no OpenAPI 3.0 schema can express: the value
 # must be a secret or a row that exists, or agree with another field. schemathesis'
 # positive_data_acceptance accepts these statuses for these operations only (README,
@@ -77,6 +82,15 @@ SEMANTIC_REFUSALS: dict[str, tuple[list[int], str]] = {
         "interviewer_ids must be the company's members; starts_at in the future",
     ),
     "PATCH /api/v1/interviews/{interview_id}": ([422], "as scheduling"),
+    "POST /api/v1/companies/{company_id}/api-keys": (
+        [422],
+        "expires_at in the future (and before the year 3000, as every date)",
+    ),
+    "POST /api/v1/admin/jobs/{job_id}/moderate": ([422], "reason_code only with reject"),
+    "POST /api/v1/admin/jobs/moderate": (
+        [422],
+        "every id must name an existing job; reason_code only with reject",
+    ),
     "GET /api/v1/analytics/me": ([422], "tz an IANA zone; from/to an ordered, bounded range"),
     "GET /api/v1/analytics/jobs/{job_id}": ([422], "as /analytics/me"),
     "GET /api/v1/analytics/companies/{company_id}": ([422], "as /analytics/me"),
@@ -180,6 +194,15 @@ def write_config(path: Path, *, world: World, headers: dict[str, str], role: str
         expected = json.dumps([*_ACCEPTED, *statuses])
         lines += ["", "[[operations]]", f'include-name = "{name}"']
         lines.append(f"checks.positive_data_acceptance.expected-statuses = {expected}")
+        if name in COVERAGE_PHASE_OFF:  # one block per operation: add it here
+            lines.append("phases.coverage.enabled = false")
+    for name in set(COVERAGE_PHASE_OFF) - set(SEMANTIC_REFUSALS):
+        lines += [
+            "",
+            "[[operations]]",
+            f'include-name = "{name}"',
+            "phases.coverage.enabled = false",
+        ]
     if role != "anonymous":
         for method, op_path in SESSION_ENDERS:
             lines += ["", "[[operations]]", f'include-name = "{method} {op_path}"']
