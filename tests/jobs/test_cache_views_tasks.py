@@ -53,11 +53,12 @@ def test_moderation_and_expiry_invalidate_too(app, client, make, make_user, auth
     welder = make("job", company=company, title="Welder")
     plumber = make("job", company=company, title="Plumber")
     assert sorted(_titles(client)) == ["Plumber", "Welder"]
-    client.post(
+    rejected = client.post(
         f"/api/v1/admin/jobs/{welder.id}/moderate",
-        json={"decision": "reject"},
+        json={"decision": "reject", "reason_code": "spam"},
         headers=auth_headers(admin),
     )
+    assert rejected.status_code == 200, rejected.get_json()
     assert _titles(client) == ["Plumber"]
     with app.app_context():
         # Closed by the task, behind a cached page: the task's write must retire it.
