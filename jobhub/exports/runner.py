@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Select, update
 
 from jobhub.db import db, utcnow
 from jobhub.exports import queries
-from jobhub.exports.columns import EXPORT_COLUMNS
+from jobhub.exports.columns import EXPORT_COLUMNS, PDF_COLUMNS
 from jobhub.exports.models import Export, ExportFormat, ExportResource
 from jobhub.exports.writers import (
     CsvWriter,
@@ -151,7 +151,8 @@ def _table(
     export: Export, owner: User, reader: Connection, writer: Connection, out: IO[bytes]
 ) -> int:
     resource = export.resource.value
-    columns = list(export.fields or EXPORT_COLUMNS[resource])
+    default = PDF_COLUMNS if export.format == ExportFormat.PDF else EXPORT_COLUMNS
+    columns = list(export.fields or default[resource])
     filters = _loaded_filters(export.filters)
     if export.resource == ExportResource.JOBS:
         total = queries.jobs_count(connection=reader, owner=owner, filters=filters)

@@ -23,6 +23,7 @@ from typing import IO, Any
 from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
@@ -30,7 +31,7 @@ from jobhub.audit.services import csv_cell
 from jobhub.exports.columns import LIST_SEPARATOR
 
 PDF_MAX_ROWS = 5000
-PDF_CELL_CHARS = 40
+PDF_CHAR_WIDTH = 4.6  # points: an average Helvetica character at 8 pt
 
 
 def iso(value: datetime) -> str:
@@ -213,7 +214,7 @@ class PdfWriter:
         chart.data = [[count for _, count in summary] or [0]]
         chart.categoryAxis.categoryNames = [status for status, _ in summary] or ["none"]
         chart.valueAxis.valueMin = 0
-        chart.bars[0].fillColor = "#3b6ea5"
+        chart.bars[0].fillColor = HexColor("#3b6ea5")
         drawing.add(chart)
         drawing.add(String(40, 200, "Rows by status", fontName="Helvetica-Bold", fontSize=10))
         renderPDF.draw(drawing, self.canvas, self.MARGIN, max(top - 220, self.MARGIN))
@@ -236,7 +237,8 @@ class PdfWriter:
         if self.y < self.MARGIN:
             self.canvas.showPage()
             self._new_rows_page()
-        limit = max(int(PDF_CELL_CHARS * 8 / max(len(self.columns), 1)), 6)
+        step = (self.width - 2 * self.MARGIN) / max(len(self.columns), 1)
+        limit = max(int(step / PDF_CHAR_WIDTH), 6)
         self._line([_pdf_cell(value, limit) for value in values])
         self.drawn += 1
 
