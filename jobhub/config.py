@@ -192,6 +192,8 @@ class Config:
         self.NOTIFICATION_RETENTION_DAYS = _int(env, "NOTIFICATION_RETENTION_DAYS", 180)
         # Exports: files are kept this long, then the beat task deletes them (410 after).
         self.EXPORT_RETENTION_HOURS = _int(env, "EXPORT_RETENTION_HOURS", 72)
+        # Rows read per round trip (and per progress step) by the export task.
+        self.EXPORT_BATCH_SIZE = max(1, _int(env, "EXPORT_BATCH_SIZE", 2000))
         if self.EXPORT_RETENTION_HOURS < 1:
             raise ConfigError("EXPORT_RETENTION_HOURS must be at least 1")
         # Accounts idle this many days are erased after a warning mail 30 days before;

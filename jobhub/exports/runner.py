@@ -1,7 +1,7 @@
 """The export task's work: stream the rows into a file, store it, report progress.
 
 Rows come from a server-side cursor (``stream_results`` + ``yield_per``) on a connection
-of the task's own, in batches of ``BATCH``; each batch of applications is joined with
+of the task's own, in batches of ``EXPORT_BATCH_SIZE``; each batch of applications is joined with
 its stage moves in one more query. The file is written to a temporary file on disk and
 then handed to the storage backend, so memory holds one batch whatever the row count.
 
@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from flask import current_app
 from sqlalchemy import Connection, Select, update
 
 from jobhub.db import db, utcnow
@@ -48,10 +49,13 @@ from jobhub.users.models import User
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000
 PROGRESS_EVENT = "export.progress"
 MANIFEST_SCHEMA_VERSION = 1
 COPY_CHUNK = 64 * 1024
+
+
+def _batch() -> int:
+    return current_app.config["EXPORT_BATCH_SIZE"]
 
 
 @dataclass
@@ -213,9 +217,9 @@ def _batches(
     text_history: bool,
 ) -> Iterator[list[Sequence[Any]]]:
     """The rows in ``columns`` order, a batch at a time, from a server-side cursor."""
-    result = reader.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+    result = reader.execution_options(stream_results=True, yield_per=_batch()).execute(query)
     if resource == ExportResource.JOBS:
-        for partition in result.partitions(BATCH):
+        for partition in result.partitions(_batch()):
             yield partition
         return
     keys = list(result.keys())
@@ -223,7 +227,7 @@ def _batches(
     positions = [keys.index(name) if name != "history" else -1 for name in columns]
     id_at, anonymised_at = keys.index("id"), keys.index(queries.ANONYMISED)
     personal = {keys.index(n) for n in ("candidate_email", "candidate_name") if n in keys}
-    for partition in result.partitions(BATCH):
+    for partition in result.partitions(_batch()):
         moves = (
             queries.histories(connection=reader, application_ids=[r[id_at] for r in partition])
             if with_history
@@ -349,8 +353,8 @@ def _rows_array(target: IO[bytes], rows: list[Any]) -> int:
 
 def _array(target: IO[bytes], reader: Connection, query: Select) -> int:
     writer = JsonArrayWriter(target)
-    result = reader.execution_options(stream_results=True, yield_per=BATCH).execute(query)
-    for partition in result.mappings().partitions(BATCH):
+    result = reader.execution_options(stream_results=True, yield_per=_batch()).execute(query)
+    for partition in result.mappings().partitions(_batch()):
         for row in partition:
             writer.write_object(dict(row))
     writer.close()
