@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import IO, BinaryIO
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 
 from jobhub.audit import services as audit
@@ -28,7 +28,7 @@ from jobhub.errors import (
     ValidationError,
 )
 from jobhub.resumes.files import filenames, filetypes
-from jobhub.resumes.models import AnalysisStatus, Resume
+from jobhub.resumes.models import AnalysisStatus, Resume, ResumeSkill
 from jobhub.resumes.processing.services import new_token
 from jobhub.storage import (
     StorageError,
@@ -161,8 +161,13 @@ def _delete_files_after_commit(resume: Resume) -> None:
 def delete_resumes_of(*, user: User) -> int:
     """Delete every resume of a user (account deletion); files go after the commit."""
     resumes = db.session.scalars(select(Resume).where(Resume.user_id == user.id)).all()
+    ids = [resume.id for resume in resumes]
     for resume in resumes:
         delete_resume(resume=resume)
+    if ids:
+        # The analyses (skill rows) go with them on every backend: PostgreSQL cascades,
+        # SQLite (foreign keys not enforced) would keep them (SPEC §10: analyses erased).
+        db.session.execute(delete(ResumeSkill).where(ResumeSkill.resume_id.in_(ids)))
     return len(resumes)
 
 
