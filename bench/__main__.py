@@ -26,6 +26,7 @@ BENCHMARKS = [
     "bench.analytics",
     "bench.audit",
     "bench.admin_panel",
+    "bench.exports",
 ]
 
 
