@@ -1,0 +1,100 @@
+"""Put the database (and Redis, and the stored files) back as the world left them.
+
+The matrix shares one world per module; a case that wrote anything is followed by a
+restore, so every case starts from the same rows whatever ran before it (pytest-randomly
+shuffles them). Writes are noticed on the engine (any INSERT, UPDATE or DELETE, committed
+or not). SQLite: the database file is copied back with SQLite's backup API. PostgreSQL:
+every table is truncated and its rows inserted again (triggers off, computed columns left
+to the database); sequences move on, so new ids never collide with restored ones.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event
+
+from jobhub.db import db
+
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
+
+
+class Snapshot:
+    def __init__(self, app: Flask, backend: Any, upload_dir: Path) -> None:
+        self.app, self.backend, self.upload_dir = app, backend, upload_dir
+        self.dirty = False
+        self.restores = 0
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._notice)
+        self._files = upload_dir.parent / f"{upload_dir.name}-snapshot"
+        self._take()
+
+    def _notice(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not self.dirty and _WRITE.match(statement):
+            self.dirty = True
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._notice)
+
+    # -- take ------------------------------------------------------------------------------
+
+    def _take(self) -> None:
+        shutil.rmtree(self._files, ignore_errors=True)
+        shutil.copytree(self.upload_dir, self._files)
+        if self.backend.name == "sqlite":
+            self._copy = sqlite3.connect(":memory:")
+            with sqlite3.connect(self._sqlite_path()) as source:
+                source.backup(self._copy)
+            return
+        self._tables = [t for t in db.metadata.sorted_tables]
+        self._rows: dict[str, list[dict]] = {}
+        with self.engine.connect() as connection:
+            for table in self._tables:
+                columns = [c for c in table.columns if c.computed is None]
+                rows = connection.execute(sa.select(*columns)).mappings().all()
+                self._rows[table.name] = [dict(row) for row in rows]
+
+    def _sqlite_path(self) -> str:
+        return sa.engine.make_url(self.backend.database_url).database
+
+    # -- restore ---------------------------------------------------------------------------
+
+    def restore_if_dirty(self) -> None:
+        if not self.dirty:
+            return
+        with self.app.app_context():
+            db.session.remove()
+        self.engine.dispose()
+        if self.backend.name == "sqlite":
+            target = sqlite3.connect(self._sqlite_path())
+            try:
+                self._copy.backup(target)
+            finally:
+                target.close()
+        else:
+            self._restore_postgres()
+        if self.backend.redis_url:
+            redis.Redis.from_url(self.backend.redis_url).flushdb()
+        shutil.rmtree(self.upload_dir, ignore_errors=True)
+        shutil.copytree(self._files, self.upload_dir)
+        self.dirty = False
+        self.restores += 1
+
+    def _restore_postgres(self) -> None:
+        names = ", ".join(f'"{t.name}"' for t in self._tables)
+        with self.engine.begin() as connection:
+            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+            connection.execute(sa.text(f"TRUNCATE {names}"))
+            for table in self._tables:
+                rows = self._rows[table.name]
+                if rows:
+                    connection.execute(table.insert(), rows)
+        self.dirty = False
