@@ -62,7 +62,7 @@ ROLE_USER = {
 ROLE_SIDE = {CANDIDATE: "a", OWNER: "a", RECRUITER: "a", OTHER_EMPLOYER: "b", KEY: "a"}
 ROLE_SIDE[KEY_UNSCOPED] = "a"
 # Object kinds that belong to one user: "own" is the caller's own row.
-PER_USER_KINDS = ("session", "notification", "user", "feedback")
+PER_USER_KINDS = ("session", "notification", "user", "feedback", "export")
 OTHER = {"a": "b", "b": "a"}
 # Variants of a kind, named in URLs by the kind's own parameter.
 KIND_PARAM = {
@@ -153,6 +153,42 @@ def _user(world: World, name: str, role: str, **fields: Any) -> User:
     return user
 
 
+def _done_export(user: User) -> Any:
+    """A finished export of ``user``'s with its (tiny) stored file."""
+    import hashlib
+    import io
+    from datetime import timedelta
+
+    from jobhub.db import db, utcnow
+    from jobhub.exports.models import Export, ExportFormat, ExportResource, ExportStatus
+    from jobhub.storage import get_storage
+
+    data = b"id\r\n"
+    digest = hashlib.sha256(data).hexdigest()
+    storage = get_storage()
+    key = f"exports/authz-{user.id}.csv"
+    storage.save(key, io.BytesIO(data), content_type="text/csv", sha256=digest)
+    now = utcnow()
+    export = Export(
+        owner_id=user.id,
+        resource=ExportResource.JOBS,
+        format=ExportFormat.CSV,
+        filters={},
+        status=ExportStatus.DONE,
+        progress=100,
+        rows=0,
+        size_bytes=len(data),
+        storage_key=key,
+        storage_backend=storage.name,
+        sha256=digest,
+        finished_at=now,
+        expires_at=now + timedelta(hours=72),
+    )
+    db.session.add(export)
+    db.session.flush()
+    return export
+
+
 def build_world(app: Flask, upload_dir: Any) -> World:
     """Create and commit the world (everything through the factories and services)."""
     world = World()
@@ -227,6 +263,7 @@ def build_world(app: Flask, upload_dir: Any) -> World:
         for name, user in every.items():
             note = f.create_notification(user=user)
             world.per_user.setdefault("notification", {})[name] = note.id
+            world.per_user.setdefault("export", {})[name] = _done_export(user).id
             world.per_user.setdefault("user", {})[name] = user.id
             pair = sessions.start(user=user, user_agent="authz-matrix", ip_address="10.9.8.7")
             world.access_tokens[name] = pair.access_token
@@ -235,7 +272,7 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             other = sessions.start(user=user, user_agent="authz-other", ip_address="10.9.8.7")
             world.session_ids[name] = _session_id(other.access_token, app)
             world.per_user.setdefault("session", {})[name] = world.session_ids[name]
-        for kind in ("notification", "user", "session"):
+        for kind in ("notification", "user", "session", "export"):
             put(kind, "a", world.per_user[kind]["cand_a"])
             put(kind, "b", world.per_user[kind]["cand_b"])
 

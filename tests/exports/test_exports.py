@@ -279,3 +279,13 @@ def test_unready_export_download_is_404(app, api, board):
     assert api("GET", board.employer, f"/exports/{queued['id']}")["status"] == "queued"
     response = api.get(board.employer, f"/exports/{queued['id']}/download")
     assert response.status_code == 404
+
+
+def test_an_export_that_cannot_be_stored_fails_with_a_reason(app, api, board):
+    app.config["STORAGE_BACKEND"] = "s3"  # no S3_BUCKET: the backend refuses every file
+    queued = api("POST", board.employer, "/exports", json={"resource": "jobs", "format": "csv"})
+    body = api("GET", board.employer, f"/exports/{queued['id']}")
+    assert body["status"] == "failed" and body["error"]
+    assert body["expires_at"] is not None
+    response = api.get(board.employer, f"/exports/{queued['id']}/download")
+    assert response.status_code == 404
