@@ -28,7 +28,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from jobhub.audit.services import csv_cell
-from jobhub.exports.columns import LIST_SEPARATOR
+from jobhub.exports.columns import FORMULA_STARTS, LIST_SEPARATOR
 
 PDF_MAX_ROWS = 5000
 PDF_CHAR_WIDTH = 4.6  # points: an average Helvetica character at 8 pt
@@ -63,8 +63,24 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
 def csv_value(value: Any) -> str:
-    """One CSV cell: lists joined with ``"; "`` (items escaped), the rest by csv_cell."""
+    """One CSV cell: lists joined with ``"; "``, the rest as ``csv_cell`` writes it.
+
+    The common types take a fast path with the same result as ``csv_cell`` (the formula
+    prefix included): this runs for every cell of every row."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value and value[0] in _FORMULA_FIRST else value
+    if value is None:
+        return ""
+    if kind is int or kind is float:
+        text = str(value)
+        return "'" + text if text[0] == "-" else text
+    if isinstance(value, enum.Enum):
+        return csv_value(value.value)
     if isinstance(value, list | tuple):
         if any(isinstance(item, dict) for item in value):
             return csv_cell(json.dumps(plain(list(value)), ensure_ascii=False, sort_keys=True))

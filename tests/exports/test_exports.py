@@ -289,3 +289,12 @@ def test_an_export_that_cannot_be_stored_fails_with_a_reason(app, api, board):
     assert body["expires_at"] is not None
     response = api.get(board.employer, f"/exports/{queued['id']}/download")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", [*TRICKY, "", "-", "x", 0, -5, 3.5, -2.5, None, True])
+def test_export_cells_follow_the_one_csv_rule(value):
+    """The writer's fast path gives what jobhub.audit.services.csv_cell gives."""
+    from jobhub.audit.services import csv_cell
+    from jobhub.exports.writers import csv_value
+
+    assert csv_value(value) == csv_cell(value)
