@@ -94,6 +94,7 @@ class Route:
     token: Builder | None = None  # a different bearer for the caller (refresh tokens)
     prepare: Callable[[Ctx], dict] | None = None  # per-case setup; its dict goes to builders
     panel: bool = False  # an admin panel page: a browser session, not a bearer
+    lists: str | None = None  # a list of this kind: no one else's rows in the answer
     note: str = ""
 
     @property
@@ -431,7 +432,7 @@ ROUTES: list[Route] = [
         prepare=_prepare_onetime("email_verification"),
         json=lambda c: c.prepared,
     ),
-    Route("GET", f"{API}/auth/sessions", signed_in(200)),
+    Route("GET", f"{API}/auth/sessions", signed_in(200), lists="session"),
     Route("DELETE", f"{API}/auth/sessions", signed_in(200)),
     Route("DELETE", f"{API}/auth/sessions/<int:session_id>", personal(204), obj="session"),
     # -- users ------------------------------------------------------------------------------
@@ -555,6 +556,7 @@ ROUTES: list[Route] = [
         f"{API}/jobs/mine",
         keyed(employer_only(200), 200, other_company=None),
         scope="jobs:read",
+        lists="job",
     ),
     Route(
         "GET",
@@ -648,7 +650,7 @@ ROUTES: list[Route] = [
     ),
     Route("GET", f"{API}/matches/compare", own_row(200), query=_compare_query),
     # -- saved searches (candidates) ----------------------------------------------------------
-    Route("GET", f"{API}/saved-searches", candidate_only()),
+    Route("GET", f"{API}/saved-searches", candidate_only(), lists="saved_search"),
     Route(
         "POST",
         f"{API}/saved-searches",
@@ -680,6 +682,7 @@ ROUTES: list[Route] = [
         f"{API}/applications",
         keyed(signed_in(200), 200, other_company=None),
         scope="applications:read",
+        lists="application",
     ),
     Route(
         "GET",
@@ -779,7 +782,7 @@ ROUTES: list[Route] = [
         note="feedback is amended by its author only; a colleague's is 403",
     ),
     # -- resumes and matching (SPEC §5) -------------------------------------------------------
-    Route("GET", f"{API}/resumes", signed_in(200)),
+    Route("GET", f"{API}/resumes", signed_in(200), lists="resume"),
     Route("POST", f"{API}/resumes", candidate_only(201), data=_upload),
     Route("GET", f"{API}/resumes/<int:resume_id>", own_row(200), obj="resume"),
     Route("DELETE", f"{API}/resumes/<int:resume_id>", own_row(204), obj="resume"),
@@ -795,7 +798,7 @@ ROUTES: list[Route] = [
     Route("GET", f"{API}/resumes/stats", candidate_only()),
     Route("GET", f"{API}/resumes/skill-gap", candidate_only()),
     # -- notifications (SPEC §6) ----------------------------------------------------------------
-    Route("GET", f"{API}/notifications", signed_in()),
+    Route("GET", f"{API}/notifications", signed_in(), lists="notification"),
     Route("GET", f"{API}/notifications/unread-count", signed_in()),
     Route(
         "POST",
@@ -891,3 +894,50 @@ ROUTES: list[Route] = [
     ),
     Route("GET", "/static/<path:filename>", public(404), values={"filename": "nothing.css"}),
 ]
+
+
+# -- socket.io (SPEC §6) ---------------------------------------------------------------------
+# Outcomes: "connected", or the refusal's error code at connect ("unauthorized"); for an
+# event, its acknowledgement ("ok", or the error code it carries).
+
+
+@dataclass(frozen=True)
+class SocketEvent:
+    event: str
+    cases: dict[tuple[str, str], str]
+    obj: str | None = None
+    note: str = ""
+
+
+def _socket_connect() -> dict[tuple[str, str], str]:
+    out = {(role, NONE): "connected" for role in USER_ROLES}
+    out[(ANONYMOUS, NONE)] = "unauthorized"
+    out[(KEY, NONE)] = out[(KEY_UNSCOPED, NONE)] = "unauthorized"
+    return out
+
+
+def _socket_mark_read() -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {(role, OWN): "ok" for role in USER_ROLES}
+    out.update({(CANDIDATE, OTHER_USER): "not_found", (OWNER, OTHER_USER): "not_found"})
+    out[(ADMIN, OTHER_USER)] = "not_found"
+    # They never get a connection to send it on.
+    out[(ANONYMOUS, NONE)] = "unauthorized"
+    out[(KEY, NONE)] = out[(KEY_UNSCOPED, NONE)] = "unauthorized"
+    return out
+
+
+SOCKET_EVENTS: list[SocketEvent] = [
+    SocketEvent(
+        "connect",
+        _socket_connect(),
+        note='auth={"token": <access token>}; API keys are not socket.io credentials',
+    ),
+    SocketEvent(
+        "mark_read",
+        _socket_mark_read(),
+        obj="notification",
+        note="another user's notification is not found; the ack carries the code",
+    ),
+]
+# Handlers with nothing to authorize: the server calls them, no client sends them.
+SOCKET_UNCHECKED = {"disconnect": "run by the server when a socket closes"}

@@ -16,7 +16,15 @@ from flask import Flask
 from tests.authz.conftest import CLIENT_ADDR, METRICS_TOKEN
 from tests.authz.matrix import ROUTES, Ctx, Route
 from tests.authz.panel import PANEL_ROUTES, panel_request
-from tests.authz.world import ROLES, World
+from tests.authz.world import (
+    ADMIN,
+    ANONYMOUS,
+    OTHER,
+    PER_USER_KINDS,
+    ROLE_SIDE,
+    ROLES,
+    World,
+)
 
 ALL_ROUTES: list[Route] = [*ROUTES, *PANEL_ROUTES]
 MATRIX_FILE = "tests/authz/matrix.py"
@@ -80,6 +88,15 @@ def send(app: Flask, world: World, route: Route, role: str, relation: str) -> An
     return client.open(url, method=route.method, **kwargs)
 
 
+def foreign_ids(world: World, kind: str, role: str) -> set[Any]:
+    """Ids of ``kind`` that a list answered to ``role`` must not contain."""
+    if kind in PER_USER_KINDS:
+        mine = world.user_key(role)
+        return {v for name, v in world.per_user[kind].items() if name != mine}
+    side = ROLE_SIDE.get(role, "a")
+    return {world.objects[kind][OTHER[side]]}
+
+
 def world_roles_with_users() -> set[str]:
     from tests.authz.world import ROLE_USER
 
@@ -96,6 +113,10 @@ def test_entry(matrix_app, world, restored, route: Route, role, relation, expect
     )
     if route.panel:
         return
+    if route.lists and expected == 200 and role not in (ADMIN, ANONYMOUS):
+        shown = {item["id"] for item in response.get_json()}
+        others = foreign_ids(world, route.lists, role)
+        assert not shown & others, f"{where}: lists another's {route.lists}: {shown & others}"
     if expected in ERROR_CODES:
         payload = response.get_json(silent=True) or {}
         assert payload.get("error") in ERROR_CODES[expected], (where, payload)
