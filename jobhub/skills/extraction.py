@@ -428,6 +428,14 @@ def _evidence_points(
         points += 2  # "REST", "SAP": an ordinary word is not written in capitals
     if technical_document:
         points += 1
+    return points - _name_penalty(text, start, end, sentence_start=sentence_start, starts=starts)
+
+
+def _name_penalty(
+    text: str, start: int, end: int, *, sentence_start: int, starts: frozenset[int]
+) -> int:
+    """Points lost for standing inside a person's or a company's name."""
+    penalty = 0
     name_before = _NAME_BEFORE.search(text, max(sentence_start, start - 30), start)
     if (
         name_before
@@ -437,11 +445,11 @@ def _evidence_points(
             and _VERB_ENDING.search(name_before.group().strip())
         )
     ):
-        points -= 2  # "NumScale SAS", "Prof. Stan Levy": a name, not the tool
+        penalty += 2  # "NumScale SAS", "Prof. Stan Levy": a name, not the tool
     name_after = _NAME_AFTER.match(text, end)
     if name_after and name_after.end() - len(name_after.group().lstrip()) not in starts:
-        points -= 2  # part of a name: "Black Friday", "Falcon Airways", "Ray Thomas"
-    return points
+        penalty += 2  # part of a name: "Black Friday", "Falcon Airways", "Ray Thomas"
+    return penalty
 
 
 def _list_like(text: str, start: int) -> bool:
@@ -525,6 +533,47 @@ def _company_name(text: str, start: int, end: int) -> bool:
     ) or bool(_COMPANY_AFTER.match(text[end : end + 20]))
 
 
+def _weigh_guarded(
+    text: str,
+    found: list[_Candidate],
+    pending: list[_Candidate],
+    sections: Sequence[SectionSpan],
+    index: _Index,
+) -> None:
+    """Accept the pending guarded mentions the document around them vouches for."""
+    accepted_positions: dict[str, list[int]] = {}
+    for candidate in found:
+        if candidate.accepted:
+            accepted_positions.setdefault(candidate.form.canonical, []).append(candidate.start)
+    plain_technical = {
+        c.form.canonical
+        for c in found
+        if c.accepted and not c.form.guarded and c.form.canonical in index.technical
+    }
+    plain = {c.form.canonical for c in found if c.accepted and not c.form.guarded}
+    # Technical, or dense with the skills of its own trade (a nurse's, a recruiter's).
+    technical_document = (
+        len(plain_technical) >= _TECHNICAL_DOCUMENT or len(plain) >= _SKILLED_DOCUMENT
+    )
+    starts = frozenset(c.start for c in found)
+    for candidate in pending:
+        if _company_name(text, candidate.start, candidate.end):
+            continue
+        _, kind = _section_at(sections, candidate.start)
+        points = _evidence_points(
+            text,
+            candidate,
+            kind=kind,
+            accepted_positions=accepted_positions,
+            technical_document=technical_document,
+            ecosystem=index.ecosystem.get(candidate.form.canonical, frozenset()),
+            starts=starts,
+        )
+        candidate.accepted = points >= ACCEPT_POINTS and (
+            _fits_document(candidate, index, plain_technical, accepted_positions)
+        )
+
+
 def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Mention]:
     """Every accepted occurrence of a skill, in text order."""
     index = _index()
@@ -538,37 +587,7 @@ def find_mentions(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[Me
 
     pending = [c for c in found if not c.accepted]
     if pending:
-        accepted_positions: dict[str, list[int]] = {}
-        for candidate in found:
-            if candidate.accepted:
-                accepted_positions.setdefault(candidate.form.canonical, []).append(candidate.start)
-        plain_technical = {
-            c.form.canonical
-            for c in found
-            if c.accepted and not c.form.guarded and c.form.canonical in index.technical
-        }
-        plain = {c.form.canonical for c in found if c.accepted and not c.form.guarded}
-        # Technical, or dense with the skills of its own trade (a nurse's, a recruiter's).
-        technical_document = (
-            len(plain_technical) >= _TECHNICAL_DOCUMENT or len(plain) >= _SKILLED_DOCUMENT
-        )
-        starts = frozenset(c.start for c in found)
-        for candidate in pending:
-            if _company_name(text, candidate.start, candidate.end):
-                continue
-            _, kind = _section_at(sections, candidate.start)
-            points = _evidence_points(
-                text,
-                candidate,
-                kind=kind,
-                accepted_positions=accepted_positions,
-                technical_document=technical_document,
-                ecosystem=index.ecosystem.get(candidate.form.canonical, frozenset()),
-                starts=starts,
-            )
-            candidate.accepted = points >= ACCEPT_POINTS and (
-                _fits_document(candidate, index, plain_technical, accepted_positions)
-            )
+        _weigh_guarded(text, found, pending, sections, index)
         _spread_along_lists(text, found, sections)
     _drop_stray_words(text, found, sections)
     return [
@@ -675,32 +694,44 @@ def extract_skills(text: str, *, sections: Sequence[SectionSpan] = ()) -> list[F
     grouped: dict[str, list[Mention]] = {}
     for mention in find_mentions(text, sections=sections):
         grouped.setdefault(mention.skill, []).append(mention)
-    named: dict[str, FoundSkill] = {}
-    for name, mentions in grouped.items():
-        located = [(_section_at(sections, m.start), m) for m in mentions]
-        kinds = {kind for (_, kind), _ in located}
-        places = len({number if number >= 0 else ("line", m.start) for (number, _), m in located})
-        chosen: list[tuple[str, Mention]] = []
-        seen_kinds: set[str] = set()
-        for (_, kind), mention in located:  # one per section first...
-            if kind not in seen_kinds:
-                seen_kinds.add(kind)
-                chosen.append((kind, mention))
-        for (_, kind), mention in located:  # ...then more from anywhere
-            if len(chosen) >= MAX_EVIDENCE:
-                break
-            if all(mention is not other for _, other in chosen):
-                chosen.append((kind, mention))
-        chosen = sorted(chosen[:MAX_EVIDENCE], key=lambda item: item[1].start)
-        named[name] = FoundSkill(
-            name=name,
-            occurrences=len(mentions),
-            evidence=tuple(
-                dict.fromkeys(Evidence(kind, _snippet(text, m.start, m.end)) for kind, m in chosen)
-            ),
-            weight=_weight(kinds, places),
-            sections=tuple(dict.fromkeys(kind for (_, kind), _ in located)),
-        )
+    named = {
+        name: _named_skill(text, name, mentions, sections) for name, mentions in grouped.items()
+    }
+    return _with_implied(named)
+
+
+def _named_skill(
+    text: str, name: str, mentions: list[Mention], sections: Sequence[SectionSpan]
+) -> FoundSkill:
+    """A named skill with up to three pieces of evidence, one per section first."""
+    located = [(_section_at(sections, m.start), m) for m in mentions]
+    kinds = {kind for (_, kind), _ in located}
+    places = len({number if number >= 0 else ("line", m.start) for (number, _), m in located})
+    chosen: list[tuple[str, Mention]] = []
+    seen_kinds: set[str] = set()
+    for (_, kind), mention in located:  # one per section first...
+        if kind not in seen_kinds:
+            seen_kinds.add(kind)
+            chosen.append((kind, mention))
+    for (_, kind), mention in located:  # ...then more from anywhere
+        if len(chosen) >= MAX_EVIDENCE:
+            break
+        if all(mention is not other for _, other in chosen):
+            chosen.append((kind, mention))
+    chosen = sorted(chosen[:MAX_EVIDENCE], key=lambda item: item[1].start)
+    return FoundSkill(
+        name=name,
+        occurrences=len(mentions),
+        evidence=tuple(
+            dict.fromkeys(Evidence(kind, _snippet(text, m.start, m.end)) for kind, m in chosen)
+        ),
+        weight=_weight(kinds, places),
+        sections=tuple(dict.fromkeys(kind for (_, kind), _ in located)),
+    )
+
+
+def _with_implied(named: dict[str, FoundSkill]) -> list[FoundSkill]:
+    """``named`` in order, each followed by the skills it implies that were not named."""
     result: dict[str, FoundSkill] = {}
     for name, found in named.items():
         result[name] = found
