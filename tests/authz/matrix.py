@@ -95,11 +95,14 @@ class Route:
     prepare: Callable[[Ctx], dict] | None = None  # per-case setup; its dict goes to builders
     panel: bool = False  # an admin panel page: a browser session, not a bearer
     lists: str | None = None  # a list of this kind: no one else's rows in the answer
+    variant: str = ""  # a second entry for the same route, on other objects
+    check: Callable[[Ctx, Any], bool] | None = None  # more to assert on an answer
     note: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.method} {self.rule}"
+        suffix = f" [{self.variant}]" if self.variant else ""
+        return f"{self.method} {self.rule}{suffix}"
 
 
 def cases(natural: bool = True, **by_role: int | dict[str, int]) -> Cases:
@@ -287,6 +290,15 @@ def _resume_query(ctx: Ctx) -> dict:
 
 def _compare_query(ctx: Ctx) -> dict:
     return {"resume_id": ctx.obj("resume"), "job_ids": str(ctx.a("job"))}
+
+
+def _compare_hidden_query(ctx: Ctx) -> dict:
+    hidden = ctx.world.objects["draft_job"]["b"]
+    return {"resume_id": ctx.obj("resume"), "job_ids": f"{ctx.a('job')},{hidden}"}
+
+
+def _hidden_match_query(ctx: Ctx) -> dict:
+    return {"resume_id": ctx.obj("resume")}
 
 
 def _own_notification_ids(ctx: Ctx) -> dict:
@@ -649,6 +661,85 @@ ROUTES: list[Route] = [
         note="the relation is to the resume named by resume_id",
     ),
     Route("GET", f"{API}/matches/compare", own_row(200), query=_compare_query),
+    # -- the same routes on jobs the caller may not see (drafts, deleted) ---------------------
+    Route(
+        "GET",
+        f"{API}/jobs/<int:job_id>",
+        job_route(200, others=404, candidate=404) | cases(natural=False, anonymous=404),
+        obj="draft_job",
+        scope="jobs:read",
+        variant="draft",
+        note="a draft: its company's members (and keys), admins; 404 to the rest",
+    ),
+    Route(
+        "GET",
+        f"{API}/jobs/<int:job_id>",
+        job_route(404, others=404, candidate=404)
+        | cases(natural=False, anonymous=404)
+        | keyed({}, 404),
+        obj="deleted_job",
+        scope="jobs:read",
+        variant="deleted",
+        note="deleted jobs disappear from every read (restorable: POST /restore)",
+    ),
+    Route(
+        "PATCH",
+        f"{API}/jobs/<int:job_id>",
+        job_route(200, others=404, candidate=404),
+        obj="draft_job",
+        scope="jobs:write",
+        json={"title": "Senior Python Engineer"},
+        variant="draft",
+    ),
+    Route(
+        "POST",
+        f"{API}/jobs/<int:job_id>/report",
+        cases(
+            anonymous=401,
+            candidate={NONE: 404},
+            owner=403,
+            recruiter=403,
+            other_employer=404,
+            admin=201,
+            key=403,
+            key_unscoped=403,
+        ),
+        obj="draft_job",
+        json={"reason": "spam"},
+        variant="draft",
+    ),
+    Route(
+        "POST",
+        f"{API}/jobs/<int:job_id>/applications",
+        candidate_only(404),
+        fixed={"job_id": "draft_job"},
+        json={},
+        variant="draft",
+        note="only public jobs take applications; a draft is not found",
+    ),
+    Route(
+        "GET",
+        f"{API}/jobs/<int:job_id>/match",
+        own_row(404),
+        fixed={"job_id": "draft_job"},
+        query=_hidden_match_query,
+        variant="draft",
+        note="a draft job of company A is not matched against, even with one's own resume",
+    ),
+    Route(
+        "GET",
+        f"{API}/matches/compare",
+        own_row(404),
+        query=_compare_hidden_query,
+        variant="another company's draft",
+    ),
+    Route(
+        "GET",
+        f"{API}/analytics/jobs/<int:job_id>",
+        company_route(200, 200, admin=200, others=404),
+        obj="draft_job",
+        variant="draft",
+    ),
     # -- saved searches (candidates) ----------------------------------------------------------
     Route("GET", f"{API}/saved-searches", candidate_only(), lists="saved_search"),
     Route(
@@ -824,6 +915,7 @@ ROUTES: list[Route] = [
             **cases(candidate={OTHER_USER: 200}, owner={OTHER_USER: 200}, admin={OTHER_USER: 200}),
         },
         json=_own_notification_ids,
+        check=lambda c, r: r.get_json()["deleted"] == (1 if c.relation == OWN else 0),
         note="own ids only: another user's ids are ignored (the answer counts none deleted)",
     ),
     Route("GET", f"{API}/notifications/preferences", signed_in()),

@@ -40,6 +40,10 @@ class Snapshot:
         with app.app_context():
             self.engine = db.engine
         event.listen(self.engine, "before_cursor_execute", self._notice)
+        event.listen(self.engine, "commit", self._committed)
+        event.listen(self.engine, "rollback", self._rolled_back)
+        # Tables written by transactions that committed since ``start_case``.
+        self.committed: set[str] = set()
         self._files = upload_dir.parent / f"{upload_dir.name}-snapshot"
         self._referencing = _referencing_closure()
         self._take()
@@ -51,12 +55,24 @@ class Snapshot:
         self.dirty = True
         verb, table = match.group(1).split()[0].upper(), match.group(2)
         self.tables.add(table)
+        _conn.info.setdefault("authz_written", set()).add(table)
         if verb in ("DELETE", "TRUNCATE"):
             # ON DELETE CASCADE / SET NULL happen in the database, out of our sight.
             self.tables |= self._referencing.get(table, set())
 
+    def _committed(self, conn: Any) -> None:
+        self.committed |= conn.info.pop("authz_written", set())
+
+    def _rolled_back(self, conn: Any) -> None:
+        conn.info.pop("authz_written", None)
+
+    def start_case(self) -> None:
+        self.committed = set()
+
     def close(self) -> None:
         event.remove(self.engine, "before_cursor_execute", self._notice)
+        event.remove(self.engine, "commit", self._committed)
+        event.remove(self.engine, "rollback", self._rolled_back)
 
     # -- take ------------------------------------------------------------------------------
 

@@ -33,6 +33,9 @@ _PARAM = re.compile(r"<(?:[^:<>]+:)?([a-z_]+)>")
 ERROR_CODES = {401: {"unauthorized"}, 403: {"forbidden"}, 404: {"not_found"}}
 # Flask-Admin's own endpoints that our panel never links to, kept apart from ours.
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# What a refused request may still write: the session's last use (authentication
+# succeeded, the policy refused).
+WRITES_ON_REFUSAL = {"auth_sessions"}
 
 
 def _entries() -> list[Any]:
@@ -66,10 +69,14 @@ def _built(builder: Any, ctx: Ctx) -> Any:
     return builder(ctx) if callable(builder) else builder
 
 
-def send(app: Flask, world: World, route: Route, role: str, relation: str) -> Any:
+def send(app: Flask, world: World, route: Route, role: str, relation: str) -> tuple[Any, Ctx]:
     ctx = Ctx(world=world, role=role, relation=relation, app=app)
     if route.prepare is not None:
         ctx = Ctx(world, role, relation, app, prepared=route.prepare(ctx))
+    return _send(app, world, route, role, relation, ctx), ctx
+
+
+def _send(app: Flask, world: World, route: Route, role: str, relation: str, ctx: Ctx) -> Any:
     url = url_for_case(route, world, role, relation)
     client = app.test_client()
     if route.panel:
@@ -105,12 +112,17 @@ def world_roles_with_users() -> set[str]:
 
 @pytest.mark.parametrize(("route", "role", "relation", "expected"), _entries())
 def test_entry(matrix_app, world, restored, route: Route, role, relation, expected) -> None:
-    response = send(matrix_app, world, route, role, relation)
+    response, ctx = send(matrix_app, world, route, role, relation)
     body = response.get_data(as_text=True)
     where = f"{route.key} as {role}/{relation}"
     assert response.status_code == expected, (
         f"{where}: expected {expected}, got {response.status_code}: {body[:600]}"
     )
+    if expected >= 400 and route.prepare is None:
+        changed = restored.committed - WRITES_ON_REFUSAL
+        assert not changed, f"{where}: refused, yet it changed {sorted(changed)}"
+    if route.check is not None and response.status_code < 300:
+        assert route.check(ctx, response), f"{where}: {body[:600]}"
     if route.panel:
         return
     if route.lists and expected == 200 and role not in (ADMIN, ANONYMOUS):
