@@ -29,6 +29,7 @@ from typing import Any
 from jobhub.db import utcnow
 from tests.authz.world import (
     ADMIN,
+    ADMIN_SETUP,
     ANONYMOUS,
     CANDIDATE,
     KEY,
@@ -54,6 +55,7 @@ NATURAL = {
     RECRUITER: SAME_COMPANY,
     OTHER_EMPLOYER: OTHER_COMPANY,
     ADMIN: NONE,
+    ADMIN_SETUP: NONE,
     KEY: OWN,
     KEY_UNSCOPED: OWN,
 }
@@ -99,6 +101,15 @@ class Route:
     check: Callable[[Ctx, Any], bool] | None = None  # more to assert on an answer
     note: str = ""
 
+    def __post_init__(self) -> None:
+        # The setup-only admin, unless the route says: what the anonymous get on a public
+        # route, 403 wherever a token is needed (the panel: no session, sign-in page).
+        roles = {role for role, _ in self.cases}
+        if ADMIN_SETUP not in roles and ANONYMOUS in roles:
+            anonymous = next(v for (r, _), v in self.cases.items() if r == ANONYMOUS)
+            status = anonymous if self.panel or anonymous != 401 else 403
+            object.__setattr__(self, "cases", {**self.cases, (ADMIN_SETUP, NONE): status})
+
     @property
     def key(self) -> str:
         suffix = f" [{self.variant}]" if self.variant else ""
@@ -142,6 +153,7 @@ def signed_in(status: int = 200, **overrides: int) -> Cases:
     """Any user's token; the anonymous 401, API keys 403 (the route names no scope)."""
     out = {(role, NONE): status for role in USER_ROLES}
     out.update({(ANONYMOUS, NONE): 401, (KEY, NONE): 403, (KEY_UNSCOPED, NONE): 403})
+    out[(ADMIN_SETUP, NONE)] = 403
     out.update({(role, NONE): value for role, value in overrides.items()})
     return out
 
@@ -340,7 +352,7 @@ def _prepare_mfa(ctx: Ctx, *, enable: bool) -> dict:
     from jobhub.users.models import User
     from tests.authz.world import TOTP_STEP
 
-    user_id = ctx.world.user_id(ctx.role)
+    user_id = ctx.world.users["admin"] if ctx.role == ADMIN_SETUP else ctx.world.user_id(ctx.role)
     if user_id is None:
         return {"code": "123456", "password": NEW_PASSWORD}
     with ctx.app.app_context():
@@ -398,11 +410,11 @@ ROUTES: list[Route] = [
         json=lambda c: c.prepared,
         note="anyone holding a live mfa_token and a code completes that login",
     ),
-    Route("POST", f"{API}/auth/2fa/setup", signed_in(200)),
+    Route("POST", f"{API}/auth/2fa/setup", signed_in(200, admin_setup_only=200)),
     Route(
         "POST",
         f"{API}/auth/2fa/enable",
-        signed_in(200),
+        signed_in(200, admin_setup_only=200),
         prepare=lambda c: _prepare_mfa(c, enable=False),
         json=lambda c: {"code": c.prepared["code"]},
     ),
@@ -416,12 +428,12 @@ ROUTES: list[Route] = [
     Route(
         "POST",
         f"{API}/auth/refresh",
-        signed_in(200, key=401, key_unscoped=401),
+        signed_in(200, key=401, key_unscoped=401, admin_setup_only=401),
         token=_refresh_token,
-        note="callers send their refresh token; a key is no JWT at all here: 401",
+        note="callers send their refresh token; a key or a setup-only access token: 401",
     ),
     Route("POST", f"{API}/auth/logout", signed_in(204)),
-    Route("GET", f"{API}/auth/me", signed_in(200)),
+    Route("GET", f"{API}/auth/me", signed_in(200, admin_setup_only=200)),
     Route(
         "POST",
         f"{API}/auth/password/change",
@@ -546,7 +558,7 @@ ROUTES: list[Route] = [
         obj="api_key",
     ),
     # -- jobs (SPEC §3) ----------------------------------------------------------------------
-    Route("GET", f"{API}/jobs", public_no_keys()),
+    Route("GET", f"{API}/jobs", public_no_keys() | cases(natural=False, admin_setup_only=403)),
     Route(
         "POST",
         f"{API}/jobs",
@@ -583,7 +595,8 @@ ROUTES: list[Route] = [
                 admin=200,
             ),
             200,
-        ),
+        )
+        | cases(natural=False, admin_setup_only=403),
         obj="job",
         scope="jobs:read",
         note="a public job; a key sees only its own company's jobs (another's: 404)",
@@ -665,7 +678,8 @@ ROUTES: list[Route] = [
     Route(
         "GET",
         f"{API}/jobs/<int:job_id>",
-        job_route(200, others=404, candidate=404) | cases(natural=False, anonymous=404),
+        job_route(200, others=404, candidate=404)
+        | cases(natural=False, anonymous=404, admin_setup_only=403),
         obj="draft_job",
         scope="jobs:read",
         variant="draft",
@@ -675,7 +689,7 @@ ROUTES: list[Route] = [
         "GET",
         f"{API}/jobs/<int:job_id>",
         job_route(404, others=404, candidate=404)
-        | cases(natural=False, anonymous=404)
+        | cases(natural=False, anonymous=404, admin_setup_only=403)
         | keyed({}, 404),
         obj="deleted_job",
         scope="jobs:read",
@@ -1005,6 +1019,7 @@ def _socket_connect() -> dict[tuple[str, str], str]:
     out = {(role, NONE): "connected" for role in USER_ROLES}
     out[(ANONYMOUS, NONE)] = "unauthorized"
     out[(KEY, NONE)] = out[(KEY_UNSCOPED, NONE)] = "unauthorized"
+    out[(ADMIN_SETUP, NONE)] = "unauthorized"
     return out
 
 
@@ -1015,6 +1030,7 @@ def _socket_mark_read() -> dict[tuple[str, str], str]:
     # They never get a connection to send it on.
     out[(ANONYMOUS, NONE)] = "unauthorized"
     out[(KEY, NONE)] = out[(KEY_UNSCOPED, NONE)] = "unauthorized"
+    out[(ADMIN_SETUP, NONE)] = "unauthorized"
     return out
 
 

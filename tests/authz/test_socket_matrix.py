@@ -14,7 +14,7 @@ import pytest
 
 from jobhub.extensions import socketio
 from tests.authz.matrix import SOCKET_EVENTS, SOCKET_UNCHECKED, SocketEvent
-from tests.authz.world import KEY, KEY_UNSCOPED, ROLE_USER, ROLES, World
+from tests.authz.world import ADMIN_SETUP, KEY, KEY_UNSCOPED, ROLE_USER, ROLES, World
 from tests.notifications.live_client import LiveClient
 from tests.support.servers import Server, gunicorn
 
@@ -32,6 +32,8 @@ def server(backend, matrix_app, world, tmp_path_factory) -> Iterator[Server]:
 def _token(world: World, role: str) -> str | None:
     if role in (KEY, KEY_UNSCOPED):
         return world.keys["all"]
+    if role == ADMIN_SETUP:
+        return world.setup_token
     name = ROLE_USER.get(role)
     return world.access_tokens[name] if name else None
 
