@@ -120,6 +120,7 @@ RECEIVERS = (
     "jobhub.notifications.views",
     "jobhub.matching.receivers",
     "jobhub.analytics.receivers",
+    "jobhub.exports.receivers",
 )
 
 
@@ -138,6 +139,7 @@ def _blueprints() -> list:
     from jobhub.auth.views import blp as auth
     from jobhub.companies.api_keys.views import blp as api_keys
     from jobhub.companies.views import blp as companies
+    from jobhub.exports.views import blp as exports
     from jobhub.health.views import blp as health
     from jobhub.jobs.moderation.views import blp as admin_jobs
     from jobhub.jobs.saved_searches.views import blp as saved_searches
@@ -167,4 +169,5 @@ def _blueprints() -> list:
         (matching, "/api/v1"),
         # /analytics/… and the public /companies/{id}/responsiveness (SPEC §9).
         (analytics, "/api/v1"),
+        (exports, "/api/v1/exports"),
     ]

@@ -32,4 +32,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "resumes.requeue_stuck_analyses",
         "schedule": crontab(minute="*/5"),
     },
+    "expire-exports": {"task": "exports.expire", "schedule": crontab(minute=47)},
+    # ACCOUNT_INACTIVE_DAYS (off by default: the task then does nothing).
+    "erase-inactive-accounts": {
+        "task": "users.erase_inactive_accounts",
+        "schedule": crontab(minute=7, hour=4),
+    },
 }

@@ -190,6 +190,17 @@ class Config:
     def _notifications(self, env: Mapping[str, str]) -> None:
         """Notifications: read ones older than this are deleted by a daily task."""
         self.NOTIFICATION_RETENTION_DAYS = _int(env, "NOTIFICATION_RETENTION_DAYS", 180)
+        # Exports: files are kept this long, then the beat task deletes them (410 after).
+        self.EXPORT_RETENTION_HOURS = _int(env, "EXPORT_RETENTION_HOURS", 72)
+        # Rows read per round trip (and per progress step) by the export task.
+        self.EXPORT_BATCH_SIZE = max(1, _int(env, "EXPORT_BATCH_SIZE", 2000))
+        if self.EXPORT_RETENTION_HOURS < 1:
+            raise ConfigError("EXPORT_RETENTION_HOURS must be at least 1")
+        # Accounts idle this many days are erased after a warning mail 30 days before;
+        # 0 (the default) turns the policy off.
+        self.ACCOUNT_INACTIVE_DAYS = _int(env, "ACCOUNT_INACTIVE_DAYS", 0)
+        if self.ACCOUNT_INACTIVE_DAYS and self.ACCOUNT_INACTIVE_DAYS <= 30:
+            raise ConfigError("ACCOUNT_INACTIVE_DAYS must be 0 (off) or more than 30")
 
     def _mail(self, env: Mapping[str, str]) -> None:
         """Mail: the backend and SMTP."""

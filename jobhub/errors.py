@@ -103,6 +103,12 @@ class InvalidTransition(Conflict):
     message = "This status change is not allowed."
 
 
+class Gone(JobHubError):
+    status_code = 410
+    error = "gone"
+    message = "This resource existed but is no longer available."
+
+
 class PayloadTooLarge(JobHubError):
     status_code = 413
     error = "payload_too_large"

@@ -21,6 +21,7 @@ from jobhub.auth.models import (
 )
 from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company, CompanyMember
+from jobhub.exports.models import Export
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.moderation.models import JobReport, ModerationDecision
 from jobhub.jobs.saved_searches.models import JobAlert, SavedSearch, SavedSearchSkill
@@ -47,3 +48,4 @@ __all__ += ["ModerationDecision"]
 __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSearchSkill"]
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
 __all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]
+__all__ += ["Export"]

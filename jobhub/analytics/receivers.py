@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from jobhub import cache
+from jobhub import cache, signals
 from jobhub.analytics.services import CACHE_NAMESPACE
 from jobhub.applications.models import Application
 from jobhub.db import on_commit
@@ -67,3 +67,13 @@ def _collect(session: Session, _context: Any) -> None:
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+
+
+@signals.account_deleted.connect
+def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> dict[str, Any]:
+    """An erased account's cached dashboards are never served again (their scope's
+    version is bumped after the commit, as for any write)."""
+    app = current_app._get_current_object()
+    scopes = {f"candidate:{user.id}", "platform"}
+    on_commit(lambda: cache.bump(app, scopes, namespace=CACHE_NAMESPACE))
+    return {"erased": ["cached analytics about you"]}

@@ -13,10 +13,25 @@ from jobhub.users.models import Role, User
 
 
 @signals.account_deleted.connect
-def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> None:
+def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> dict[str, Any]:
     """A deleted candidate's open applications are withdrawn, and all are anonymised."""
-    if user.role == Role.CANDIDATE:
-        services.remove_candidate(user=user)
+    if user.role != Role.CANDIDATE:
+        return {}
+    withdrawn = services.remove_candidate(user=user)
+    return {
+        "anonymised": [
+            "applications: your name and email, cover letters, resume links, match scores "
+            f"and match explanations removed ({withdrawn} open ones withdrawn)",
+            "notices the companies received about your applications",
+        ],
+        "retained": [
+            {
+                "what": "each application's job, dates and stage history, without your identity",
+                "why": "The companies' hiring records: employers must be able to account for "
+                "their hiring decisions.",
+            }
+        ],
+    }
 
 
 @signals.user_profile_access.connect

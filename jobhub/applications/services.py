@@ -312,6 +312,9 @@ def remove_candidate(*, user: User) -> int:
         application.anonymized_at = now
         application.cover_letter = None
         application.resume_id = None
+        # Derived from the candidate's resume: the score and why (SPEC §10).
+        application.match_score = None
+        application.match_explanation = None
         if application.status not in OPEN_STATUSES:
             continue
         event = move(

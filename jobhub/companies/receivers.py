@@ -10,6 +10,7 @@ from jobhub.users.models import User
 
 
 @signals.account_deleted.connect
-def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> None:
+def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> dict[str, Any]:
     """Memberships go: a sole owner's company passes to another member, or closes."""
     services.remove_user(user=user)
+    return {"erased": ["company memberships"]}

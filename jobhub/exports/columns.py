@@ -112,6 +112,20 @@ APPLICATION_EXPORT_COLUMNS: tuple[str, ...] = (
 APPLICATION_LIST_COLUMNS = frozenset({"history"})
 HISTORY_FIELDS: tuple[str, ...] = ("from_status", "to_status", "at", "by", "reason")
 
+# The PDF report's columns when no ``fields`` are asked for (a page is only so wide).
+PDF_COLUMNS: dict[str, tuple[str, ...]] = {
+    "jobs": ("id", "title", "status", "location", "company_name", "published_at"),
+    "applications": (
+        "id",
+        "candidate_name",
+        "candidate_email",
+        "job_title",
+        "status",
+        "created_at",
+        "status_changed_at",
+    ),
+}
+
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "jobs": JOB_EXPORT_COLUMNS,
     "applications": APPLICATION_EXPORT_COLUMNS,

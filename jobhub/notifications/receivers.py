@@ -34,6 +34,7 @@ def close_live_connections(_sender: Any, *, user_id: int, all_sessions: bool, **
 
 
 @account_deleted.connect
-def forget_user(_sender: Any, *, user: User, **_: Any) -> None:
+def forget_user(_sender: Any, *, user: User, **_: Any) -> dict[str, Any]:
     """A deleted account's notifications and preferences go with it."""
     services.delete_user_data(user_id=user.id)
+    return {"erased": ["notifications and notification preferences"]}

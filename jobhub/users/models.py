@@ -54,6 +54,8 @@ class User(IdMixin, TimestampMixin, db.Model):
     email_verified: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # ACCOUNT_INACTIVE_DAYS: when the erasure warning was mailed (cleared by a later login).
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(default=None)
 
     # Candidate profile
     headline: Mapped[str | None] = mapped_column(String(200), default=None)

@@ -95,6 +95,21 @@ class DeleteAccountSchema(Schema):
     )
 
 
+class RetainedSchema(Schema):
+    what = fields.String(metadata={"example": "anonymised applications at the companies"})
+    why = fields.String(metadata={"example": "The employer's hiring records."})
+
+
+class ErasureReceiptSchema(Schema):
+    """What erasing the account did (SPEC §10): removed, anonymised, and kept with why."""
+
+    erased = fields.List(fields.String(), metadata={"example": ["resumes and their files (1)"]})
+    anonymised = fields.List(
+        fields.String(), metadata={"example": ["account: email, name, password and profile"]}
+    )
+    retained = fields.List(fields.Nested(RetainedSchema))
+
+
 class UserListArgsSchema(Schema):
     role = fields.Enum(Role, by_value=True, metadata={"description": "Only this role."})
     is_active = fields.Boolean(metadata={"description": "Only active (or disabled) accounts."})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 
 from jobhub import passwords, signals
 from jobhub.audit import services as audit
@@ -208,24 +209,58 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def delete_account(*, user: User, password: str) -> None:
-    """Delete an account: confirm the password, let every domain clean up, anonymise.
+def delete_account(*, user: User, password: str) -> dict[str, Any]:
+    """Delete an account on its owner's request: confirm the password, then erase it."""
+    check_password(user=user, password=password, field="password")
+    return erase_account(user=user, actor=user)
+
+
+# What erasure keeps, and why (the receipt's ``retained``); domains add their own.
+RETAINED = (
+    {
+        "what": "audit log entries of your actions (without your name, email or IP address)",
+        "why": "The log is append-only and hash-chained: it proves who did what on the "
+        "board (legal obligation and fraud prevention).",
+    },
+    {
+        "what": "your account row (id, role, creation and deletion dates)",
+        "why": "Other records refer to it; it holds no personal data any more and can "
+        "never sign in again.",
+    },
+)
+
+
+def erase_account(
+    *, user: User, actor: User | None = None, inactive_days: int | None = None
+) -> dict[str, Any]:
+    """Erase an account and answer with the receipt ``{erased, anonymised, retained}``.
 
     ``account_deleted`` goes out before the data is anonymised, so receivers still see
-    who the user was; they run in this transaction.
+    who the user was; they run in this transaction and each returns its part of the
+    receipt (``{"erased": [...], "anonymised": [...], "retained": [{what, why}]}``).
+    ``actor`` is who erased it (the user, or None for the inactivity policy).
     """
-    check_password(user=user, password=password, field="password")
     send_mail(
         to=user.email,
         subject="Your JobHub account was deleted",
         template="account_deleted",
-        context={"full_name": user.full_name},
+        context={"full_name": user.full_name, "inactive_days": inactive_days},
     )
-    signals.account_deleted.send(current_app._get_current_object(), user=user)
+    receipt: dict[str, list] = {"erased": [], "anonymised": [], "retained": []}
+    responses = signals.account_deleted.send(current_app._get_current_object(), user=user)
+    for _receiver, part in responses:
+        for key in receipt:
+            receipt[key].extend((part or {}).get(key, []))
     _anonymise(user)
-    audit.record(action="user.erased", actor=user, target_type="user", target_id=user.id)
+    receipt["anonymised"].append("account: email, name, password and profile")
+    audit.record(action="user.erased", actor=actor or user, target_type="user", target_id=user.id)
     # The log keeps who did what, never the erased person's IPs, names or emails.
-    audit.redact_user(user_id=user.id)
+    redacted = audit.redact_user(user_id=user.id)
+    receipt["anonymised"].append(
+        f"audit log: your name, email and IP addresses ({redacted} entries)"
+    )
+    receipt["retained"].extend(RETAINED)
+    return receipt
 
 
 def _anonymise(user: User) -> None:
@@ -246,3 +281,64 @@ def _anonymise(user: User) -> None:
     user.open_to_work = False
     user.links = {}
     db.session.flush()
+
+
+# -- the inactivity policy (ACCOUNT_INACTIVE_DAYS) ------------------------------------
+
+INACTIVITY_WARNING_DAYS = 30
+INACTIVITY_BATCH = 200
+
+
+def _last_active() -> Any:
+    return func.coalesce(User.last_login_at, User.created_at)
+
+
+def apply_inactivity_policy(*, now: datetime | None = None) -> dict[str, int]:
+    """Warn accounts idle ``ACCOUNT_INACTIVE_DAYS - 30`` days (once), erase those warned
+    at least 30 days ago and idle ``ACCOUNT_INACTIVE_DAYS``; a sign-in after the warning
+    cancels it. Admin accounts are never erased by the policy. Off when the setting is 0.
+    """
+    days = current_app.config["ACCOUNT_INACTIVE_DAYS"]
+    counts = {"cancelled": 0, "warned": 0, "erased": 0}
+    if not days:
+        return counts
+    now = now or utcnow()
+    live = (User.deleted_at.is_(None), User.role != Role.ADMIN)
+    cancelled = db.session.execute(
+        update(User)
+        .where(*live, User.inactivity_warned_at.is_not(None))
+        .where(User.last_login_at > User.inactivity_warned_at)
+        .values(inactivity_warned_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    counts["cancelled"] = cancelled.rowcount
+    due = db.session.scalars(
+        select(User)
+        .where(*live, User.inactivity_warned_at.is_not(None))
+        .where(User.inactivity_warned_at <= now - timedelta(days=INACTIVITY_WARNING_DAYS))
+        .where(_last_active() <= now - timedelta(days=days))
+        .order_by(User.id)
+        .limit(INACTIVITY_BATCH)
+    ).all()
+    for user in due:
+        erase_account(user=user, inactive_days=days)
+        counts["erased"] += 1
+    to_warn = db.session.scalars(
+        select(User)
+        .where(*live, User.inactivity_warned_at.is_(None))
+        .where(_last_active() <= now - timedelta(days=days - INACTIVITY_WARNING_DAYS))
+        .order_by(User.id)
+        .limit(INACTIVITY_BATCH)
+    ).all()
+    erase_on = (now + timedelta(days=INACTIVITY_WARNING_DAYS)).date().isoformat()
+    for user in to_warn:
+        user.inactivity_warned_at = now
+        send_mail(
+            to=user.email,
+            subject="Your JobHub account will be erased",
+            template="account_inactive",
+            context={"full_name": user.full_name, "erase_on": erase_on, "inactive_days": days},
+        )
+        counts["warned"] += 1
+    db.session.flush()
+    return counts

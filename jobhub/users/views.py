@@ -15,6 +15,7 @@ from jobhub.users.schemas import (
     PROFILE_UPDATE_EXAMPLE,
     AccountChangeSchema,
     DeleteAccountSchema,
+    ErasureReceiptSchema,
     ProfileUpdateSchema,
     UserListArgsSchema,
     UserSchema,
@@ -52,13 +53,14 @@ def update_me(changes: dict) -> Any:
 @limiter.limit(limits.sensitive_limit)
 @auth_required()
 @blp.arguments(DeleteAccountSchema, example={"password": "Orbit-Lantern-42-Demo"})
-@blp.response(204)
+@blp.response(200, ErasureReceiptSchema)
 @blp.alt_response(401, response="DEFAULT_ERROR", description="Missing, invalid or revoked token.")
 @blp.alt_response(422, response="DEFAULT_ERROR", description="Wrong password.")
 @blp.alt_response(429, response="DEFAULT_ERROR", description="Too many attempts.")
-def delete_me(payload: dict) -> None:
-    """Delete the caller's account: personal data anonymised, every session ended."""
-    services.delete_account(user=current_user, password=payload["password"])
+def delete_me(payload: dict) -> Any:
+    """Erase the caller's account; the answer is the receipt: what was erased, what was
+    anonymised, what is retained and why. Every session ends."""
+    return services.delete_account(user=current_user, password=payload["password"])
 
 
 @blp.route("/<int:user_id>")

@@ -343,7 +343,7 @@ def test_enabling_disabling_and_recovery_codes_are_audited(app, api, client, can
 def test_a_deleted_account_keeps_no_second_factor(app, api, candidate, clock):
     turn_on(api, candidate, clock)
     deleted = api.delete(candidate, "/users/me", json={"password": DEFAULT_PASSWORD})
-    assert deleted.status_code == 204, deleted.get_json()
+    assert deleted.status_code == 200, deleted.get_json()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TotpCredential)) == 0
         assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 0

@@ -465,7 +465,7 @@ ROUTES: list[Route] = [
     Route(
         "DELETE",
         f"{API}/users/me",
-        signed_in(204),
+        signed_in(200),
         json={"password": "Correct-Horse-Battery-9"},
     ),
     Route(

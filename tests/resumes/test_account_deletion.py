@@ -51,7 +51,7 @@ def test_deleting_ones_account_through_the_api_removes_the_files(
     response = client.delete(
         "/api/v1/users/me", headers=auth_headers(candidate), json={"password": DEFAULT_PASSWORD}
     )
-    assert response.status_code == 204, response.get_json()
+    assert response.status_code == 200, response.get_json()
     assert stored_files(upload_dir) == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Resume)) == 0

@@ -10,6 +10,7 @@ from jobhub.users.models import User
 
 
 @signals.account_deleted.connect
-def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> None:
+def _on_account_deleted(_sender: Any, *, user: User, **_: Any) -> dict[str, Any]:
     """A deleted account's saved searches (and their alert records) go."""
     services.remove_user(user=user)
+    return {"erased": ["saved searches and their job alerts"]}

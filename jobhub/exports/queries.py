@@ -1,0 +1,297 @@
+"""Which rows an export reads: the owner's scope and the stored filters, as SQL.
+
+Every query is ordered by id so the task can stream it from a server-side cursor and
+join each batch of applications with their stage moves in one more query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, false, func, or_, select, true
+
+from jobhub.applications.interviews.models import Interview
+from jobhub.applications.models import Application, ApplicationEvent
+from jobhub.auth.models import AuthSession
+from jobhub.companies import services as companies
+from jobhub.exports.models import Export, ExportStatus
+from jobhub.jobs.models import Job
+from jobhub.jobs.saved_searches.models import SavedSearch
+from jobhub.notifications.models import Notification, NotificationPreference
+from jobhub.resumes.models import Resume
+from jobhub.users.models import Role, User
+
+
+def own_exports_query(*, owner_id: int) -> Select[tuple[Export]]:
+    """The owner's exports, newest first."""
+    return select(Export).where(Export.owner_id == owner_id).order_by(Export.id.desc())
+
+
+def get_own_export(*, owner_id: int, export_id: int) -> Export | None:
+    from jobhub.db import db
+
+    return db.session.scalar(
+        select(Export).where(Export.id == export_id, Export.owner_id == owner_id)
+    )
+
+
+def expired_exports_query(*, now: Any) -> Select[tuple[Export]]:
+    """Finished or failed exports past their expiry (the sweep's work)."""
+    return (
+        select(Export)
+        .where(
+            Export.status.in_([ExportStatus.DONE, ExportStatus.FAILED]),
+            Export.expires_at <= now,
+        )
+        .order_by(Export.id)
+    )
+
+
+# -- jobs --------------------------------------------------------------------------
+
+JOB_SOURCE: dict[str, Any] = {
+    "id": Job.id,
+    "company_id": Job.company_id,
+    "company_name": Job.company_name,
+    "title": Job.title,
+    "description": Job.description,
+    "location": Job.location,
+    "country": Job.country,
+    "remote": Job.remote,
+    "employment_type": Job.employment_type,
+    "seniority": Job.seniority,
+    "salary_min": Job.salary_min,
+    "salary_max": Job.salary_max,
+    "salary_currency": Job.salary_currency,
+    "skills": Job.skills,
+    "nice_to_have_skills": Job.nice_to_have_skills,
+    "status": Job.status,
+    "expires_at": Job.expires_at,
+    "moderation_status": Job.moderation_status,
+    "published_at": Job.published_at,
+    "closed_at": Job.closed_at,
+    "views": Job.views,
+    "applications_count": Job.applications_count,
+    "created_at": Job.created_at,
+    "updated_at": Job.updated_at,
+}
+
+
+def _job_scope(owner: User) -> ColumnElement[bool]:
+    if owner.role == Role.ADMIN:
+        return true()
+    if owner.role == Role.EMPLOYER:
+        return Job.company_id.in_(companies.member_company_ids(user_id=owner.id))
+    return false()
+
+
+def _job_filters(filters: dict[str, Any]) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Job.deleted_at.is_(None)]
+    if "company_id" in filters:
+        conditions.append(Job.company_id == filters["company_id"])
+    if "status" in filters:
+        conditions.append(Job.status == filters["status"])
+    if "moderation_status" in filters:
+        conditions.append(Job.moderation_status == filters["moderation_status"])
+    if "created_from" in filters:
+        conditions.append(Job.created_at >= filters["created_from"])
+    if "created_to" in filters:
+        conditions.append(Job.created_at < filters["created_to"])
+    return conditions
+
+
+def jobs_query(*, owner: User, filters: dict[str, Any], columns: Sequence[str]) -> Select:
+    """The jobs an export of ``owner`` reads: their companies' (admins: all), not deleted."""
+    return (
+        select(*(JOB_SOURCE[name].label(name) for name in columns))
+        .where(_job_scope(owner), *_job_filters(filters))
+        .order_by(Job.id)
+    )
+
+
+def jobs_count(*, connection: Connection, owner: User, filters: dict[str, Any]) -> int:
+    query = select(func.count()).select_from(Job).where(_job_scope(owner), *_job_filters(filters))
+    return connection.execute(query).scalar_one()
+
+
+def jobs_by_status(
+    *, connection: Connection, owner: User, filters: dict[str, Any]
+) -> list[tuple[str, int]]:
+    query = (
+        select(Job.status, func.count())
+        .where(_job_scope(owner), *_job_filters(filters))
+        .group_by(Job.status)
+        .order_by(Job.status)
+    )
+    return [(status.value, count) for status, count in connection.execute(query)]
+
+
+# -- applications ------------------------------------------------------------------
+
+APPLICATION_SOURCE: dict[str, Any] = {
+    "id": Application.id,
+    "job_id": Application.job_id,
+    "job_title": Job.title,
+    "company_id": Application.company_id,
+    "company_name": Job.company_name,
+    "candidate_email": User.email,
+    "candidate_name": User.full_name,
+    "status": Application.status,
+    "source": Application.source,
+    "rejection_reason": Application.rejection_reason,
+    "cover_letter": Application.cover_letter,
+    "match_score": Application.match_score,
+    "created_at": Application.created_at,
+    "status_changed_at": Application.status_changed_at,
+}
+# Read with every row so erased candidates can be left blank.
+ANONYMISED = "_anonymized_at"
+
+
+def _application_scope(owner: User) -> ColumnElement[bool]:
+    if owner.role == Role.ADMIN:
+        return true()
+    if owner.role == Role.EMPLOYER:
+        return Application.company_id.in_(companies.member_company_ids(user_id=owner.id))
+    if owner.role == Role.CANDIDATE:
+        return Application.candidate_id == owner.id
+    return false()
+
+
+def _application_filters(filters: dict[str, Any]) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if "job_id" in filters:
+        conditions.append(Application.job_id == filters["job_id"])
+    if "company_id" in filters:
+        conditions.append(Application.company_id == filters["company_id"])
+    if "status" in filters:
+        conditions.append(Application.status == filters["status"])
+    if "created_from" in filters:
+        conditions.append(Application.created_at >= filters["created_from"])
+    if "created_to" in filters:
+        conditions.append(Application.created_at < filters["created_to"])
+    return conditions
+
+
+def applications_query(*, owner: User, filters: dict[str, Any], columns: Sequence[str]) -> Select:
+    """The applications an export of ``owner`` reads, with their job and candidate."""
+    selected = [APPLICATION_SOURCE[name].label(name) for name in columns if name != "history"]
+    if "id" not in columns:
+        selected.append(Application.id.label("id"))
+    selected.append(Application.anonymized_at.label(ANONYMISED))
+    return (
+        select(*selected)
+        .join(Job, Job.id == Application.job_id)
+        .join(User, User.id == Application.candidate_id)
+        .where(_application_scope(owner), *_application_filters(filters))
+        .order_by(Application.id)
+    )
+
+
+def own_applications_query(*, user_id: int, columns: Sequence[str]) -> Select:
+    """The user's own applications as a candidate (the ``account`` export)."""
+    selected = [APPLICATION_SOURCE[name].label(name) for name in columns if name != "history"]
+    if "id" not in columns:
+        selected.append(Application.id.label("id"))
+    selected.append(Application.anonymized_at.label(ANONYMISED))
+    return (
+        select(*selected)
+        .join(Job, Job.id == Application.job_id)
+        .join(User, User.id == Application.candidate_id)
+        .where(Application.candidate_id == user_id)
+        .order_by(Application.id)
+    )
+
+
+def applications_count(*, connection: Connection, owner: User, filters: dict[str, Any]) -> int:
+    query = (
+        select(func.count())
+        .select_from(Application)
+        .where(_application_scope(owner), *_application_filters(filters))
+    )
+    return connection.execute(query).scalar_one()
+
+
+def applications_by_status(
+    *, connection: Connection, owner: User, filters: dict[str, Any]
+) -> list[tuple[str, int]]:
+    query = (
+        select(Application.status, func.count())
+        .where(_application_scope(owner), *_application_filters(filters))
+        .group_by(Application.status)
+        .order_by(Application.status)
+    )
+    return [(status.value, count) for status, count in connection.execute(query)]
+
+
+def histories(*, connection: Connection, application_ids: Iterable[int]) -> dict[int, list]:
+    """Every stage move of these applications, oldest first: ``{id: [row, ...]}``."""
+    ids = list(application_ids)
+    found: dict[int, list] = {application_id: [] for application_id in ids}
+    if not ids:
+        return found
+    query = (
+        select(
+            ApplicationEvent.application_id,
+            ApplicationEvent.from_status,
+            ApplicationEvent.to_status,
+            ApplicationEvent.created_at,
+            ApplicationEvent.actor_side,
+            ApplicationEvent.reason,
+        )
+        .where(ApplicationEvent.application_id.in_(ids))
+        .order_by(ApplicationEvent.application_id, ApplicationEvent.created_at, ApplicationEvent.id)
+    )
+    for row in connection.execute(query):
+        found[row[0]].append(row[1:])
+    return found
+
+
+# -- account (the owner's own data) -------------------------------------------------
+
+
+def account_profile(*, connection: Connection, user_id: int) -> Any:
+    columns = [
+        c for c in User.__table__.columns if c.name not in ("password_hash", "inactivity_warned_at")
+    ]
+    return connection.execute(select(*columns).where(User.id == user_id)).mappings().one()
+
+
+def account_preferences(*, connection: Connection, user_id: int) -> list[Any]:
+    query = (
+        select(
+            NotificationPreference.type, NotificationPreference.in_app, NotificationPreference.email
+        )
+        .where(NotificationPreference.user_id == user_id)
+        .order_by(NotificationPreference.type)
+    )
+    return list(connection.execute(query).mappings())
+
+
+def _rows_of(model: Any, condition: ColumnElement[bool], *, skip: tuple[str, ...] = ()) -> Select:
+    columns = [c for c in model.__table__.columns if c.name not in skip]
+    return select(*columns).where(condition).order_by(model.id)
+
+
+def account_tables(*, user: User) -> dict[str, Select]:
+    """The rows of each file of an ``account`` export (applications separately)."""
+    interviews = or_(
+        Interview.application_id.in_(
+            select(Application.id).where(Application.candidate_id == user.id)
+        ),
+        Interview.organizer_id == user.id,
+    )
+    return {
+        "interviews": _rows_of(Interview, interviews),
+        "notifications": _rows_of(Notification, Notification.user_id == user.id),
+        "saved_searches": _rows_of(SavedSearch, SavedSearch.user_id == user.id, skip=("q_fts",)),
+        # The sessions the account signed in with; never the refresh token's id.
+        "sessions": _rows_of(AuthSession, AuthSession.user_id == user.id, skip=("refresh_jti",)),
+    }
+
+
+def account_resumes(*, user_id: int) -> Select:
+    skip = ("analysis_token", "stale_storage_backend", "text")
+    columns = [c for c in Resume.__table__.columns if c.name not in skip]
+    return select(*columns).where(Resume.user_id == user_id).order_by(Resume.id)
