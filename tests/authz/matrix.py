@@ -979,6 +979,22 @@ ROUTES: list[Route] = [
     ),
     Route("GET", f"{API}/admin/audit", admin_only()),
     Route("GET", f"{API}/admin/audit.csv", admin_only()),
+    # -- exports (SPEC §10): every user's own; API keys none ------------------------------------
+    Route(
+        "POST",
+        f"{API}/exports",
+        signed_in(202),
+        json={"resource": "account", "format": "zip"},
+    ),
+    Route("GET", f"{API}/exports", signed_in(200), lists="export"),
+    Route("GET", f"{API}/exports/<int:export_id>", personal(200), obj="export"),
+    Route(
+        "GET",
+        f"{API}/exports/<int:export_id>/download",
+        personal(200),
+        obj="export",
+        note="the owner only: another user's export is not found, admins' included",
+    ),
     # -- operations and docs (SPEC §7) ----------------------------------------------------------
     Route("GET", "/health", public()),
     Route("GET", "/ready", public()),

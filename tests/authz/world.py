@@ -75,7 +75,7 @@ ROLE_USER = {
 ROLE_SIDE = {CANDIDATE: "a", OWNER: "a", RECRUITER: "a", OTHER_EMPLOYER: "b", KEY: "a"}
 ROLE_SIDE[KEY_UNSCOPED] = "a"
 # Object kinds that belong to one user: "own" is the caller's own row.
-PER_USER_KINDS = ("session", "notification", "user", "feedback")
+PER_USER_KINDS = ("session", "notification", "user", "feedback", "export")
 OTHER = {"a": "b", "b": "a"}
 # Variants of a kind, named in URLs by the kind's own parameter.
 KIND_PARAM = {
@@ -287,7 +287,27 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             admin, user_agent="authz-panel", ip_address="10.9.8.7"
         ).id
         db.session.commit()
+        _exports(world, every)
     return world
+
+
+def _exports(world: World, users: dict[str, User]) -> None:
+    """A finished account export for every user (built now, by the task's own code)."""
+    from jobhub.exports import services as exports
+    from jobhub.exports.models import Export, ExportStatus
+    from jobhub.exports.tasks import run_export
+
+    ids = {}
+    for name, user in users.items():
+        export = exports.create_export(owner=user, resource="account", format="zip")
+        ids[name] = export.id
+    db.session.commit()
+    for export_id in ids.values():
+        run_export.run(export_id)  # done already where the tasks are eager
+    for name, export_id in ids.items():
+        assert db.session.get(Export, export_id).status == ExportStatus.DONE, name
+    world.per_user["export"] = ids
+    world.objects["export"] = {"a": ids["cand_a"], "b": ids["cand_b"]}
 
 
 def _session_id(access_token: str, app: Flask) -> int:
