@@ -58,5 +58,6 @@ def snapshot(matrix_app: Flask, world: World, backend) -> Iterator[Snapshot]:
 def restored(snapshot: Snapshot) -> Iterator[Snapshot]:
     """The world as built; whatever the test wrote is undone after it."""
     snapshot.restore_if_dirty()
+    snapshot.start_case()
     yield snapshot
     snapshot.restore_if_dirty()

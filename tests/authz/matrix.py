@@ -29,6 +29,7 @@ from typing import Any
 from jobhub.db import utcnow
 from tests.authz.world import (
     ADMIN,
+    ADMIN_SETUP,
     ANONYMOUS,
     CANDIDATE,
     KEY,
@@ -54,6 +55,7 @@ NATURAL = {
     RECRUITER: SAME_COMPANY,
     OTHER_EMPLOYER: OTHER_COMPANY,
     ADMIN: NONE,
+    ADMIN_SETUP: NONE,
     KEY: OWN,
     KEY_UNSCOPED: OWN,
 }
@@ -94,11 +96,24 @@ class Route:
     token: Builder | None = None  # a different bearer for the caller (refresh tokens)
     prepare: Callable[[Ctx], dict] | None = None  # per-case setup; its dict goes to builders
     panel: bool = False  # an admin panel page: a browser session, not a bearer
+    lists: str | None = None  # a list of this kind: no one else's rows in the answer
+    variant: str = ""  # a second entry for the same route, on other objects
+    check: Callable[[Ctx, Any], bool] | None = None  # more to assert on an answer
     note: str = ""
+
+    def __post_init__(self) -> None:
+        # The setup-only admin, unless the route says: what the anonymous get on a public
+        # route, 403 wherever a token is needed (the panel: no session, sign-in page).
+        roles = {role for role, _ in self.cases}
+        if ADMIN_SETUP not in roles and ANONYMOUS in roles:
+            anonymous = next(v for (r, _), v in self.cases.items() if r == ANONYMOUS)
+            status = anonymous if self.panel or anonymous != 401 else 403
+            object.__setattr__(self, "cases", {**self.cases, (ADMIN_SETUP, NONE): status})
 
     @property
     def key(self) -> str:
-        return f"{self.method} {self.rule}"
+        suffix = f" [{self.variant}]" if self.variant else ""
+        return f"{self.method} {self.rule}{suffix}"
 
 
 def cases(natural: bool = True, **by_role: int | dict[str, int]) -> Cases:
@@ -138,6 +153,7 @@ def signed_in(status: int = 200, **overrides: int) -> Cases:
     """Any user's token; the anonymous 401, API keys 403 (the route names no scope)."""
     out = {(role, NONE): status for role in USER_ROLES}
     out.update({(ANONYMOUS, NONE): 401, (KEY, NONE): 403, (KEY_UNSCOPED, NONE): 403})
+    out[(ADMIN_SETUP, NONE)] = 403
     out.update({(role, NONE): value for role, value in overrides.items()})
     return out
 
@@ -288,6 +304,15 @@ def _compare_query(ctx: Ctx) -> dict:
     return {"resume_id": ctx.obj("resume"), "job_ids": str(ctx.a("job"))}
 
 
+def _compare_hidden_query(ctx: Ctx) -> dict:
+    hidden = ctx.world.objects["draft_job"]["b"]
+    return {"resume_id": ctx.obj("resume"), "job_ids": f"{ctx.a('job')},{hidden}"}
+
+
+def _hidden_match_query(ctx: Ctx) -> dict:
+    return {"resume_id": ctx.obj("resume")}
+
+
 def _own_notification_ids(ctx: Ctx) -> dict:
     return {"ids": [ctx.world.object("notification", ctx.role, ctx.relation)]}
 
@@ -327,7 +352,7 @@ def _prepare_mfa(ctx: Ctx, *, enable: bool) -> dict:
     from jobhub.users.models import User
     from tests.authz.world import TOTP_STEP
 
-    user_id = ctx.world.user_id(ctx.role)
+    user_id = ctx.world.users["admin"] if ctx.role == ADMIN_SETUP else ctx.world.user_id(ctx.role)
     if user_id is None:
         return {"code": "123456", "password": NEW_PASSWORD}
     with ctx.app.app_context():
@@ -385,11 +410,11 @@ ROUTES: list[Route] = [
         json=lambda c: c.prepared,
         note="anyone holding a live mfa_token and a code completes that login",
     ),
-    Route("POST", f"{API}/auth/2fa/setup", signed_in(200)),
+    Route("POST", f"{API}/auth/2fa/setup", signed_in(200, admin_setup_only=200)),
     Route(
         "POST",
         f"{API}/auth/2fa/enable",
-        signed_in(200),
+        signed_in(200, admin_setup_only=200),
         prepare=lambda c: _prepare_mfa(c, enable=False),
         json=lambda c: {"code": c.prepared["code"]},
     ),
@@ -403,12 +428,12 @@ ROUTES: list[Route] = [
     Route(
         "POST",
         f"{API}/auth/refresh",
-        signed_in(200, key=401, key_unscoped=401),
+        signed_in(200, key=401, key_unscoped=401, admin_setup_only=401),
         token=_refresh_token,
-        note="callers send their refresh token; a key is no JWT at all here: 401",
+        note="callers send their refresh token; a key or a setup-only access token: 401",
     ),
     Route("POST", f"{API}/auth/logout", signed_in(204)),
-    Route("GET", f"{API}/auth/me", signed_in(200)),
+    Route("GET", f"{API}/auth/me", signed_in(200, admin_setup_only=200)),
     Route(
         "POST",
         f"{API}/auth/password/change",
@@ -431,7 +456,7 @@ ROUTES: list[Route] = [
         prepare=_prepare_onetime("email_verification"),
         json=lambda c: c.prepared,
     ),
-    Route("GET", f"{API}/auth/sessions", signed_in(200)),
+    Route("GET", f"{API}/auth/sessions", signed_in(200), lists="session"),
     Route("DELETE", f"{API}/auth/sessions", signed_in(200)),
     Route("DELETE", f"{API}/auth/sessions/<int:session_id>", personal(204), obj="session"),
     # -- users ------------------------------------------------------------------------------
@@ -533,7 +558,7 @@ ROUTES: list[Route] = [
         obj="api_key",
     ),
     # -- jobs (SPEC §3) ----------------------------------------------------------------------
-    Route("GET", f"{API}/jobs", public_no_keys()),
+    Route("GET", f"{API}/jobs", public_no_keys() | cases(natural=False, admin_setup_only=403)),
     Route(
         "POST",
         f"{API}/jobs",
@@ -555,6 +580,7 @@ ROUTES: list[Route] = [
         f"{API}/jobs/mine",
         keyed(employer_only(200), 200, other_company=None),
         scope="jobs:read",
+        lists="job",
     ),
     Route(
         "GET",
@@ -569,7 +595,8 @@ ROUTES: list[Route] = [
                 admin=200,
             ),
             200,
-        ),
+        )
+        | cases(natural=False, admin_setup_only=403),
         obj="job",
         scope="jobs:read",
         note="a public job; a key sees only its own company's jobs (another's: 404)",
@@ -647,8 +674,88 @@ ROUTES: list[Route] = [
         note="the relation is to the resume named by resume_id",
     ),
     Route("GET", f"{API}/matches/compare", own_row(200), query=_compare_query),
+    # -- the same routes on jobs the caller may not see (drafts, deleted) ---------------------
+    Route(
+        "GET",
+        f"{API}/jobs/<int:job_id>",
+        job_route(200, others=404, candidate=404)
+        | cases(natural=False, anonymous=404, admin_setup_only=403),
+        obj="draft_job",
+        scope="jobs:read",
+        variant="draft",
+        note="a draft: its company's members (and keys), admins; 404 to the rest",
+    ),
+    Route(
+        "GET",
+        f"{API}/jobs/<int:job_id>",
+        job_route(404, others=404, candidate=404)
+        | cases(natural=False, anonymous=404, admin_setup_only=403)
+        | keyed({}, 404),
+        obj="deleted_job",
+        scope="jobs:read",
+        variant="deleted",
+        note="deleted jobs disappear from every read (restorable: POST /restore)",
+    ),
+    Route(
+        "PATCH",
+        f"{API}/jobs/<int:job_id>",
+        job_route(200, others=404, candidate=404),
+        obj="draft_job",
+        scope="jobs:write",
+        json={"title": "Senior Python Engineer"},
+        variant="draft",
+    ),
+    Route(
+        "POST",
+        f"{API}/jobs/<int:job_id>/report",
+        cases(
+            anonymous=401,
+            candidate={NONE: 404},
+            owner=403,
+            recruiter=403,
+            other_employer=404,
+            admin=201,
+            key=403,
+            key_unscoped=403,
+        ),
+        obj="draft_job",
+        json={"reason": "spam"},
+        variant="draft",
+    ),
+    Route(
+        "POST",
+        f"{API}/jobs/<int:job_id>/applications",
+        candidate_only(404),
+        fixed={"job_id": "draft_job"},
+        json={},
+        variant="draft",
+        note="only public jobs take applications; a draft is not found",
+    ),
+    Route(
+        "GET",
+        f"{API}/jobs/<int:job_id>/match",
+        own_row(404),
+        fixed={"job_id": "draft_job"},
+        query=_hidden_match_query,
+        variant="draft",
+        note="a draft job of company A is not matched against, even with one's own resume",
+    ),
+    Route(
+        "GET",
+        f"{API}/matches/compare",
+        own_row(404),
+        query=_compare_hidden_query,
+        variant="another company's draft",
+    ),
+    Route(
+        "GET",
+        f"{API}/analytics/jobs/<int:job_id>",
+        company_route(200, 200, admin=200, others=404),
+        obj="draft_job",
+        variant="draft",
+    ),
     # -- saved searches (candidates) ----------------------------------------------------------
-    Route("GET", f"{API}/saved-searches", candidate_only()),
+    Route("GET", f"{API}/saved-searches", candidate_only(), lists="saved_search"),
     Route(
         "POST",
         f"{API}/saved-searches",
@@ -680,6 +787,7 @@ ROUTES: list[Route] = [
         f"{API}/applications",
         keyed(signed_in(200), 200, other_company=None),
         scope="applications:read",
+        lists="application",
     ),
     Route(
         "GET",
@@ -779,7 +887,7 @@ ROUTES: list[Route] = [
         note="feedback is amended by its author only; a colleague's is 403",
     ),
     # -- resumes and matching (SPEC §5) -------------------------------------------------------
-    Route("GET", f"{API}/resumes", signed_in(200)),
+    Route("GET", f"{API}/resumes", signed_in(200), lists="resume"),
     Route("POST", f"{API}/resumes", candidate_only(201), data=_upload),
     Route("GET", f"{API}/resumes/<int:resume_id>", own_row(200), obj="resume"),
     Route("DELETE", f"{API}/resumes/<int:resume_id>", own_row(204), obj="resume"),
@@ -812,7 +920,7 @@ ROUTES: list[Route] = [
         note="owner only: anyone else's export is not found",
     ),
     # -- notifications (SPEC §6) ----------------------------------------------------------------
-    Route("GET", f"{API}/notifications", signed_in()),
+    Route("GET", f"{API}/notifications", signed_in(), lists="notification"),
     Route("GET", f"{API}/notifications/unread-count", signed_in()),
     Route(
         "POST",
@@ -838,6 +946,7 @@ ROUTES: list[Route] = [
             **cases(candidate={OTHER_USER: 200}, owner={OTHER_USER: 200}, admin={OTHER_USER: 200}),
         },
         json=_own_notification_ids,
+        check=lambda c, r: r.get_json()["deleted"] == (1 if c.relation == OWN else 0),
         note="own ids only: another user's ids are ignored (the answer counts none deleted)",
     ),
     Route("GET", f"{API}/notifications/preferences", signed_in()),
@@ -887,6 +996,22 @@ ROUTES: list[Route] = [
     ),
     Route("GET", f"{API}/admin/audit", admin_only()),
     Route("GET", f"{API}/admin/audit.csv", admin_only()),
+    # -- exports (SPEC §10): every user's own; API keys none ------------------------------------
+    Route(
+        "POST",
+        f"{API}/exports",
+        signed_in(202),
+        json={"resource": "account", "format": "zip"},
+    ),
+    Route("GET", f"{API}/exports", signed_in(200), lists="export"),
+    Route("GET", f"{API}/exports/<int:export_id>", personal(200), obj="export"),
+    Route(
+        "GET",
+        f"{API}/exports/<int:export_id>/download",
+        personal(200),
+        obj="export",
+        note="the owner only: another user's export is not found, admins' included",
+    ),
     # -- operations and docs (SPEC §7) ----------------------------------------------------------
     Route("GET", "/health", public()),
     Route("GET", "/ready", public()),
@@ -908,3 +1033,52 @@ ROUTES: list[Route] = [
     ),
     Route("GET", "/static/<path:filename>", public(404), values={"filename": "nothing.css"}),
 ]
+
+
+# -- socket.io (SPEC §6) ---------------------------------------------------------------------
+# Outcomes: "connected", or the refusal's error code at connect ("unauthorized"); for an
+# event, its acknowledgement ("ok", or the error code it carries).
+
+
+@dataclass(frozen=True)
+class SocketEvent:
+    event: str
+    cases: dict[tuple[str, str], str]
+    obj: str | None = None
+    note: str = ""
+
+
+def _socket_connect() -> dict[tuple[str, str], str]:
+    out = {(role, NONE): "connected" for role in USER_ROLES}
+    out[(ANONYMOUS, NONE)] = "unauthorized"
+    out[(KEY, NONE)] = out[(KEY_UNSCOPED, NONE)] = "unauthorized"
+    out[(ADMIN_SETUP, NONE)] = "unauthorized"
+    return out
+
+
+def _socket_mark_read() -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {(role, OWN): "ok" for role in USER_ROLES}
+    out.update({(CANDIDATE, OTHER_USER): "not_found", (OWNER, OTHER_USER): "not_found"})
+    out[(ADMIN, OTHER_USER)] = "not_found"
+    # They never get a connection to send it on.
+    out[(ANONYMOUS, NONE)] = "unauthorized"
+    out[(KEY, NONE)] = out[(KEY_UNSCOPED, NONE)] = "unauthorized"
+    out[(ADMIN_SETUP, NONE)] = "unauthorized"
+    return out
+
+
+SOCKET_EVENTS: list[SocketEvent] = [
+    SocketEvent(
+        "connect",
+        _socket_connect(),
+        note='auth={"token": <access token>}; API keys are not socket.io credentials',
+    ),
+    SocketEvent(
+        "mark_read",
+        _socket_mark_read(),
+        obj="notification",
+        note="another user's notification is not found; the ack carries the code",
+    ),
+]
+# Handlers with nothing to authorize: the server calls them, no client sends them.
+SOCKET_UNCHECKED = {"disconnect": "run by the server when a socket closes"}

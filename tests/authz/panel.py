@@ -15,7 +15,16 @@ from typing import Any
 
 from jobhub.admin.base import ADMIN_SESSION_KEY, ADMIN_SID_KEY
 from tests.authz.matrix import Cases, Ctx, Route, everyone
-from tests.authz.world import ADMIN, ANONYMOUS, KEY_ROLES, NONE, ROLE_USER, ROLES, World
+from tests.authz.world import (
+    ADMIN,
+    ADMIN_SETUP,
+    ANONYMOUS,
+    KEY_ROLES,
+    NONE,
+    ROLE_USER,
+    ROLES,
+    World,
+)
 from tests.factories import DEFAULT_PASSWORD
 from tests.support.panel import csrf_token
 
@@ -169,7 +178,7 @@ def panel_request(client: Any, world: World, route: Route, role: str, url: str, 
     """Send a panel case: the role's cookie (or none), the CSRF token where a signed-in
     page would give one, then check where refusals lead."""
     environ = {"REMOTE_ADDR": "10.9.8.7"}
-    headers = world.headers(role, None) if role in KEY_ROLES else {}
+    headers = world.headers(role, None) if role in (*KEY_ROLES, ADMIN_SETUP) else {}
     name = ROLE_USER.get(role)
     if route.rule == SIGN_IN and route.method == "POST":
         return _sign_in(client, world, name, environ)

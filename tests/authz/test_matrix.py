@@ -16,7 +16,15 @@ from flask import Flask
 from tests.authz.conftest import CLIENT_ADDR, METRICS_TOKEN
 from tests.authz.matrix import ROUTES, Ctx, Route
 from tests.authz.panel import PANEL_ROUTES, panel_request
-from tests.authz.world import ROLES, World
+from tests.authz.world import (
+    ADMIN,
+    ANONYMOUS,
+    OTHER,
+    PER_USER_KINDS,
+    ROLE_SIDE,
+    ROLES,
+    World,
+)
 
 ALL_ROUTES: list[Route] = [*ROUTES, *PANEL_ROUTES]
 MATRIX_FILE = "tests/authz/matrix.py"
@@ -25,6 +33,9 @@ _PARAM = re.compile(r"<(?:[^:<>]+:)?([a-z_]+)>")
 ERROR_CODES = {401: {"unauthorized"}, 403: {"forbidden"}, 404: {"not_found"}}
 # Flask-Admin's own endpoints that our panel never links to, kept apart from ours.
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# What a refused request may still write: the session's last use (authentication
+# succeeded, the policy refused).
+WRITES_ON_REFUSAL = {"auth_sessions"}
 
 
 def _entries() -> list[Any]:
@@ -58,10 +69,14 @@ def _built(builder: Any, ctx: Ctx) -> Any:
     return builder(ctx) if callable(builder) else builder
 
 
-def send(app: Flask, world: World, route: Route, role: str, relation: str) -> Any:
+def send(app: Flask, world: World, route: Route, role: str, relation: str) -> tuple[Any, Ctx]:
     ctx = Ctx(world=world, role=role, relation=relation, app=app)
     if route.prepare is not None:
         ctx = Ctx(world, role, relation, app, prepared=route.prepare(ctx))
+    return _send(app, world, route, role, relation, ctx), ctx
+
+
+def _send(app: Flask, world: World, route: Route, role: str, relation: str, ctx: Ctx) -> Any:
     url = url_for_case(route, world, role, relation)
     client = app.test_client()
     if route.panel:
@@ -80,6 +95,15 @@ def send(app: Flask, world: World, route: Route, role: str, relation: str) -> An
     return client.open(url, method=route.method, **kwargs)
 
 
+def foreign_ids(world: World, kind: str, role: str) -> set[Any]:
+    """Ids of ``kind`` that a list answered to ``role`` must not contain."""
+    if kind in PER_USER_KINDS:
+        mine = world.user_key(role)
+        return {v for name, v in world.per_user[kind].items() if name != mine}
+    side = ROLE_SIDE.get(role, "a")
+    return {world.objects[kind][OTHER[side]]}
+
+
 def world_roles_with_users() -> set[str]:
     from tests.authz.world import ROLE_USER
 
@@ -88,14 +112,23 @@ def world_roles_with_users() -> set[str]:
 
 @pytest.mark.parametrize(("route", "role", "relation", "expected"), _entries())
 def test_entry(matrix_app, world, restored, route: Route, role, relation, expected) -> None:
-    response = send(matrix_app, world, route, role, relation)
-    body = response.get_data(as_text=True)
+    response, ctx = send(matrix_app, world, route, role, relation)
+    body = response.get_data()[:600].decode(errors="replace")
     where = f"{route.key} as {role}/{relation}"
     assert response.status_code == expected, (
         f"{where}: expected {expected}, got {response.status_code}: {body[:600]}"
     )
+    if expected >= 400 and route.prepare is None:
+        changed = restored.committed - WRITES_ON_REFUSAL
+        assert not changed, f"{where}: refused, yet it changed {sorted(changed)}"
+    if route.check is not None and response.status_code < 300:
+        assert route.check(ctx, response), f"{where}: {body[:600]}"
     if route.panel:
         return
+    if route.lists and expected == 200 and role not in (ADMIN, ANONYMOUS):
+        shown = {item["id"] for item in response.get_json()}
+        others = foreign_ids(world, route.lists, role)
+        assert not shown & others, f"{where}: lists another's {route.lists}: {shown & others}"
     if expected in ERROR_CODES:
         payload = response.get_json(silent=True) or {}
         assert payload.get("error") in ERROR_CODES[expected], (where, payload)
@@ -119,7 +152,11 @@ def test_every_route_of_the_url_map_has_an_entry(matrix_app) -> None:
     hints = []
     for method, rule in missing:
         where = PANEL_FILE if rule.startswith("/admin/") else MATRIX_FILE
-        endpoint = next(r.endpoint for r in matrix_app.url_map.iter_rules() if r.rule == rule)
+        endpoint = next(
+            r.endpoint
+            for r in matrix_app.url_map.iter_rules()
+            if r.rule == rule and method in (r.methods or ())
+        )
         hints.append(
             f"  {method} {rule}  (endpoint {endpoint}): add "
             f'Route("{method}", "{rule}", <cases>, ...) to {where}'

@@ -38,7 +38,20 @@ OTHER_EMPLOYER = "other_employer"
 ADMIN = "admin"
 KEY = "key"
 KEY_UNSCOPED = "key_unscoped"
-ROLES = (ANONYMOUS, CANDIDATE, OWNER, RECRUITER, OTHER_EMPLOYER, ADMIN, KEY, KEY_UNSCOPED)
+# An admin who must set up two-factor sign-in first (ADMIN_REQUIRE_2FA): the setup-only
+# token reaches the setup routes (and /auth/me) and nothing else.
+ADMIN_SETUP = "admin_setup_only"
+ROLES = (
+    ANONYMOUS,
+    CANDIDATE,
+    OWNER,
+    RECRUITER,
+    OTHER_EMPLOYER,
+    ADMIN,
+    ADMIN_SETUP,
+    KEY,
+    KEY_UNSCOPED,
+)
 USER_ROLES = (CANDIDATE, OWNER, RECRUITER, OTHER_EMPLOYER, ADMIN)
 KEY_ROLES = (KEY, KEY_UNSCOPED)
 
@@ -87,6 +100,7 @@ class World:
     access_tokens: dict[str, str] = field(default_factory=dict)
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # "all", "-<scope>", "b"
+    setup_token: str = ""
     mfa_secret: str = ""
     panel_session_id: int = 0
 
@@ -105,6 +119,8 @@ class World:
             return {}
         if role == KEY:
             return {"Authorization": f"Bearer {self.keys['all']}"}
+        if role == ADMIN_SETUP:
+            return {"Authorization": f"Bearer {self.setup_token}"}
         if role == KEY_UNSCOPED:
             raw = self.keys[f"-{scope}"] if scope else self.keys["all"]
             return {"Authorization": f"Bearer {raw}"}
@@ -300,13 +316,35 @@ def build_world(app: Flask, upload_dir: Any) -> World:
         from jobhub.auth.mfa import queries as mfa_queries
 
         mfa_queries.credential(user_id=mfa_user.id).last_step = None
-        from jobhub.auth.services import _open_panel_session
+        from jobhub.auth.services import _open_panel_session, _setup_only
+
+        world.setup_token = _setup_only(admin).setup_token
 
         world.panel_session_id = _open_panel_session(
             admin, user_agent="authz-panel", ip_address="10.9.8.7"
         ).id
         db.session.commit()
+        _exports(world, every)
     return world
+
+
+def _exports(world: World, users: dict[str, User]) -> None:
+    """A finished account export for every user (built now, by the task's own code)."""
+    from jobhub.exports import services as exports
+    from jobhub.exports.models import Export, ExportStatus
+    from jobhub.exports.tasks import run_export
+
+    ids = {}
+    for name, user in users.items():
+        export = exports.create_export(owner=user, resource="account", format="zip")
+        ids[name] = export.id
+    db.session.commit()
+    for export_id in ids.values():
+        run_export.run(export_id)  # done already where the tasks are eager
+    for name, export_id in ids.items():
+        assert db.session.get(Export, export_id).status == ExportStatus.DONE, name
+    world.per_user["export"] = ids
+    world.objects["export"] = {"a": ids["cand_a"], "b": ids["cand_b"]}
 
 
 def _session_id(access_token: str, app: Flask) -> int:
