@@ -284,6 +284,15 @@ def _file_entry(rows: int | None, hashing: HashingWriter) -> dict[str, Any]:
 # -- account ---------------------------------------------------------------------------
 
 
+def _settings(owner: User, profile: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "role": plain(profile["role"]),
+        "email_verified": profile["email_verified"],
+        "open_to_work": profile["open_to_work"],
+        "notification_preferences": notifications.get_preferences(user=owner),
+    }
+
+
 def _account(
     export: Export, owner: User, reader: Connection, writer: Connection, out: IO[bytes]
 ) -> int:
@@ -312,13 +321,7 @@ def _account(
 
         profile = dict(queries.account_profile(connection=reader, user_id=owner.id))
         entry("profile.json", lambda f: _one(f, profile))
-        settings = {
-            "role": plain(profile["role"]),
-            "email_verified": profile["email_verified"],
-            "open_to_work": profile["open_to_work"],
-            "notification_preferences": notifications.get_preferences(user=owner),
-        }
-        entry("settings.json", lambda f: _one(f, settings))
+        entry("settings.json", lambda f: _one(f, _settings(owner, profile)))
         entry("applications.json", lambda f: _own_applications(f, owner, reader))
         for name, query in tables.items():
             entry(f"{name}.json", lambda f, q=query: _array(f, reader, q))

@@ -70,6 +70,12 @@ def _check(
             raise _invalid("fields", "The account export has no field selection.")
     elif resource == ExportResource.JOBS and owner.role == Role.CANDIDATE:
         raise _invalid("resource", "Candidates export their applications or their account.")
+    _check_filters(resource=resource, filters=filters)
+    if fields is not None:
+        _check_fields(resource=resource, fields=fields)
+
+
+def _check_filters(*, resource: ExportResource, filters: dict[str, Any]) -> None:
     unknown = sorted(set(filters) - RESOURCE_FILTERS[resource])
     if unknown:
         raise ValidationError(
@@ -100,25 +106,27 @@ def _check(
         raise ValidationError(
             errors={"json": {"filters": {"created_from": ["Must be before created_to."]}}}
         )
-    if fields is not None:
-        allowed = EXPORT_COLUMNS[resource.value]
-        bad = [name for name in fields if name not in allowed]
-        if bad:
-            raise ValidationError(
-                errors={
-                    "json": {
-                        "fields": {
-                            str(fields.index(name)): [
-                                f"Not a column of the {resource.value} export: "
-                                f"choose from {', '.join(allowed)}."
-                            ]
-                            for name in bad
-                        }
+
+
+def _check_fields(*, resource: ExportResource, fields: list[str]) -> None:
+    allowed = EXPORT_COLUMNS[resource.value]
+    bad = [name for name in fields if name not in allowed]
+    if bad:
+        raise ValidationError(
+            errors={
+                "json": {
+                    "fields": {
+                        str(fields.index(name)): [
+                            f"Not a column of the {resource.value} export: "
+                            f"choose from {', '.join(allowed)}."
+                        ]
+                        for name in bad
                     }
                 }
-            )
-        if len(set(fields)) != len(fields):
-            raise _invalid("fields", "Each field may be named once.")
+            }
+        )
+    if len(set(fields)) != len(fields):
+        raise _invalid("fields", "Each field may be named once.")
 
 
 def _stored_filters(filters: dict[str, Any]) -> dict[str, Any]:
