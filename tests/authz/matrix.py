@@ -902,23 +902,6 @@ ROUTES: list[Route] = [
     ),
     Route("GET", f"{API}/resumes/stats", candidate_only()),
     Route("GET", f"{API}/resumes/skill-gap", candidate_only()),
-    # -- exports (SPEC §10) ---------------------------------------------------------------------
-    Route(
-        "POST",
-        f"{API}/exports",
-        signed_in(202),
-        json={"resource": "account", "format": "zip"},
-        note="every account exports its own data; jobs/applications are scoped by role",
-    ),
-    Route("GET", f"{API}/exports", signed_in(200)),
-    Route("GET", f"{API}/exports/<int:export_id>", personal(200), obj="export"),
-    Route(
-        "GET",
-        f"{API}/exports/<int:export_id>/download",
-        personal(200),
-        obj="export",
-        note="owner only: anyone else's export is not found",
-    ),
     # -- notifications (SPEC §6) ----------------------------------------------------------------
     Route("GET", f"{API}/notifications", signed_in(), lists="notification"),
     Route("GET", f"{API}/notifications/unread-count", signed_in()),
