@@ -13,6 +13,8 @@ starts with ``= + - @``, a tab or a carriage return carries a leading ``'``
 
 from __future__ import annotations
 
+from jobhub.jobs.models import CONTENT_FIELDS
+
 LIST_SEPARATOR = "; "
 FORMULA_PREFIX = "'"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -21,22 +23,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # What an import may set (names as in POST /jobs). ``skills`` and
 # ``nice_to_have_skills`` are lists (joined with LIST_SEPARATOR in CSV).
-JOB_IMPORT_COLUMNS: tuple[str, ...] = (
-    "title",
-    "description",
-    "location",
-    "country",
-    "remote",
-    "employment_type",
-    "seniority",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "skills",
-    "nice_to_have_skills",
-    "status",
-    "expires_at",
-)
+JOB_IMPORT_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "status", "expires_at")
 # Read-only columns an export adds (an importer ignores them; ``id`` identifies the
 # exported job, ``company_id`` the company it belonged to).
 JOB_READ_ONLY_COLUMNS: tuple[str, ...] = (

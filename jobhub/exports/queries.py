@@ -86,19 +86,21 @@ def _job_scope(owner: User) -> ColumnElement[bool]:
     return false()
 
 
-def _job_filters(filters: dict[str, Any]) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Job.deleted_at.is_(None)]
-    if "company_id" in filters:
-        conditions.append(Job.company_id == filters["company_id"])
-    if "status" in filters:
-        conditions.append(Job.status == filters["status"])
-    if "moderation_status" in filters:
-        conditions.append(Job.moderation_status == filters["moderation_status"])
+def _filters(model: Any, filters: dict[str, Any], *, equal: Sequence[str]) -> list:
+    """The export's stored filters as conditions: ``equal`` columns and the created range."""
+    conditions: list[ColumnElement[bool]] = [
+        getattr(model, name) == filters[name] for name in equal if name in filters
+    ]
     if "created_from" in filters:
-        conditions.append(Job.created_at >= filters["created_from"])
+        conditions.append(model.created_at >= filters["created_from"])
     if "created_to" in filters:
-        conditions.append(Job.created_at < filters["created_to"])
+        conditions.append(model.created_at < filters["created_to"])
     return conditions
+
+
+def _job_filters(filters: dict[str, Any]) -> list[ColumnElement[bool]]:
+    equal = ("company_id", "status", "moderation_status")
+    return [Job.deleted_at.is_(None), *_filters(Job, filters, equal=equal)]
 
 
 def jobs_query(*, owner: User, filters: dict[str, Any], columns: Sequence[str]) -> Select:
@@ -160,18 +162,7 @@ def _application_scope(owner: User) -> ColumnElement[bool]:
 
 
 def _application_filters(filters: dict[str, Any]) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if "job_id" in filters:
-        conditions.append(Application.job_id == filters["job_id"])
-    if "company_id" in filters:
-        conditions.append(Application.company_id == filters["company_id"])
-    if "status" in filters:
-        conditions.append(Application.status == filters["status"])
-    if "created_from" in filters:
-        conditions.append(Application.created_at >= filters["created_from"])
-    if "created_to" in filters:
-        conditions.append(Application.created_at < filters["created_to"])
-    return conditions
+    return _filters(Application, filters, equal=("job_id", "company_id", "status"))
 
 
 def applications_query(*, owner: User, filters: dict[str, Any], columns: Sequence[str]) -> Select:

@@ -54,6 +54,24 @@ class Seniority(enum.StrEnum):
     PRINCIPAL = "principal"
 
 
+# What an employer writes about a job. Edits to these send an unverified company's job
+# back to the moderation queue; imports take the same fields.
+CONTENT_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "location",
+    "country",
+    "remote",
+    "employment_type",
+    "seniority",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "skills",
+    "nice_to_have_skills",
+)
+
+
 class JobStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"

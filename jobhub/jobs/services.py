@@ -30,7 +30,7 @@ from jobhub.companies.models import Company, MemberRole
 from jobhub.db import db, enqueue_after_commit, on_commit, utcnow
 from jobhub.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from jobhub.extensions import redis_store
-from jobhub.jobs.models import Job, JobSkill, JobStatus, ModerationStatus
+from jobhub.jobs.models import CONTENT_FIELDS, Job, JobSkill, JobStatus, ModerationStatus
 from jobhub.jobs.queries import visible_jobs_query
 from jobhub.jobs.search import services as search
 from jobhub.users.models import Role, User
@@ -40,21 +40,6 @@ ALLOWED_MOVES: dict[JobStatus, tuple[JobStatus, ...]] = {
     JobStatus.PUBLISHED: (JobStatus.CLOSED,),
     JobStatus.CLOSED: (JobStatus.PUBLISHED,),
 }
-# Edits to these send an unverified company's job back to the moderation queue.
-CONTENT_FIELDS = (
-    "title",
-    "description",
-    "location",
-    "country",
-    "remote",
-    "employment_type",
-    "seniority",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "skills",
-    "nice_to_have_skills",
-)
 EDITABLE_FIELDS = (*CONTENT_FIELDS, "expires_at")
 VIEWS_KEY = "jobhub:jobs:views"
 VIEWS_FLUSHING_PREFIX = "jobhub:jobs:views:flushing:"
