@@ -6,7 +6,7 @@ join each batch of applications with their stage moves in one more query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, false, func, or_, select, true
@@ -216,13 +216,11 @@ def applications_by_status(
     return [(status.value, count) for status, count in connection.execute(query)]
 
 
-def histories(*, connection: Connection, application_ids: Iterable[int]) -> dict[int, list]:
-    """Every stage move of these applications, oldest first: ``{id: [row, ...]}``."""
-    ids = list(application_ids)
-    found: dict[int, list] = {application_id: [] for application_id in ids}
-    if not ids:
-        return found
-    query = (
+def histories_query(applications: Select) -> Select:
+    """Every stage move of the applications ``applications`` selects, in the same order
+    (application id, then oldest first), so the two can be read side by side."""
+    ids = applications.with_only_columns(Application.id).order_by(None)
+    return (
         select(
             ApplicationEvent.application_id,
             ApplicationEvent.from_status,
@@ -234,9 +232,6 @@ def histories(*, connection: Connection, application_ids: Iterable[int]) -> dict
         .where(ApplicationEvent.application_id.in_(ids))
         .order_by(ApplicationEvent.application_id, ApplicationEvent.created_at, ApplicationEvent.id)
     )
-    for row in connection.execute(query):
-        found[row[0]].append(row[1:])
-    return found
 
 
 # -- account (the owner's own data) -------------------------------------------------
