@@ -338,6 +338,9 @@ class Config:
             "max_overflow": _int(env, "DB_MAX_OVERFLOW", 10),
             "pool_pre_ping": True,
             "pool_recycle": 1800,
+            # A database host that does not answer fails the request in seconds (503),
+            # not after the kernel's TCP timeout.
+            "connect_args": {"connect_timeout": _int(env, "DB_CONNECT_TIMEOUT", 5)},
         }
 
     def celery_settings(self, env: Mapping[str, str]) -> dict:

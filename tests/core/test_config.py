@@ -63,6 +63,7 @@ def test_pool_settings_come_from_the_environment():
     assert config.SQLALCHEMY_ENGINE_OPTIONS["pool_size"] == 7
     assert config.SQLALCHEMY_ENGINE_OPTIONS["max_overflow"] == 3
     assert config.SQLALCHEMY_ENGINE_OPTIONS["pool_pre_ping"] is True
+    assert config.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] == {"connect_timeout": 5}
 
 
 def test_production_accepts_a_complete_environment():

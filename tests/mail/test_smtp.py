@@ -121,3 +121,19 @@ def test_a_real_worker_delivers_after_the_request_commits(app, client, backend, 
     [message] = server.handler.messages
     assert message["To"] == "alice@example.com"
     assert message["Subject"] == "Confirm your email address"
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_smtp_down_the_request_succeeds_and_the_mail_follows(app, client, backend, tmp_path):
+    port = free_port()  # nothing listens there yet: the SMTP server is down
+    smtp = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+    log = tmp_path / "celery-worker.log"
+    with celery_worker(backend.environ(**smtp), tmp_path=tmp_path):
+        response = client.post("/api/v1/auth/register", json=register_body())
+        assert response.status_code == 201, response.get_json()
+        wait_for(lambda: "deferred" in log.read_text(errors="replace"), what="a deferred mail")
+        with smtp_server(port) as server:  # back up: the retry (about 30 s later) delivers
+            wait_for(lambda: server.handler.messages, timeout=90, what="the retried mail")
+        [message] = server.handler.messages
+    assert message["Subject"] == "Confirm your email address"

@@ -51,9 +51,10 @@ class SmtpServer:
 
 
 @contextmanager
-def smtp_server() -> Iterator[SmtpServer]:
+def smtp_server(port: int | None = None) -> Iterator[SmtpServer]:
+    """A recording SMTP server on ``port`` (a free one unless given)."""
     handler = RecordingHandler()
-    port = free_port()
+    port = port or free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
