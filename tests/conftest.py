@@ -72,9 +72,10 @@ def app_environ(backend: Backend, upload_dir: Path) -> dict[str, str]:
     return backend.environ(UPLOAD_DIR=str(upload_dir))
 
 
-@pytest.fixture
-def app(backend: Backend, schema: None, app_environ: dict[str, str]) -> Iterator[Flask]:
-    app = create_app(TestingConfig(app_environ))
+@contextmanager
+def built_app(backend: Backend, environ: dict[str, str]) -> Iterator[Flask]:
+    """An app on ``environ``; afterwards its tables are emptied and the test Redis flushed."""
+    app = create_app(TestingConfig(environ))
     yield app
     with app.app_context():
         db.session.remove()
@@ -83,6 +84,12 @@ def app(backend: Backend, schema: None, app_environ: dict[str, str]) -> Iterator
             engine.dispose()
     if backend.redis_url:
         redis.Redis.from_url(backend.redis_url).flushdb()
+
+
+@pytest.fixture
+def app(backend: Backend, schema: None, app_environ: dict[str, str]) -> Iterator[Flask]:
+    with built_app(backend, app_environ) as app:
+        yield app
 
 
 def _empty_tables(backend: Backend) -> None:

@@ -120,13 +120,15 @@ def jobs_count(*, connection: Connection, owner: User, filters: dict[str, Any]) 
 def jobs_by_status(
     *, connection: Connection, owner: User, filters: dict[str, Any]
 ) -> list[tuple[str, int]]:
-    query = (
-        select(Job.status, func.count())
-        .where(_job_scope(owner), *_job_filters(filters))
-        .group_by(Job.status)
-        .order_by(Job.status)
-    )
-    return [(status.value, count) for status, count in connection.execute(query)]
+    return _by_status(connection, Job.status, [_job_scope(owner), *_job_filters(filters)])
+
+
+def _by_status(
+    connection: Connection, status: Any, conditions: list[ColumnElement[bool]]
+) -> list[tuple[str, int]]:
+    """How many rows of each status match ``conditions`` (the PDF's summary)."""
+    query = select(status, func.count()).where(*conditions).group_by(status).order_by(status)
+    return [(value.value, count) for value, count in connection.execute(query)]
 
 
 # -- applications ------------------------------------------------------------------
@@ -207,13 +209,8 @@ def applications_count(*, connection: Connection, owner: User, filters: dict[str
 def applications_by_status(
     *, connection: Connection, owner: User, filters: dict[str, Any]
 ) -> list[tuple[str, int]]:
-    query = (
-        select(Application.status, func.count())
-        .where(_application_scope(owner), *_application_filters(filters))
-        .group_by(Application.status)
-        .order_by(Application.status)
-    )
-    return [(status.value, count) for status, count in connection.execute(query)]
+    conditions = [_application_scope(owner), *_application_filters(filters)]
+    return _by_status(connection, Application.status, conditions)
 
 
 def histories_query(applications: Select) -> Select:

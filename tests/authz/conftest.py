@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import redis
 from flask import Flask
 
-from jobhub import create_app
-from jobhub.config import TestingConfig
-from jobhub.db import db
 from tests.authz.snapshot import Snapshot
 from tests.authz.world import World, build_world
-from tests.conftest import _empty_tables
+from tests.conftest import built_app
 
 METRICS_TOKEN = "authz-metrics-token-0123456789abcdef"
 # Requests come from outside (not loopback): /metrics is judged on its token alone.
@@ -30,16 +26,9 @@ def matrix_app(backend, schema, tmp_path_factory) -> Iterator[Flask]:
         RATELIMIT_ENABLED="false",
         METRICS_TOKEN=METRICS_TOKEN,
     )
-    app = create_app(TestingConfig(environ))
-    app.config["AUTHZ_UPLOADS"] = uploads
-    yield app
-    with app.app_context():
-        db.session.remove()
-        _empty_tables(backend)
-        for engine in db.engines.values():
-            engine.dispose()
-    if backend.redis_url:
-        redis.Redis.from_url(backend.redis_url).flushdb()
+    with built_app(backend, environ) as app:
+        app.config["AUTHZ_UPLOADS"] = uploads
+        yield app
 
 
 @pytest.fixture(scope="module")
