@@ -17,18 +17,6 @@ from tests.resumes.conftest import moto_endpoint, s3_settings  # noqa: F401 (sha
 
 
 @pytest.fixture
-def upload_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "uploads"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def app_environ(backend, upload_dir: Path) -> dict[str, str]:
-    return backend.environ(UPLOAD_DIR=str(upload_dir))
-
-
-@pytest.fixture
 def fresh_app(backend, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """``fresh_app(**env)``: an app on a new, empty database and a new upload directory."""
     admin = sa.create_engine(backend.admin_url, isolation_level="AUTOCOMMIT")
