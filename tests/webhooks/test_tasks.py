@@ -172,3 +172,64 @@ def test_deliveries_older_than_30_days_are_purged(app, register, receiver, test_
     with app.app_context():
         assert purge_deliveries.apply().get() == 1
         assert db.session.get(WebhookDelivery, old) is None
+
+
+def test_rotation_signs_with_both_secrets_for_24_hours(
+    app, client, register, receiver, test_event, clock, owner_headers
+):
+    created = register(receiver.url)
+    rotated = client.post(f"{API}/webhooks/{created['id']}/rotate-secret", headers=owner_headers)
+    assert rotated.status_code == 200
+    new = rotated.get_json()["secret"]
+    assert new.startswith("whsec_") and new != created["secret"]
+    test_event(created["id"])
+    request = receiver.requests[-1]
+    signatures = request.headers["webhook-signature"].split(" ")
+    assert len(signatures) == 2 and all(s.startswith("v1,") for s in signatures)
+    for secret in (new, created["secret"]):  # either verifies during the overlap
+        Webhook(secret).verify(request.body, request.headers)
+    clock.advance(timedelta(hours=24))
+    test_event(created["id"])
+    request = receiver.requests[-1]
+    assert len(request.headers["webhook-signature"].split(" ")) == 1
+    Webhook(new).verify(request.body, request.headers)
+    with pytest.raises(Exception, match="No matching signature"):
+        Webhook(created["secret"]).verify(request.body, request.headers)
+
+
+def test_redelivery_sends_the_same_message_again(
+    app, client, register, receiver, test_event, owner_headers, deliveries
+):
+    created = register(receiver.url)
+    receiver.answer(Reply(500))
+    failed = test_event(created["id"])
+    response = client.post(
+        f"{API}/webhook-deliveries/{failed['id']}/redeliver", headers=owner_headers
+    )
+    assert response.status_code == 202, response.get_json()
+    again = response.get_json()
+    assert again["id"] != failed["id"] and again["event_id"] == failed["event_id"]
+    assert again["redelivery_of_id"] == failed["id"]
+    first, second = receiver.requests
+    assert first.body == second.body
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    statuses = {row["id"]: row["status"] for row in deliveries(created["id"])}
+    assert statuses == {failed["id"]: "pending", again["id"]: "succeeded"}
+
+
+def test_disabled_endpoints_take_no_test_nor_redelivery(
+    client, register, receiver, test_event, owner_headers
+):
+    created = register(receiver.url)
+    sent = test_event(created["id"])
+    client.patch(f"{API}/webhooks/{created['id']}", json={"enabled": False}, headers=owner_headers)
+    assert (
+        client.post(f"{API}/webhooks/{created['id']}/test", headers=owner_headers).status_code
+        == 409
+    )
+    response = client.post(
+        f"{API}/webhook-deliveries/{sent['id']}/redeliver", headers=owner_headers
+    )
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "conflict"
+    assert len(receiver.requests) == 1
