@@ -26,6 +26,11 @@ class Case:
     expect: tuple[int, ...] = ()
     capture: Callable[[World, object], None] | None = None
     note: str = ""
+    # A token other than the role's access token (a refresh token).
+    bearer: str | None = None
+
+    def token(self, world: World) -> str | None:
+        return self.bearer or world.token(self.role)
 
 
 @dataclass
@@ -57,7 +62,7 @@ class Checker:
         result.role, result.note = case.role, case.note
         if operation.secured and case.role != "anonymous":
             self._refusal(operation, path, case, result)
-        response = self._call(operation, path, case, world.token(case.role), result)
+        response = self._call(operation, path, case, case.token(world), result)
         result.status = response.status
         if response.status not in expected:
             result.fail(f"status {response.status}, expected {_statuses(expected)}")
@@ -68,7 +73,7 @@ class Checker:
         """A GET of a row that does not exist: 404 in the envelope."""
         params = {name: MISSING_ID for name in case.params}
         path = operation.path.format(**params)
-        response = self._call(operation, path, case, world.token(case.role), result)
+        response = self._call(operation, path, case, case.token(world), result)
         if response.status != 404:
             result.fail(f"missing row: status {response.status}, expected 404")
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import click
 
 from jobhub.apicheck.report import write_csv, write_json
+from jobhub.apicheck.report_html import write_html
 from jobhub.apicheck.runner import DocumentError, run_checks
 
 
@@ -56,6 +57,7 @@ def api_check_command(
     report_dir.mkdir(parents=True, exist_ok=True)
     write_json(run, report_dir / "report.json")
     write_csv(run, report_dir / "report.csv")
+    write_html(run, report_dir / "report.html")
     counts = run.counts()
     click.echo(
         f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped "

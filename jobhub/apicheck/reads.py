@@ -34,6 +34,14 @@ ROLES = {
 # Reads that need the candidate to see the job (approved, unless the company is verified).
 SEES_JOB = {f"{V1}/jobs/{{job_id}}/match", f"{V1}/matches/compare"}
 PENDING_JOB = "skipped: the job waits for moderation; needs admin (--token or --admin-email)"
+# Reads that need the resume analysed (the matches).
+NEEDS_ANALYSIS = {
+    f"{V1}/jobs/{{job_id}}/match",
+    f"{V1}/matches/compare",
+    f"{V1}/resumes/{{resume_id}}/matches",
+    f"{V1}/resumes/skill-gap",
+}
+NOT_ANALYSED = "skipped: the resume's analysis did not finish within --wait (workers running?)"
 # An id under another name in the world: GET /users/{user_id} reads the candidate.
 ALIASES = {"user_id": "candidate_id"}
 # /metrics answers loopback or a METRICS_TOKEN: from elsewhere its refusal is the answer.
@@ -45,6 +53,8 @@ def read_case(operation: Operation, world: World) -> Case | str:
     role = ROLES.get(operation.path, "candidate")
     if operation.path in SEES_JOB and not world.job_approved:
         return PENDING_JOB
+    if operation.path in NEEDS_ANALYSIS and not world.analysis_done:
+        return NOT_ANALYSED
     if operation.path == f"{V1}/jobs/{{job_id}}" and not world.job_approved:
         role = "employer"
     if operation.path.startswith(f"{V1}/admin/"):
@@ -61,7 +71,12 @@ def read_case(operation: Operation, world: World) -> Case | str:
         return f"skipped: needs {', '.join(missing)}, which the run could not create"
     query = _query(operation, world)
     return Case(
-        operation.key, role=role, params=params, query=query, expect=EXPECT.get(operation.path, ())
+        operation.key,
+        capture=CAPTURES.get(operation.path),
+        role=role,
+        params=params,
+        query=query,
+        expect=EXPECT.get(operation.path, ()),
     )
 
 
@@ -71,3 +86,18 @@ def _query(operation: Operation, world: World) -> dict[str, object] | None:
     if operation.path == f"{V1}/jobs/{{job_id}}/match":
         return {"resume_id": world.ids.get("resume_id")}
     return None
+
+
+def _notifications(world: World, body: object) -> None:
+    ids = [item["id"] for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+    for name, value in zip(("notification_id", "second_notification_id"), ids, strict=False):
+        world.ids[name] = value
+
+
+def _sessions(world: World, body: object) -> None:
+    for item in body if isinstance(body, list) else []:
+        if isinstance(item, dict) and item.get("current"):
+            world.ids["session_id"] = item["id"]
+
+
+CAPTURES = {f"{V1}/notifications": _notifications, f"{V1}/auth/sessions": _sessions}

@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from jobhub.apicheck.cases import SETUP, Builder
+from jobhub.apicheck.cases import SETUP
 from jobhub.apicheck.checks import Case, Checker, Result
 from jobhub.apicheck.client import Client
 from jobhub.apicheck.document import Operation, operations
 from jobhub.apicheck.reads import read_case
+from jobhub.apicheck.steps import Step
 from jobhub.apicheck.world import World
+from jobhub.apicheck.writes import CREATE, DELETE, FINAL, NOT_DRIVEN, UPDATE
 
 DOCUMENT_PATH = "/api/openapi.json"
 ANALYSIS_WAIT_SECONDS = 60.0
@@ -65,10 +67,24 @@ class Session:
         response = self.checker.run(built, operation, self.world, result)
         if probe and built.params:
             self.checker.probe_missing(built, operation, self.world, result)
-        body = response.json() if 200 <= response.status < 300 else None
-        if built.capture is not None and body is not None:
+        if not 200 <= response.status < 300:
+            return None
+        body = response.json()
+        if built.capture is not None:
             built.capture(self.world, body)
         return body
+
+    def steps(self, steps: list[Step], progress: Callable[[str], None]) -> None:
+        for key, build in steps:
+            progress(key)
+            self.drive(key, build(self.world))
+
+    def reads(self, progress: Callable[[str], None]) -> None:
+        """Every GET the steps did not drive, with the world's ids."""
+        for operation in self.by_key.values():
+            if operation.method == "GET" and operation.key not in self.results:
+                progress(operation.key)
+                self.drive(operation.key, read_case(operation, self.world), probe=True)
 
 
 def run_checks(
@@ -87,31 +103,23 @@ def run_checks(
     session = Session(Checker(client, document), World(admin_token=admin_token), by_key)
     if admin_login:
         _sign_in_admin(session, *admin_login)
-    for key, build in SETUP:
-        progress(key)
-        session.drive(key, _built(build, session.world))
-    _await_analysis(session, wait_seconds)
-    for operation in by_key.values():
-        if operation.method == "GET" and operation.key not in session.results:
-            progress(operation.key)
-            session.drive(operation.key, read_case(operation, session.world), probe=True)
+    session.steps(SETUP + CREATE, progress)
+    _await_background(session, wait_seconds)
+    session.reads(progress)
+    session.steps(UPDATE + DELETE + FINAL, progress)
+    for key, reason in NOT_DRIVEN.items():
+        session.drive(key, reason)
     run = CheckRun(base_url, started.isoformat().replace("+00:00", "Z"))
     run.results = [_result(session, operation) for operation in by_key.values()]
     run.duration_s = time.perf_counter() - clock
     return run
 
 
-def _built(build: Builder, world: World) -> Case | str | None:
-    return build(world)
-
-
 def _result(session: Session, operation: Operation) -> Result:
     found = session.results.get(operation.key)
     if found is not None:
         return found
-    return Result(
-        operation, outcome="skip", note="skipped: not driven by this version of the check"
-    )
+    return Result(operation, outcome="skip", note="skipped: this version of the check has no step")
 
 
 def _document(client: Client) -> dict:
@@ -137,15 +145,23 @@ def _sign_in_admin(session: Session, email: str, password: str) -> None:
     session.drive(case.key, case)
 
 
-def _await_analysis(session: Session, wait_seconds: float) -> None:
-    """Poll the uploaded resume until its analysis is done (the matching reads need it)."""
-    resume_id, token = session.world.ids.get("resume_id"), session.world.token("candidate")
-    if resume_id is None:
-        return
-    deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline:
-        response = session.checker.client.call("GET", f"/api/v1/resumes/{resume_id}", token=token)
-        body = response.json()
-        if not isinstance(body, dict) or body.get("analysis_status") in ("done", "failed"):
-            return
-        time.sleep(POLL_SECONDS)
+def _await_background(session: Session, wait_seconds: float) -> None:
+    """Poll the resume's analysis and the export until done (the reads need them)."""
+    world, deadline = session.world, time.monotonic() + wait_seconds
+    waiting = {
+        name: f"/api/v1/{kind}/{world.ids[name]}"
+        for name, kind in (("resume_id", "resumes"), ("export_id", "exports"))
+        if name in world.ids
+    }
+    while waiting and time.monotonic() < deadline:
+        for name, path in list(waiting.items()):
+            answer = session.checker.client.call("GET", path, token=world.token("candidate"))
+            body = answer.json()
+            state = (
+                body.get("analysis_status", body.get("status")) if isinstance(body, dict) else None
+            )
+            if state in ("done", "failed") or answer.status != 200:
+                world.analysis_done |= name == "resume_id" and state == "done"
+                del waiting[name]
+        if waiting:
+            time.sleep(POLL_SECONDS)

@@ -21,6 +21,7 @@ class Account:
     email: str
     full_name: str
     password: str = field(default_factory=lambda: new_password())
+    new_password: str = field(default_factory=lambda: new_password())
     token: str | None = None
     refresh_token: str | None = None
 
@@ -35,6 +36,7 @@ class World:
     admin_token: str | None = None
     # A job of an unverified company is seen by candidates once an admin approves it.
     job_approved: bool = False
+    analysis_done: bool = False
 
     def __post_init__(self) -> None:
         for part in ROLES:
