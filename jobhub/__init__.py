@@ -116,6 +116,7 @@ RECEIVERS = (
     "jobhub.applications.receivers",
     "jobhub.applications.interviews.receivers",
     "jobhub.auth.receivers",
+    "jobhub.auth.identity.receivers",
     "jobhub.companies.receivers",
     "jobhub.jobs.receivers",
     "jobhub.jobs.saved_searches.receivers",
@@ -139,6 +140,7 @@ def _blueprints() -> list:
     from jobhub.applications.interviews.views import blp as interviews
     from jobhub.applications.views import blp as applications
     from jobhub.audit.views import blp as admin_audit
+    from jobhub.auth.identity.views import blp as identity
     from jobhub.auth.views import blp as auth
     from jobhub.companies.api_keys.views import blp as api_keys
     from jobhub.companies.views import blp as companies
@@ -157,6 +159,7 @@ def _blueprints() -> list:
     return [
         (health, "/"),
         (auth, "/api/v1/auth"),
+        (identity, "/api/v1/auth"),
         (users, "/api/v1/users"),
         (notifications, "/api/v1/notifications"),
         (companies, "/api/v1/companies"),

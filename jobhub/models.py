@@ -12,6 +12,7 @@ from jobhub.applications.interviews.models import (
 )
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
 from jobhub.audit.models import AuditEntry
+from jobhub.auth.identity.models import ExternalIdentity
 from jobhub.auth.models import (
     AuthSession,
     OneTimeToken,
@@ -34,6 +35,7 @@ from jobhub.webhooks.models import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AuditEntry",
     "AuthSession",
+    "ExternalIdentity",
     "Notification",
     "NotificationPreference",
     "OneTimeToken",

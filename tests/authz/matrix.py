@@ -99,6 +99,8 @@ class Route:
     lists: str | None = None  # a list of this kind: no one else's rows in the answer
     variant: str = ""  # a second entry for the same route, on other objects
     check: Callable[[Ctx, Any], bool] | None = None  # more to assert on an answer
+    # Tables a refused request of this route writes on purpose (an audited refusal).
+    writes_on_refusal: frozenset[str] = frozenset()
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -482,6 +484,29 @@ ROUTES: list[Route] = [
     Route("GET", f"{API}/auth/sessions", signed_in(200), lists="session"),
     Route("DELETE", f"{API}/auth/sessions", signed_in(200)),
     Route("DELETE", f"{API}/auth/sessions/<int:session_id>", personal(204), obj="session"),
+    Route(
+        "POST",
+        f"{API}/auth/token-exchange",
+        public(401),
+        json={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+            "provider": "google",
+        },
+        writes_on_refusal=frozenset({"audit_log"}),
+        note="the world configures no identity provider: 401 for everyone, whatever bearer "
+        "is sent, each refusal audited (the exchange: tests/auth/test_token_exchange.py)",
+    ),
+    Route("GET", f"{API}/auth/identities", signed_in(200)),
+    Route(
+        "DELETE",
+        f"{API}/auth/identities/<int:identity_id>",
+        signed_in(404),
+        values={"identity_id": 2_000_000},
+        note="the world links no identity; whose identity may be unlinked is the policy "
+        "table's (tests/auth/test_policies.py) and test_token_exchange.py's",
+    ),
     # -- users ------------------------------------------------------------------------------
     Route("GET", f"{API}/users/me", signed_in(200)),
     Route("PATCH", f"{API}/users/me", signed_in(200), json={"full_name": "Renamed Person"}),
