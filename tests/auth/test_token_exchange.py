@@ -495,3 +495,51 @@ def test_deleting_the_account_removes_its_identities(app, api, client, idp, cloc
     response = exchange(client, idp.token())
     # The address is free again: the same person may sign up afresh.
     assert response.status_code == 200 and response.get_json()["user"]["id"] != user.id
+
+
+# -- configuration -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"OIDC_PROVIDERS": "acme", "OIDC_ACME_AUDIENCE": "x"}, "OIDC_ACME_ISSUER"),
+        ({"OIDC_PROVIDERS": "acme", "OIDC_ACME_ISSUER": "https://idp.test"}, "OIDC_ACME_AUDIENCE"),
+        (
+            {
+                "OIDC_PROVIDERS": "acme",
+                "OIDC_ACME_ISSUER": "file:///etc",
+                "OIDC_ACME_AUDIENCE": "x",
+            },
+            "OIDC_ACME_ISSUER",
+        ),
+        ({"OIDC_PROVIDERS": "Bad-Name"}, "OIDC_PROVIDERS"),
+    ],
+)
+def test_a_provider_without_its_settings_stops_the_app(environ, named):
+    from jobhub.config import ConfigError, TestingConfig
+
+    with pytest.raises(ConfigError, match=named):
+        TestingConfig(environ)
+
+
+def test_provider_settings_are_read_per_provider():
+    from jobhub.config import TestingConfig
+
+    config = TestingConfig(
+        {
+            "OIDC_PROVIDERS": "google, clerk",
+            "OIDC_GOOGLE_ISSUER": "https://accounts.google.com",
+            "OIDC_GOOGLE_AUDIENCE": "web-client, ios-client",
+            "OIDC_GOOGLE_AUTHORIZED_PARTIES": "web-client",
+            "OIDC_CLERK_ISSUER": "https://clerk.example.test",
+            "OIDC_CLERK_AUDIENCE": "jobhub",
+            "OIDC_CLERK_JWKS_URL": "https://clerk.example.test/.well-known/jwks.json",
+            "OIDC_SIGNUP": "false",
+        }
+    )
+    google, clerk = config.OIDC_PROVIDERS["google"], config.OIDC_PROVIDERS["clerk"]
+    assert google["audiences"] == ("web-client", "ios-client") and google["jwks_url"] is None
+    assert google["authorized_parties"] == ("web-client",)
+    assert clerk["jwks_url"] == "https://clerk.example.test/.well-known/jwks.json"
+    assert config.OIDC_SIGNUP is False
