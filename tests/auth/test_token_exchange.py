@@ -136,10 +136,13 @@ def idp(rsa_key) -> Iterator[Provider]:
 @pytest.fixture
 def app_environ(app_environ, idp):
     """Provider ``oidc`` by discovery; ``strict`` by JWKS URL with two audiences and an
-    authorized party; ``down`` at an address where nothing answers."""
+    authorized party; ``down`` at an address where nothing answers; ``mismatch`` whose
+    discovery document names another issuer (a trailing slash)."""
     return {
         **app_environ,
-        "OIDC_PROVIDERS": "oidc,strict,down",
+        "OIDC_PROVIDERS": "oidc,strict,down,mismatch",
+        "OIDC_MISMATCH_ISSUER": f"{idp.issuer}/",
+        "OIDC_MISMATCH_AUDIENCE": AUDIENCE,
         "OIDC_OIDC_ISSUER": idp.issuer,
         "OIDC_OIDC_AUDIENCE": AUDIENCE,
         "OIDC_STRICT_ISSUER": idp.issuer,
@@ -427,6 +430,19 @@ def test_an_unreachable_provider_is_503_and_an_unknown_one_401(app, client, idp,
     assert response.get_json()["error"] == "service_unavailable"
     assert exchanges("other", "error") == before + 1
     refused(exchange(client, idp.token(), provider="nobody"), "not a configured")
+
+
+def test_a_discovery_document_of_another_issuer_is_not_used(client, idp, clock):
+    response = exchange(client, idp.token(iss=f"{idp.issuer}/"), provider="mismatch")
+    assert response.status_code == 503, response.get_json()
+    assert idp.hits["/jwks"] == 0
+
+
+def test_no_store_keys_are_fetched_each_time(client, idp, clock):
+    idp.cache_control = "no-store"
+    for _ in range(2):
+        assert exchange(client, idp.token()).status_code == 200
+    assert idp.hits["/jwks"] == 2
 
 
 def test_the_exchange_is_rate_limited_like_login(client, idp, clock):
