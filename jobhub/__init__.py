@@ -109,6 +109,9 @@ def _find_user(user_id: int) -> Any:
 # is the order blinker runs the receivers of one signal in: on ``account_deleted`` the
 # resumes go first and the notifications last.
 RECEIVERS = (
+    # First: a deleted candidate's companies are told (candidate.erased) before the other
+    # receivers withdraw and anonymise the applications.
+    "jobhub.webhooks.receivers",
     "jobhub.resumes.receivers",
     "jobhub.applications.receivers",
     "jobhub.applications.interviews.receivers",
@@ -151,6 +154,7 @@ def _blueprints() -> list:
     from jobhub.resumes.views import blp as resumes
     from jobhub.users.views import admin_blp as admin_users
     from jobhub.users.views import blp as users
+    from jobhub.webhooks.views import blp as webhooks
 
     return [
         (health, "/"),
@@ -173,4 +177,6 @@ def _blueprints() -> list:
         # /analytics/… and the public /companies/{id}/responsiveness (SPEC §9).
         (analytics, "/api/v1"),
         (exports, "/api/v1/exports"),
+        # /companies/{id}/webhooks, /webhooks/…, /webhook-deliveries/… (SPEC §11).
+        (webhooks, "/api/v1"),
     ]

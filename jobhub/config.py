@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,6 +94,7 @@ class Config:
             self._resumes,
             self._api_docs,
             self._jobs,
+            self._webhooks,
             self._identity,
         ):
             section(env)
@@ -314,6 +315,19 @@ class Config:
         self.JOB_DEFAULT_LIFETIME_DAYS = _int(env, "JOB_DEFAULT_LIFETIME_DAYS", 60)
         # Analytics answers: cached (Redis, or in process without it); 0 turns it off.
         self.ANALYTICS_CACHE_SECONDS = _int(env, "ANALYTICS_CACHE_SECONDS", 300)
+
+    def _webhooks(self, env: Mapping[str, str]) -> None:
+        """Webhooks (SPEC §11): private targets, https, the attempt timeout, the clock."""
+        # Development only: lets endpoints on loopback and private networks be registered.
+        self.WEBHOOKS_ALLOW_PRIVATE = _bool(env.get("WEBHOOKS_ALLOW_PRIVATE"))
+        # https only in production; elsewhere WEBHOOKS_REQUIRE_HTTPS=true asks for it.
+        self.WEBHOOKS_REQUIRE_HTTPS = self.NAME == "production" or _bool(
+            env.get("WEBHOOKS_REQUIRE_HTTPS")
+        )
+        self.WEBHOOKS_TIMEOUT_SECONDS = float(env.get("WEBHOOKS_TIMEOUT_SECONDS") or 15)
+        self.WEBHOOKS_RETENTION_DAYS = _int(env, "WEBHOOKS_RETENTION_DAYS", 30)
+        # When deliveries are due and endpoints fail; tests hand in a movable clock.
+        self.WEBHOOKS_CLOCK = lambda: datetime.now(UTC)
 
     def _identity(self, env: Mapping[str, str]) -> None:
         """External identity providers (OIDC) for POST /auth/token-exchange."""

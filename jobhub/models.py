@@ -30,6 +30,7 @@ from jobhub.jobs.search import models as _search  # noqa: F401  (DDL events: tri
 from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
+from jobhub.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditEntry",
@@ -51,3 +52,4 @@ __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSea
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
 __all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]
 __all__ += ["Export"]
+__all__ += ["WebhookDelivery", "WebhookEndpoint"]

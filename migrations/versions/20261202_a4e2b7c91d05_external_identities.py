@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a4e2b7c91d05'
-down_revision = 'f3c1d9e8a7b6'
+down_revision = 'a9d4e2f7c315'
 branch_labels = None
 depends_on = None
 
