@@ -498,15 +498,8 @@ ROUTES: list[Route] = [
         note="the world configures no identity provider: 401 for everyone, whatever bearer "
         "is sent, each refusal audited (the exchange: tests/auth/test_token_exchange.py)",
     ),
-    Route("GET", f"{API}/auth/identities", signed_in(200)),
-    Route(
-        "DELETE",
-        f"{API}/auth/identities/<int:identity_id>",
-        signed_in(404),
-        values={"identity_id": 2_000_000},
-        note="the world links no identity; whose identity may be unlinked is the policy "
-        "table's (tests/auth/test_policies.py) and test_token_exchange.py's",
-    ),
+    Route("GET", f"{API}/auth/identities", signed_in(200), lists="identity"),
+    Route("DELETE", f"{API}/auth/identities/<int:identity_id>", personal(204), obj="identity"),
     # -- users ------------------------------------------------------------------------------
     Route("GET", f"{API}/users/me", signed_in(200)),
     Route("PATCH", f"{API}/users/me", signed_in(200), json={"full_name": "Renamed Person"}),

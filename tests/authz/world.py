@@ -18,6 +18,7 @@ import pyotp
 from flask import Flask
 from flask_jwt_extended import create_access_token
 
+from jobhub.auth.identity.models import ExternalIdentity
 from jobhub.auth.mfa import services as mfa
 from jobhub.auth.sessions import services as sessions
 from jobhub.companies.api_keys import services as api_keys
@@ -75,7 +76,7 @@ ROLE_USER = {
 ROLE_SIDE = {CANDIDATE: "a", OWNER: "a", RECRUITER: "a", OTHER_EMPLOYER: "b", KEY: "a"}
 ROLE_SIDE[KEY_UNSCOPED] = "a"
 # Object kinds that belong to one user: "own" is the caller's own row.
-PER_USER_KINDS = ("session", "notification", "user", "feedback", "export")
+PER_USER_KINDS = ("session", "notification", "user", "feedback", "export", "identity")
 OTHER = {"a": "b", "b": "a"}
 # Variants of a kind, named in URLs by the kind's own parameter.
 KIND_PARAM = {
@@ -168,6 +169,16 @@ def _user(world: World, name: str, role: str, **fields: Any) -> User:
     world.users[name] = user.id
     world.emails[name] = user.email
     return user
+
+
+def _linked_identity(user: User) -> Any:
+    """An external identity linked to the user (the user keeps a password: unlinkable)."""
+    identity = ExternalIdentity(
+        user_id=user.id, provider="google", subject=f"authz-{user.id}", email=user.email
+    )
+    db.session.add(identity)
+    db.session.flush()
+    return identity
 
 
 def _done_export(user: User) -> Any:
@@ -284,6 +295,7 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             note = f.create_notification(user=user)
             world.per_user.setdefault("notification", {})[name] = note.id
             world.per_user.setdefault("export", {})[name] = _done_export(user).id
+            world.per_user.setdefault("identity", {})[name] = _linked_identity(user).id
             world.per_user.setdefault("user", {})[name] = user.id
             pair = sessions.start(user=user, user_agent="authz-matrix", ip_address="10.9.8.7")
             world.access_tokens[name] = pair.access_token
@@ -292,7 +304,7 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             other = sessions.start(user=user, user_agent="authz-other", ip_address="10.9.8.7")
             world.session_ids[name] = _session_id(other.access_token, app)
             world.per_user.setdefault("session", {})[name] = world.session_ids[name]
-        for kind in ("notification", "user", "session", "export"):
+        for kind in ("notification", "user", "session", "export", "identity"):
             put(kind, "a", world.per_user[kind]["cand_a"])
             put(kind, "b", world.per_user[kind]["cand_b"])
 
