@@ -11,6 +11,7 @@ from jobhub.apicheck.cases import SETUP
 from jobhub.apicheck.checks import Case, Checker, Result
 from jobhub.apicheck.client import Client
 from jobhub.apicheck.document import Operation, operations
+from jobhub.apicheck.mfa import MFA
 from jobhub.apicheck.reads import read_case
 from jobhub.apicheck.steps import Step
 from jobhub.apicheck.world import World
@@ -103,7 +104,7 @@ def run_checks(
     session = Session(Checker(client, document), World(admin_token=admin_token), by_key)
     if admin_login:
         _sign_in_admin(session, *admin_login)
-    session.steps(SETUP + CREATE, progress)
+    session.steps(SETUP + CREATE + MFA, progress)
     _await_background(session, wait_seconds)
     session.reads(progress)
     session.steps(UPDATE + DELETE + FINAL, progress)
