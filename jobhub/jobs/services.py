@@ -23,7 +23,7 @@ from sqlalchemy import Select, bindparam, delete, insert, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from jobhub import signals
+from jobhub import bulk, signals
 from jobhub import skills as taxonomy
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company, MemberRole
@@ -385,3 +385,25 @@ def flush_view_batch(key: bytes) -> int:
         )
     on_commit(lambda: client.delete(key))
     return sum(counts.values())
+
+
+# -- bulk (SPEC §10): checked by the view, applied here one by one, all or nothing ------
+
+
+def bulk_create_jobs(*, actor: User, items: list[tuple[Company, dict[str, Any]]]) -> list[Job]:
+    """Post every job as ``create_job`` does; any refusal is the bulk 422."""
+    return bulk.apply_each(
+        items, lambda item: create_job(actor=actor, company=item[0], data=item[1])
+    )
+
+
+def bulk_update_jobs(*, items: list[tuple[Job, dict[str, Any]]]) -> list[Job]:
+    """Change every job as ``update_job`` does; any refusal is the bulk 422."""
+    return bulk.apply_each(items, lambda item: update_job(job=item[0], changes=item[1]), "status")
+
+
+def bulk_delete_jobs(*, jobs: list[Job]) -> list[Job]:
+    """Soft-delete every job as ``delete_job`` does."""
+    for job in jobs:
+        delete_job(job=job)
+    return jobs
