@@ -14,7 +14,8 @@ from jobhub.matching import tasks as matching_tasks
 from jobhub.notifications import tasks as notification_tasks
 from jobhub.resumes import tasks as resumes_tasks
 from jobhub.users import tasks as user_tasks
+from jobhub.webhooks import tasks as webhook_tasks
 
 __all__ = ["auth_tasks", "jobs_tasks", "mail_tasks", "notification_tasks", "resumes_tasks"]
 __all__ += ["broker_tasks", "interview_reminder_tasks", "matching_tasks", "saved_search_tasks"]
-__all__ += ["export_tasks", "user_tasks"]
+__all__ += ["export_tasks", "user_tasks", "webhook_tasks"]

@@ -99,6 +99,8 @@ class Route:
     lists: str | None = None  # a list of this kind: no one else's rows in the answer
     variant: str = ""  # a second entry for the same route, on other objects
     check: Callable[[Ctx, Any], bool] | None = None  # more to assert on an answer
+    # Tables a refused request of this route writes on purpose (an audited refusal).
+    writes_on_refusal: frozenset[str] = frozenset()
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -185,6 +187,29 @@ def keyed(cases_: Cases, ok: int, *, other_company: int | None = 404) -> Cases:
         out[(KEY, OTHER_COMPANY)] = other_company
     out[(KEY_UNSCOPED, relation)] = 403
     return out
+
+
+def webhook_route(ok: int) -> Cases:
+    """A webhook endpoint (or delivery) of company A: its owners and its key with
+    ``webhooks:manage`` act; the company's recruiter may see it exists (403); to everyone
+    else, admins included, it does not exist (404)."""
+    return keyed(
+        cases(
+            anonymous=401,
+            candidate={OWN: 404},
+            owner={OWN: ok, OTHER_COMPANY: 404},
+            recruiter=403,
+            other_employer=404,
+            admin=404,
+        ),
+        ok,
+    )
+
+
+def webhooks_of_company(ok: int) -> Cases:
+    """A company's webhook collection: owners and the company's key; others 403 (the
+    company is public), another company's key 403 too."""
+    return keyed(company_route(ok, 403, admin=403), ok, other_company=403)
 
 
 # Refusals shared by routes on a candidate's own rows (resumes, saved searches).
@@ -475,6 +500,29 @@ ROUTES: list[Route] = [
     Route("GET", f"{API}/auth/sessions", signed_in(200), lists="session"),
     Route("DELETE", f"{API}/auth/sessions", signed_in(200)),
     Route("DELETE", f"{API}/auth/sessions/<int:session_id>", personal(204), obj="session"),
+    Route(
+        "POST",
+        f"{API}/auth/token-exchange",
+        public(401),
+        json={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+            "provider": "google",
+        },
+        writes_on_refusal=frozenset({"audit_log"}),
+        note="the world configures no identity provider: 401 for everyone, whatever bearer "
+        "is sent, each refusal audited (the exchange: tests/auth/test_token_exchange.py)",
+    ),
+    Route("GET", f"{API}/auth/identities", signed_in(200)),
+    Route(
+        "DELETE",
+        f"{API}/auth/identities/<int:identity_id>",
+        signed_in(404),
+        values={"identity_id": 2_000_000},
+        note="the world links no identity; whose identity may be unlinked is the policy "
+        "table's (tests/auth/test_policies.py) and test_token_exchange.py's",
+    ),
     # -- users ------------------------------------------------------------------------------
     Route("GET", f"{API}/users/me", signed_in(200)),
     Route("PATCH", f"{API}/users/me", signed_in(200), json={"full_name": "Renamed Person"}),
@@ -1066,6 +1114,76 @@ ROUTES: list[Route] = [
         personal(200),
         obj="export",
         note="the owner only: another user's export is not found, admins' included",
+    ),
+    # -- webhooks (SPEC §11): owners and the company's key (webhooks:manage) ------------------
+    Route(
+        "POST",
+        f"{API}/companies/<int:company_id>/webhooks",
+        webhooks_of_company(201),
+        obj="company",
+        scope="webhooks:manage",
+        json={"url": "https://93.184.215.14/hooks", "events": ["application.created"]},
+        note="an IP literal: the target check needs no DNS",
+    ),
+    Route(
+        "GET",
+        f"{API}/companies/<int:company_id>/webhooks",
+        webhooks_of_company(200),
+        obj="company",
+        scope="webhooks:manage",
+        lists="webhook",
+    ),
+    Route(
+        "GET",
+        f"{API}/webhooks/<int:webhook_id>",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+    ),
+    Route(
+        "PATCH",
+        f"{API}/webhooks/<int:webhook_id>",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+        json={"description": "ATS"},
+    ),
+    Route(
+        "DELETE",
+        f"{API}/webhooks/<int:webhook_id>",
+        webhook_route(204),
+        obj="webhook",
+        scope="webhooks:manage",
+    ),
+    Route(
+        "POST",
+        f"{API}/webhooks/<int:webhook_id>/rotate-secret",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+    ),
+    Route(
+        "POST",
+        f"{API}/webhooks/<int:webhook_id>/test",
+        webhook_route(202),
+        obj="webhook",
+        scope="webhooks:manage",
+        note="the endpoint is on loopback: the guard refuses the attempt, no request is sent",
+    ),
+    Route(
+        "GET",
+        f"{API}/webhooks/<int:webhook_id>/deliveries",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+        lists="webhook_delivery",
+    ),
+    Route(
+        "POST",
+        f"{API}/webhook-deliveries/<int:delivery_id>/redeliver",
+        webhook_route(202),
+        obj="webhook_delivery",
+        scope="webhooks:manage",
     ),
     # -- operations and docs (SPEC §7) ----------------------------------------------------------
     Route("GET", "/health", public()),

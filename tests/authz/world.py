@@ -84,6 +84,7 @@ KIND_PARAM = {
     "deleted_job": "job_id",
     "pending_job": "job_id",
     "reviewed_interview": "interview_id",
+    "webhook_delivery": "delivery_id",
 }
 TOTP_STEP = 30
 
@@ -266,6 +267,9 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             world.per_user.setdefault("feedback", {}).update(feedback)
             put("feedback", s, feedback[f"owner_{s}"])
             put("saved_search", s, f.create_saved_search(user=cand[s], q="python").id)
+            webhook = f.create_webhook_endpoint(company=company)
+            put("webhook", s, webhook.id)
+            put("webhook_delivery", s, f.create_webhook_delivery(endpoint=webhook).id)
         for s in "ab":
             # A report on this side's job, by the other side's candidate.
             job = db.session.get(Job, o["job"][s])
