@@ -314,6 +314,31 @@ def _bulk_job_cases(ok: int) -> Cases:
     )
 
 
+def _import_cases(ok: int, *, admin: int | None = None) -> Cases:
+    """An import: its company's members and key, admins (reading); 404 to the rest."""
+    return keyed(
+        cases(
+            anonymous=401,
+            candidate={NONE: 404},
+            owner=ok,
+            recruiter=ok,
+            other_employer=404,
+            admin=ok if admin is None else admin,
+        ),
+        ok,
+    )
+
+
+def _import_form(ctx: Ctx) -> dict:
+    import io
+
+    from tests.authz.world import IMPORT_CSV
+
+    company = ctx.obj("company", OWN if ctx.relation == OWN else ctx.relation)
+    upload = (io.BytesIO(IMPORT_CSV.encode()), "jobs.csv")
+    return {"resource": "jobs", "company_id": str(company), "dry_run": "true", "file": upload}
+
+
 # -- bodies ------------------------------------------------------------------------------
 
 
@@ -1114,6 +1139,47 @@ ROUTES: list[Route] = [
         personal(200),
         obj="export",
         note="the owner only: another user's export is not found, admins' included",
+    ),
+    # -- imports (SPEC §10): the company's members and its key; admins watch ---------------
+    Route(
+        "POST",
+        f"{API}/imports",
+        keyed(
+            {
+                **employer_only(202),
+                **cases(natural=False, other_employer=403),
+                **cases(owner={OTHER_COMPANY: 403}),
+            },
+            202,
+            other_company=403,
+        ),
+        scope="jobs:write",
+        data=_import_form,
+        note="other_employer imports into company A (not theirs): 403",
+    ),
+    Route(
+        "GET", f"{API}/imports/<int:import_id>", _import_cases(200), obj="import", scope="jobs:read"
+    ),
+    Route(
+        "GET",
+        f"{API}/imports/<int:import_id>/errors.csv",
+        _import_cases(200),
+        obj="import",
+        scope="jobs:read",
+    ),
+    Route(
+        "POST",
+        f"{API}/imports/<int:import_id>/confirm",
+        _import_cases(202, admin=403),
+        obj="dry_import",
+        scope="jobs:write",
+    ),
+    Route(
+        "POST",
+        f"{API}/imports/<int:import_id>/undo",
+        _import_cases(200, admin=403),
+        obj="import",
+        scope="jobs:write",
     ),
     # -- webhooks (SPEC §11): owners and the company's key (webhooks:manage) ------------------
     Route(
