@@ -109,10 +109,14 @@ def _find_user(user_id: int) -> Any:
 # is the order blinker runs the receivers of one signal in: on ``account_deleted`` the
 # resumes go first and the notifications last.
 RECEIVERS = (
+    # First: a deleted candidate's companies are told (candidate.erased) before the other
+    # receivers withdraw and anonymise the applications.
+    "jobhub.webhooks.receivers",
     "jobhub.resumes.receivers",
     "jobhub.applications.receivers",
     "jobhub.applications.interviews.receivers",
     "jobhub.auth.receivers",
+    "jobhub.auth.identity.receivers",
     "jobhub.companies.receivers",
     "jobhub.jobs.receivers",
     "jobhub.jobs.saved_searches.receivers",
@@ -136,11 +140,13 @@ def _blueprints() -> list:
     from jobhub.applications.interviews.views import blp as interviews
     from jobhub.applications.views import blp as applications
     from jobhub.audit.views import blp as admin_audit
+    from jobhub.auth.identity.views import blp as identity
     from jobhub.auth.views import blp as auth
     from jobhub.companies.api_keys.views import blp as api_keys
     from jobhub.companies.views import blp as companies
     from jobhub.exports.views import blp as exports
     from jobhub.health.views import blp as health
+    from jobhub.imports.views import blp as imports
     from jobhub.jobs.moderation.views import blp as admin_jobs
     from jobhub.jobs.saved_searches.views import blp as saved_searches
     from jobhub.jobs.views import blp as jobs
@@ -149,10 +155,12 @@ def _blueprints() -> list:
     from jobhub.resumes.views import blp as resumes
     from jobhub.users.views import admin_blp as admin_users
     from jobhub.users.views import blp as users
+    from jobhub.webhooks.views import blp as webhooks
 
     return [
         (health, "/"),
         (auth, "/api/v1/auth"),
+        (identity, "/api/v1/auth"),
         (users, "/api/v1/users"),
         (notifications, "/api/v1/notifications"),
         (companies, "/api/v1/companies"),
@@ -170,4 +178,7 @@ def _blueprints() -> list:
         # /analytics/… and the public /companies/{id}/responsiveness (SPEC §9).
         (analytics, "/api/v1"),
         (exports, "/api/v1/exports"),
+        (imports, "/api/v1/imports"),
+        # /companies/{id}/webhooks, /webhooks/…, /webhook-deliveries/… (SPEC §11).
+        (webhooks, "/api/v1"),
     ]

@@ -38,4 +38,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "users.erase_inactive_accounts",
         "schedule": crontab(minute=7, hour=4),
     },
+    # Webhook retries come due at their own times; the sweep sends what is due.
+    "dispatch-due-webhooks": {"task": "webhooks.dispatch_due", "schedule": 5.0},
+    "purge-webhook-deliveries": {
+        "task": "webhooks.purge_deliveries",
+        "schedule": crontab(minute=23, hour=3),
+    },
 }

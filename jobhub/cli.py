@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from jobhub.apicheck.cli import api_check_command
 from jobhub.audit import services as audit
 from jobhub.backup.cli import backup_cli
 from jobhub.db import transaction
@@ -149,7 +150,7 @@ def _messages(errors: object) -> list[str]:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_admin_command, seed_command):
+    for command in (create_admin_command, seed_command, api_check_command):
         app.cli.add_command(command)
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup_cli)

@@ -8,12 +8,13 @@ or an instance.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -93,6 +94,8 @@ class Config:
             self._resumes,
             self._api_docs,
             self._jobs,
+            self._webhooks,
+            self._identity,
         ):
             section(env)
         self.CELERY = self.celery_settings(env)
@@ -313,6 +316,35 @@ class Config:
         # Analytics answers: cached (Redis, or in process without it); 0 turns it off.
         self.ANALYTICS_CACHE_SECONDS = _int(env, "ANALYTICS_CACHE_SECONDS", 300)
 
+    def _webhooks(self, env: Mapping[str, str]) -> None:
+        """Webhooks (SPEC §11): private targets, https, the attempt timeout, the clock."""
+        # Development only: lets endpoints on loopback and private networks be registered.
+        self.WEBHOOKS_ALLOW_PRIVATE = _bool(env.get("WEBHOOKS_ALLOW_PRIVATE"))
+        # https only in production; elsewhere WEBHOOKS_REQUIRE_HTTPS=true asks for it.
+        self.WEBHOOKS_REQUIRE_HTTPS = self.NAME == "production" or _bool(
+            env.get("WEBHOOKS_REQUIRE_HTTPS")
+        )
+        self.WEBHOOKS_TIMEOUT_SECONDS = float(env.get("WEBHOOKS_TIMEOUT_SECONDS") or 15)
+        self.WEBHOOKS_RETENTION_DAYS = _int(env, "WEBHOOKS_RETENTION_DAYS", 30)
+        # When deliveries are due and endpoints fail; tests hand in a movable clock.
+        self.WEBHOOKS_CLOCK = lambda: datetime.now(UTC)
+
+    def _identity(self, env: Mapping[str, str]) -> None:
+        """External identity providers (OIDC) for POST /auth/token-exchange."""
+        self.OIDC_PROVIDERS = {
+            name: _oidc_provider(env, name) for name in _list(env.get("OIDC_PROVIDERS"))
+        }
+        # A valid token of an unknown email creates an account unless this is false.
+        self.OIDC_SIGNUP = _bool(env.get("OIDC_SIGNUP"), default=True)
+        self.OIDC_LEEWAY_SECONDS = 60  # exp, nbf and iat
+        # JWKS (and discovery) documents: kept for their Cache-Control max-age, else this;
+        # a kid not in the cached set refetches it at most once per OIDC_JWKS_REFETCH_SECONDS.
+        self.OIDC_JWKS_CACHE_SECONDS = _int(env, "OIDC_JWKS_CACHE_SECONDS", 3600)
+        self.OIDC_JWKS_REFETCH_SECONDS = _int(env, "OIDC_JWKS_REFETCH_SECONDS", 60)
+        self.OIDC_HTTP_TIMEOUT = _int(env, "OIDC_HTTP_TIMEOUT", 5)
+        # Seconds (monotonic) for the JWKS cache; tests hand in a clock they advance.
+        self.OIDC_CLOCK = time.monotonic
+
     # -- defaults that subclasses override ------------------------------------------
 
     def default_secret(self, name: str) -> str:
@@ -382,6 +414,32 @@ class Config:
             "timezone": "UTC",
             "beat_schedule": BEAT_SCHEDULE,
         }
+
+
+def _http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _oidc_provider(env: Mapping[str, str], name: str) -> dict:
+    """One provider of OIDC_PROVIDERS from its OIDC_<NAME>_* variables."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_]{0,31}", name):
+        raise ConfigError(f"OIDC_PROVIDERS: {name!r} is not a provider name (a-z, 0-9, _)")
+    prefix = f"OIDC_{name.upper()}_"
+    issuer = env.get(prefix + "ISSUER") or ""
+    audiences = _list(env.get(prefix + "AUDIENCE"))
+    if not issuer or not audiences:
+        raise ConfigError(f"{prefix}ISSUER and {prefix}AUDIENCE must be set for {name!r}")
+    jwks_url = env.get(prefix + "JWKS_URL") or None
+    return {
+        "name": name,
+        "issuer": _http_url(prefix + "ISSUER", issuer),
+        "audiences": tuple(audiences),
+        "jwks_url": _http_url(prefix + "JWKS_URL", jwks_url) if jwks_url else None,
+        "authorized_parties": tuple(_list(env.get(prefix + "AUTHORIZED_PARTIES"))),
+    }
 
 
 class DevelopmentConfig(Config):

@@ -12,6 +12,7 @@ from jobhub.applications.interviews.models import (
 )
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationNote
 from jobhub.audit.models import AuditEntry
+from jobhub.auth.identity.models import ExternalIdentity
 from jobhub.auth.models import (
     AuthSession,
     OneTimeToken,
@@ -22,6 +23,7 @@ from jobhub.auth.models import (
 from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.exports.models import Export
+from jobhub.imports.models import Import
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.moderation.models import JobReport, ModerationDecision
 from jobhub.jobs.saved_searches.models import JobAlert, SavedSearch, SavedSearchSkill
@@ -29,10 +31,13 @@ from jobhub.jobs.search import models as _search  # noqa: F401  (DDL events: tri
 from jobhub.notifications.models import Notification, NotificationPreference
 from jobhub.resumes.models import Resume, ResumeSkill
 from jobhub.users.models import User
+from jobhub.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditEntry",
     "AuthSession",
+    "ExternalIdentity",
+    "Import",
     "Notification",
     "NotificationPreference",
     "OneTimeToken",
@@ -49,3 +54,4 @@ __all__ += ["Job", "JobAlert", "JobReport", "JobSkill", "SavedSearch", "SavedSea
 __all__ += ["Application", "ApplicationEvent", "ApplicationNote", "Interview"]
 __all__ += ["InterviewFeedback", "InterviewInterviewer", "InterviewReminder"]
 __all__ += ["Export"]
+__all__ += ["WebhookDelivery", "WebhookEndpoint"]

@@ -326,3 +326,44 @@ def create_resume(*, user, data: bytes | None = None, skills: list[str] | None =
         db.session.add(ResumeSkill(resume_id=resume.id, skill=skill, position=position))
     db.session.flush()
     return resume
+
+
+def create_webhook_endpoint(*, company, events=("application.created",), **fields):
+    """A webhook endpoint of ``company`` (the URL is not checked: tests choose freely)."""
+    from jobhub.db import db
+    from jobhub.webhooks import signing
+    from jobhub.webhooks.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint(
+        company_id=company.id,
+        url=fields.pop("url", "http://127.0.0.1:9/hook"),
+        events=list(events),
+        secret=fields.pop("secret", None) or signing.new_secret(),
+        **fields,
+    )
+    db.session.add(endpoint)
+    db.session.flush()
+    return endpoint
+
+
+def create_webhook_delivery(*, endpoint, type="webhook.test", **fields):
+    """A delivery of ``endpoint``, succeeded unless told otherwise."""
+    from jobhub.db import db
+    from jobhub.webhooks import signing
+    from jobhub.webhooks.models import DeliveryStatus, WebhookDelivery
+
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id,
+        event_id=fields.pop("event_id", None) or signing.new_message_id(),
+        type=type,
+        body=fields.pop(
+            "body", '{"type":"webhook.test","timestamp":"2026-12-02T00:00:00.000Z","data":{}}'
+        ),
+        status=DeliveryStatus(fields.pop("status", "succeeded")),
+        attempt=fields.pop("attempt", 1),
+        next_attempt_at=fields.pop("next_attempt_at", None),
+        **fields,
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    return delivery

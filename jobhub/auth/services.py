@@ -88,6 +88,15 @@ def login(
     if user is None:
         metrics.auth_denial("credentials")
         raise Unauthorized(INVALID_CREDENTIALS)
+    return sign_in(user=user, user_agent=user_agent, ip_address=ip_address)
+
+
+def sign_in(
+    *, user: User, user_agent: str | None, ip_address: str | None
+) -> TokenPair | mfa.MfaChallenge | SetupRequired:
+    """What a login answers once the user is authenticated (a password, or an identity
+    provider's token): 403 if disabled, the 2FA challenge, a setup-only token, or a session.
+    """
     if not user.is_active:
         raise AccountDisabled()
     if mfa_queries.is_enabled(user_id=user.id):

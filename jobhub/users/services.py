@@ -63,6 +63,38 @@ def create_user(*, email: str, password: str, full_name: str, role: Role) -> Use
     return user
 
 
+# Accounts made by an identity provider have no password: no argon2 hash ever matches
+# this, so password sign-in fails for them until a reset link sets one.
+NO_PASSWORD = "!no-password"  # noqa: S105  (a marker, not a password)
+
+
+def create_external_user(*, email: str, full_name: str, role: Role) -> User:
+    """An account without a password whose address the identity provider verified."""
+    email = normalize_email(email)
+    if get_user_by_email(email=email) is not None:
+        raise Duplicate("An account with this email already exists.")
+    name = "".join(ch for ch in " ".join(full_name.split()) if ch.isprintable())[:200]
+    user = User(
+        email=email,
+        password_hash=NO_PASSWORD,
+        full_name=name or email.partition("@")[0][:200],
+        role=role,
+        email_verified=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def has_password(user: User) -> bool:
+    return user.password_hash != NO_PASSWORD
+
+
+def clear_password(*, user: User) -> None:
+    """Remove the password: only a reset link (or a linked identity) signs in from now."""
+    user.password_hash = NO_PASSWORD
+
+
 def _dummy_hash() -> str:
     cfg = current_app.config
     key = (cfg["PASSWORD_HASH_MEMORY_KIB"], cfg["PASSWORD_HASH_TIME_COST"])

@@ -99,6 +99,8 @@ class Route:
     lists: str | None = None  # a list of this kind: no one else's rows in the answer
     variant: str = ""  # a second entry for the same route, on other objects
     check: Callable[[Ctx, Any], bool] | None = None  # more to assert on an answer
+    # Tables a refused request of this route writes on purpose (an audited refusal).
+    writes_on_refusal: frozenset[str] = frozenset()
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -187,6 +189,29 @@ def keyed(cases_: Cases, ok: int, *, other_company: int | None = 404) -> Cases:
     return out
 
 
+def webhook_route(ok: int) -> Cases:
+    """A webhook endpoint (or delivery) of company A: its owners and its key with
+    ``webhooks:manage`` act; the company's recruiter may see it exists (403); to everyone
+    else, admins included, it does not exist (404)."""
+    return keyed(
+        cases(
+            anonymous=401,
+            candidate={OWN: 404},
+            owner={OWN: ok, OTHER_COMPANY: 404},
+            recruiter=403,
+            other_employer=404,
+            admin=404,
+        ),
+        ok,
+    )
+
+
+def webhooks_of_company(ok: int) -> Cases:
+    """A company's webhook collection: owners and the company's key; others 403 (the
+    company is public), another company's key 403 too."""
+    return keyed(company_route(ok, 403, admin=403), ok, other_company=403)
+
+
 # Refusals shared by routes on a candidate's own rows (resumes, saved searches).
 OWNER_ONLY_ROW = cases(
     anonymous=401,
@@ -271,6 +296,47 @@ def job_route(ok: int, *, others: int, candidate: int | None = None) -> Cases:
         ok,
         other_company=others,
     )
+
+
+def _bulk_job_cases(ok: int) -> Cases:
+    """PATCH and DELETE /jobs/bulk: members and admins; a job not theirs is a 422."""
+    return keyed(
+        cases(
+            anonymous=401,
+            candidate={NONE: 403},
+            owner={OWN: ok, OTHER_COMPANY: 422},
+            recruiter=ok,
+            other_employer=422,
+            admin=ok,
+        ),
+        ok,
+        other_company=422,
+    )
+
+
+def _import_cases(ok: int, *, admin: int | None = None) -> Cases:
+    """An import: its company's members and key, admins (reading); 404 to the rest."""
+    return keyed(
+        cases(
+            anonymous=401,
+            candidate={NONE: 404},
+            owner=ok,
+            recruiter=ok,
+            other_employer=404,
+            admin=ok if admin is None else admin,
+        ),
+        ok,
+    )
+
+
+def _import_form(ctx: Ctx) -> dict:
+    import io
+
+    from tests.authz.world import IMPORT_CSV
+
+    company = ctx.obj("company", OWN if ctx.relation == OWN else ctx.relation)
+    upload = (io.BytesIO(IMPORT_CSV.encode()), "jobs.csv")
+    return {"resource": "jobs", "company_id": str(company), "dry_run": "true", "file": upload}
 
 
 # -- bodies ------------------------------------------------------------------------------
@@ -459,6 +525,22 @@ ROUTES: list[Route] = [
     Route("GET", f"{API}/auth/sessions", signed_in(200), lists="session"),
     Route("DELETE", f"{API}/auth/sessions", signed_in(200)),
     Route("DELETE", f"{API}/auth/sessions/<int:session_id>", personal(204), obj="session"),
+    Route(
+        "POST",
+        f"{API}/auth/token-exchange",
+        public(401),
+        json={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+            "provider": "google",
+        },
+        writes_on_refusal=frozenset({"audit_log"}),
+        note="the world configures no identity provider: 401 for everyone, whatever bearer "
+        "is sent, each refusal audited (the exchange: tests/auth/test_token_exchange.py)",
+    ),
+    Route("GET", f"{API}/auth/identities", signed_in(200), lists="identity"),
+    Route("DELETE", f"{API}/auth/identities/<int:identity_id>", personal(204), obj="identity"),
     # -- users ------------------------------------------------------------------------------
     Route("GET", f"{API}/users/me", signed_in(200)),
     Route("PATCH", f"{API}/users/me", signed_in(200), json={"full_name": "Renamed Person"}),
@@ -674,6 +756,62 @@ ROUTES: list[Route] = [
         note="the relation is to the resume named by resume_id",
     ),
     Route("GET", f"{API}/matches/compare", own_row(200), query=_compare_query),
+    # -- bulk (SPEC §10): an object another may not touch is a 422 naming the item ----------
+    Route(
+        "POST",
+        f"{API}/jobs/bulk",
+        keyed(
+            {
+                **employer_only(200),
+                **cases(natural=False, other_employer=422),
+                **cases(owner={OTHER_COMPANY: 422}),
+            },
+            200,
+            other_company=422,
+        ),
+        scope="jobs:write",
+        json=lambda c: {"items": [_job_body(c)]},
+        note="an item for a company that is not the caller's: 422 at its index",
+    ),
+    Route(
+        "PATCH",
+        f"{API}/jobs/bulk",
+        _bulk_job_cases(200),
+        scope="jobs:write",
+        json=lambda c: {"items": [{"id": c.obj("job"), "title": "Senior Python Engineer"}]},
+    ),
+    Route(
+        "DELETE",
+        f"{API}/jobs/bulk",
+        _bulk_job_cases(200),
+        scope="jobs:write",
+        json=lambda c: {"ids": [c.obj("job")]},
+    ),
+    Route(
+        "PATCH",
+        f"{API}/applications/bulk/status",
+        keyed(
+            cases(
+                anonymous=401,
+                candidate={OWN: 200, OTHER_USER: 422},
+                owner={OWN: 200, OTHER_COMPANY: 422},
+                recruiter=200,
+                other_employer=422,
+                admin=403,
+            ),
+            200,
+            other_company=422,
+        ),
+        scope="applications:write",
+        json=lambda c: {"ids": [c.obj("application")], **_status_body(c)},
+        note="admins move nothing; an application the caller cannot see: 422 at its index",
+    ),
+    Route(
+        "POST",
+        f"{API}/applications/bulk",
+        candidate_only(200),
+        json=lambda c: {"job_ids": [c.a("open_job")]},
+    ),
     # -- the same routes on jobs the caller may not see (drafts, deleted) ---------------------
     Route(
         "GET",
@@ -994,6 +1132,117 @@ ROUTES: list[Route] = [
         personal(200),
         obj="export",
         note="the owner only: another user's export is not found, admins' included",
+    ),
+    # -- imports (SPEC §10): the company's members and its key; admins watch ---------------
+    Route(
+        "POST",
+        f"{API}/imports",
+        keyed(
+            {
+                **employer_only(202),
+                **cases(natural=False, other_employer=403),
+                **cases(owner={OTHER_COMPANY: 403}),
+            },
+            202,
+            other_company=403,
+        ),
+        scope="jobs:write",
+        data=_import_form,
+        note="other_employer imports into company A (not theirs): 403",
+    ),
+    Route(
+        "GET", f"{API}/imports/<int:import_id>", _import_cases(200), obj="import", scope="jobs:read"
+    ),
+    Route(
+        "GET",
+        f"{API}/imports/<int:import_id>/errors.csv",
+        _import_cases(200),
+        obj="import",
+        scope="jobs:read",
+    ),
+    Route(
+        "POST",
+        f"{API}/imports/<int:import_id>/confirm",
+        _import_cases(202, admin=403),
+        obj="dry_import",
+        scope="jobs:write",
+    ),
+    Route(
+        "POST",
+        f"{API}/imports/<int:import_id>/undo",
+        _import_cases(200, admin=403),
+        obj="import",
+        scope="jobs:write",
+    ),
+    # -- webhooks (SPEC §11): owners and the company's key (webhooks:manage) ------------------
+    Route(
+        "POST",
+        f"{API}/companies/<int:company_id>/webhooks",
+        webhooks_of_company(201),
+        obj="company",
+        scope="webhooks:manage",
+        json={"url": "https://93.184.215.14/hooks", "events": ["application.created"]},
+        note="an IP literal: the target check needs no DNS",
+    ),
+    Route(
+        "GET",
+        f"{API}/companies/<int:company_id>/webhooks",
+        webhooks_of_company(200),
+        obj="company",
+        scope="webhooks:manage",
+        lists="webhook",
+    ),
+    Route(
+        "GET",
+        f"{API}/webhooks/<int:webhook_id>",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+    ),
+    Route(
+        "PATCH",
+        f"{API}/webhooks/<int:webhook_id>",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+        json={"description": "ATS"},
+    ),
+    Route(
+        "DELETE",
+        f"{API}/webhooks/<int:webhook_id>",
+        webhook_route(204),
+        obj="webhook",
+        scope="webhooks:manage",
+    ),
+    Route(
+        "POST",
+        f"{API}/webhooks/<int:webhook_id>/rotate-secret",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+    ),
+    Route(
+        "POST",
+        f"{API}/webhooks/<int:webhook_id>/test",
+        webhook_route(202),
+        obj="webhook",
+        scope="webhooks:manage",
+        note="the endpoint is on loopback: the guard refuses the attempt, no request is sent",
+    ),
+    Route(
+        "GET",
+        f"{API}/webhooks/<int:webhook_id>/deliveries",
+        webhook_route(200),
+        obj="webhook",
+        scope="webhooks:manage",
+        lists="webhook_delivery",
+    ),
+    Route(
+        "POST",
+        f"{API}/webhook-deliveries/<int:delivery_id>/redeliver",
+        webhook_route(202),
+        obj="webhook_delivery",
+        scope="webhooks:manage",
     ),
     # -- operations and docs (SPEC §7) ----------------------------------------------------------
     Route("GET", "/health", public()),

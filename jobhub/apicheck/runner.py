@@ -1,0 +1,170 @@
+"""The run: read the document, create the world, drive every operation, collect results."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from jobhub.apicheck.cases import SETUP
+from jobhub.apicheck.checks import Case, Checker, Result
+from jobhub.apicheck.client import Client
+from jobhub.apicheck.document import Operation, operations
+from jobhub.apicheck.mfa import MFA
+from jobhub.apicheck.reads import read_case
+from jobhub.apicheck.steps import Step
+from jobhub.apicheck.world import World
+from jobhub.apicheck.writes import BY_MAIL, CREATE, DELETE, FINAL, NOT_DRIVEN, UPDATE
+
+DOCUMENT_PATH = "/api/openapi.json"
+ANALYSIS_WAIT_SECONDS = 60.0
+POLL_SECONDS = 0.25
+
+
+class DocumentError(Exception):
+    """The deployment's OpenAPI document could not be read."""
+
+
+@dataclass
+class CheckRun:
+    base_url: str
+    started_at: str
+    results: list[Result] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    @property
+    def failed(self) -> list[Result]:
+        return [result for result in self.results if result.outcome == "fail"]
+
+    def counts(self) -> dict[str, int]:
+        counts = {"pass": 0, "fail": 0, "skip": 0}
+        for result in self.results:
+            counts[result.outcome] += 1
+        return counts
+
+
+@dataclass
+class Session:
+    """One run's state: the checker, the world, and a result per operation key."""
+
+    checker: Checker
+    world: World
+    by_key: dict[str, Operation]
+    results: dict[str, Result] = field(default_factory=dict)
+
+    def drive(self, key: str, built: Case | str | None, *, probe: bool = False) -> object:
+        """Run ``built`` (or record why it is skipped); the body of a success, else None."""
+        operation = self.by_key.get(key)
+        if operation is None or built is None:
+            return None
+        result = self.results.setdefault(key, Result(operation))
+        if isinstance(built, str):
+            if not result.calls:
+                result.outcome, result.note = "skip", built
+            return None
+        if result.outcome == "skip":
+            result.outcome, result.note = "pass", ""
+        response = self.checker.run(built, operation, self.world, result)
+        if probe and built.params:
+            self.checker.probe_missing(built, operation, self.world, result)
+        if not 200 <= response.status < 300:
+            return None
+        body = response.json()
+        if built.capture is not None:
+            built.capture(self.world, body)
+        return body
+
+    def steps(self, steps: list[Step], progress: Callable[[str], None]) -> None:
+        for key, build in steps:
+            progress(key)
+            self.drive(key, build(self.world))
+
+    def reads(self, progress: Callable[[str], None]) -> None:
+        """Every GET the steps did not drive, with the world's ids."""
+        for operation in self.by_key.values():
+            if operation.method == "GET" and operation.key not in self.results:
+                progress(operation.key)
+                self.drive(operation.key, read_case(operation, self.world), probe=True)
+
+
+def run_checks(
+    base_url: str,
+    *,
+    admin_token: str | None = None,
+    admin_login: tuple[str, str] | None = None,
+    wait_seconds: float = ANALYSIS_WAIT_SECONDS,
+    repeat: int = 1,
+    progress: Callable[[str], None] = lambda line: None,
+) -> CheckRun:
+    """Check every operation the deployment at ``base_url`` documents."""
+    started, clock = datetime.now(UTC), time.perf_counter()
+    client = Client(base_url)
+    document = _document(client)
+    by_key = {operation.key: operation for operation in operations(document)}
+    session = Session(Checker(client, document, repeat), World(admin_token=admin_token), by_key)
+    if admin_login:
+        _sign_in_admin(session, *admin_login)
+    session.steps(SETUP + CREATE + MFA + BY_MAIL, progress)
+    _await_background(session, wait_seconds)
+    session.reads(progress)
+    session.steps(UPDATE + DELETE + FINAL, progress)
+    for key, reason in NOT_DRIVEN.items():
+        session.drive(key, reason)
+    stamp = started.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    run = CheckRun(base_url, stamp)
+    run.results = [_result(session, operation) for operation in by_key.values()]
+    run.duration_s = time.perf_counter() - clock
+    return run
+
+
+def _result(session: Session, operation: Operation) -> Result:
+    found = session.results.get(operation.key)
+    if found is not None:
+        return found
+    return Result(operation, outcome="skip", note="skipped: this version of the check has no step")
+
+
+def _document(client: Client) -> dict:
+    response = client.call("GET", DOCUMENT_PATH)
+    document = response.json()
+    if response.status != 200 or not isinstance(document, dict) or "paths" not in document:
+        detail = response.error or f"status {response.status}"
+        raise DocumentError(f"could not read {client.base_url}{DOCUMENT_PATH}: {detail}")
+    return document
+
+
+def _sign_in_admin(session: Session, email: str, password: str) -> None:
+    def capture(world: World, body: object) -> None:
+        if isinstance(body, dict):
+            world.admin_token = body.get("access_token")
+
+    case = Case(
+        "POST /api/v1/auth/login",
+        role="anonymous",
+        body={"email": email, "password": password},
+        capture=capture,
+    )
+    session.drive(case.key, case)
+
+
+def _await_background(session: Session, wait_seconds: float) -> None:
+    """Poll the resume's analysis and the export until done (the reads need them)."""
+    world, deadline = session.world, time.monotonic() + wait_seconds
+    waiting = {
+        name: f"/api/v1/{kind}/{world.ids[name]}"
+        for name, kind in (("resume_id", "resumes"), ("export_id", "exports"))
+        if name in world.ids
+    }
+    while waiting and time.monotonic() < deadline:
+        for name, path in list(waiting.items()):
+            answer = session.checker.client.call("GET", path, token=world.token("candidate"))
+            body = answer.json()
+            state = (
+                body.get("analysis_status", body.get("status")) if isinstance(body, dict) else None
+            )
+            if state in ("done", "failed") or answer.status != 200:
+                world.analysis_done |= name == "resume_id" and state == "done"
+                del waiting[name]
+        if waiting:
+            time.sleep(POLL_SECONDS)

@@ -1,0 +1,90 @@
+"""`flask api-check` against a live gunicorn: green on the real app, red on a broken one."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack, contextmanager
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD
+from tests.support.servers import celery_worker, gunicorn
+
+pytestmark = [pytest.mark.slow]
+
+
+def _check(runner, url: str, report, *extra: str):
+    return runner.invoke(
+        args=["api-check", "--base-url", url, "--report", str(report), "--wait", "30", *extra]
+    )
+
+
+@contextmanager
+def _deployment(backend, tmp_path, upload_dir, target: str = "wsgi:app"):
+    """gunicorn serving ``target``, with a Celery worker when there is a broker (on SQLite
+    the tasks run in the web process)."""
+    environ = backend.environ(UPLOAD_DIR=str(upload_dir))
+    with ExitStack() as stack:
+        if backend.redis_url:
+            stack.enter_context(celery_worker(environ, tmp_path=tmp_path))
+        yield stack.enter_context(
+            gunicorn(environ, async_mode="eventlet", tmp_path=tmp_path, target=target)
+        )
+
+
+def _report(report) -> dict:
+    return json.loads((report / "report.json").read_text())
+
+
+def test_every_operation_passes_or_is_skipped_with_a_reason(
+    backend, runner, make_user, tmp_path, upload_dir
+):
+    admin = make_user(role="admin")
+    with _deployment(backend, tmp_path, upload_dir) as live:
+        result = _check(
+            runner,
+            live.url,
+            tmp_path / "report",
+            "--admin-email",
+            admin.email,
+            "--admin-password",
+            DEFAULT_PASSWORD,
+        )
+    report = _report(tmp_path / "report")
+    failures = [op for op in report["operations"] if op["outcome"] == "fail"]
+    assert result.exit_code == 0, (result.output, failures)
+    assert report["ok"] is True
+    by_key = {op["operation"]: op for op in report["operations"]}
+    assert by_key["GET /api/v1/users/me"]["outcome"] == "pass"
+    assert by_key["GET /api/v1/applications/{application_id}"]["outcome"] == "pass"
+    skipped = [op for op in report["operations"] if op["outcome"] == "skip"]
+    assert all(op["note"].startswith("skipped: ") for op in skipped), skipped
+    assert not skipped, skipped
+    reset = by_key["POST /api/v1/auth/password/reset"]
+    assert (reset["status"], reset["outcome"]) == (400, "pass")
+    assert all(op["p50_ms"] is not None for op in report["operations"] if op["outcome"] == "pass")
+    page = (tmp_path / "report" / "report.html").read_text()
+    assert "PASSED" in page and "Domain: applications" in page
+    # Self-contained: no script, nothing loaded from anywhere.
+    assert "<script" not in page and "src=" not in page and "<link" not in page
+
+
+def test_a_broken_response_fails_the_run(backend, runner, tmp_path, upload_dir):
+    target = "tests.apicheck.broken_app:app"
+    with _deployment(backend, tmp_path, upload_dir, target) as live:
+        result = _check(runner, live.url, tmp_path / "report")
+    assert result.exit_code == 1, result.output
+    report = _report(tmp_path / "report")
+    assert report["ok"] is False
+    first = report["operations"][0]
+    assert first["operation"] == "GET /api/v1/users/me"
+    assert first["outcome"] == "fail"
+    assert any("id" in problem and "integer" in problem for problem in first["problems"])
+    assert [op["operation"] for op in report["operations"] if op["outcome"] == "fail"] == [
+        "GET /api/v1/users/me"
+    ]
+    page = (tmp_path / "report" / "report.html").read_text()
+    assert page.index("Failures") < page.index("GET /api/v1/users/me") < page.index("Domain: ")
+    assert "FAILED" in page
+    csv_lines = (tmp_path / "report" / "report.csv").read_text().splitlines()
+    assert csv_lines[1].startswith("users,GET /api/v1/users/me,fail,")
