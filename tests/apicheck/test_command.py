@@ -90,8 +90,25 @@ def test_a_broken_response_fails_the_run(backend, runner, tmp_path, upload_dir):
     assert [op["operation"] for op in report["operations"] if op["outcome"] == "fail"] == [
         "GET /api/v1/users/me"
     ]
+    by_key = {op["operation"]: op for op in report["operations"]}
+    # No admin: the admin operations, and what needs the job approved, say so.
+    assert by_key["GET /api/v1/users"]["outcome"] == "skip"
+    assert by_key["GET /api/v1/users"]["note"].startswith("skipped: needs admin")
+    assert "moderation" in by_key["POST /api/v1/jobs/{job_id}/applications"]["note"]
     page = (tmp_path / "report" / "report.html").read_text()
     assert page.index("Failures") < page.index("GET /api/v1/users/me") < page.index("Domain: ")
     assert "FAILED" in page
     csv_lines = (tmp_path / "report" / "report.csv").read_text().splitlines()
     assert csv_lines[1].startswith("users,GET /api/v1/users/me,fail,")
+
+
+def test_an_admin_token_drives_the_admin_operations(
+    backend, runner, make_user, auth_headers, tmp_path, upload_dir
+):
+    token = auth_headers(make_user(role="admin"))["Authorization"].removeprefix("Bearer ")
+    with _deployment(backend, tmp_path, upload_dir) as live:
+        result = _check(runner, live.url, tmp_path / "report", "--token", token)
+    assert result.exit_code == 0, result.output
+    by_key = {op["operation"]: op for op in _report(tmp_path / "report")["operations"]}
+    for key in ("GET /api/v1/users", "POST /api/v1/admin/jobs/{job_id}/moderate"):
+        assert (by_key[key]["outcome"], by_key[key]["role"]) == ("pass", "admin")
