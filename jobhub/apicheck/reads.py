@@ -20,6 +20,7 @@ ROLES = {
     f"{V1}/companies/{{company_id}}/responsiveness": "anonymous",
     f"{V1}/companies/{{company_id}}/members": "employer",
     f"{V1}/companies/{{company_id}}/api-keys": "employer",
+    f"{V1}/companies/{{company_id}}/webhooks": "employer",
     f"{V1}/jobs/mine": "employer",
     f"{V1}/jobs/{{job_id}}/moderation-history": "employer",
     f"{V1}/applications/{{application_id}}/notes": "employer",

@@ -86,6 +86,7 @@ KIND_PARAM = {
     "pending_job": "job_id",
     "reviewed_interview": "interview_id",
     "webhook_delivery": "delivery_id",
+    "dry_import": "import_id",
 }
 TOTP_STEP = 30
 
@@ -179,6 +180,30 @@ def _linked_identity(user: User) -> Any:
     db.session.add(identity)
     db.session.flush()
     return identity
+
+
+IMPORT_CSV = "title,description\nImported role,From the matrix world.\n"
+
+
+def _import(company_id: int, owner_id: int, *, dry_run: bool) -> int:
+    """A finished import (done), or a validated dry run waiting for confirm."""
+    from jobhub.imports.models import Import, ImportResource, ImportStatus
+
+    row = Import(
+        company_id=company_id,
+        owner_id=owner_id,
+        resource=ImportResource.JOBS,
+        status=ImportStatus.VALIDATED if dry_run else ImportStatus.DONE,
+        dry_run=dry_run,
+        content=IMPORT_CSV,
+        errors=[],
+        total=1,
+        valid=1,
+        created=0 if dry_run else 1,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row.id
 
 
 def _done_export(user: User) -> Any:
@@ -278,6 +303,8 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             world.per_user.setdefault("feedback", {}).update(feedback)
             put("feedback", s, feedback[f"owner_{s}"])
             put("saved_search", s, f.create_saved_search(user=cand[s], q="python").id)
+            put("import", s, _import(company.id, owner[s].id, dry_run=False))
+            put("dry_import", s, _import(company.id, owner[s].id, dry_run=True))
             webhook = f.create_webhook_endpoint(company=company)
             put("webhook", s, webhook.id)
             put("webhook_delivery", s, f.create_webhook_delivery(endpoint=webhook).id)
