@@ -201,6 +201,8 @@ def create_job(*, actor: User, company: Company, data: dict[str, Any]) -> Job:
     db.session.flush()
     _sync_skills(job)
     job_written(job)
+    if job.status == JobStatus.PUBLISHED:
+        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=None)
     return job
 
 
@@ -226,6 +228,7 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     ):
         job.moderation_status = ModerationStatus.PENDING
         job.moderation_reason = None
+    before = job.status
     if target is not None and target != job.status:
         allowed = ALLOWED_MOVES[job.status]
         if target not in allowed:
@@ -244,6 +247,8 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     job_written(job)
     if changed & MATCHED_FIELDS:
         signals.job_content_changed.send(current_app._get_current_object(), job=job)
+    if job.status != before:
+        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=before)
     return job
 
 
