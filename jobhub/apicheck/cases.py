@@ -11,25 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from jobhub.apicheck.checks import Case
+from jobhub.apicheck.steps import NEEDS_ADMIN, Step, keep_id
 from jobhub.apicheck.world import World, resume_upload
 
 V1 = "/api/v1"
-Builder = Callable[[World], "Case | str"]
 ACCOUNTS = ("candidate", "employer", "colleague", "throwaway")
 # The colleague only needs to exist (it is added to the company); four logins a run
 # stay under the default login limit of five a minute.
 SIGNED_IN = ("candidate", "employer", "throwaway")
-NEEDS_ADMIN = "skipped: needs admin (--token or --admin-email/--admin-password)"
-
-
-def _keep(name: str) -> Callable[[World, object], None]:
-    """Store the response's ``id`` as ``ids[name]``."""
-
-    def capture(world: World, body: object) -> None:
-        if isinstance(body, dict) and isinstance(body.get("id"), int):
-            world.ids[name] = body["id"]
-
-    return capture
 
 
 def _login_capture(part: str) -> Callable[[World, object], None]:
@@ -45,7 +34,7 @@ def _login_capture(part: str) -> Callable[[World, object], None]:
     return capture
 
 
-def register(part: str) -> Builder:
+def register(part: str) -> Callable[[World], Case]:
     def build(world: World) -> Case:
         account = world.accounts[part]
         body = {
@@ -59,7 +48,7 @@ def register(part: str) -> Builder:
     return build
 
 
-def login(part: str) -> Builder:
+def login(part: str) -> Callable[[World], Case]:
     def build(world: World) -> Case:
         account = world.accounts[part]
         body = {"email": account.email, "password": account.password}
@@ -85,7 +74,7 @@ def update_profile(world: World) -> Case:
 
 def create_company(world: World) -> Case:
     body = {"name": f"Apicheck {world.run_id}", "location": "Lyon, France", "size": "11-50"}
-    return Case(f"POST {V1}/companies", role="employer", body=body, capture=_keep("company_id"))
+    return Case(f"POST {V1}/companies", role="employer", body=body, capture=keep_id("company_id"))
 
 
 def create_job(world: World) -> Case | str:
@@ -102,7 +91,7 @@ def create_job(world: World) -> Case | str:
         "skills": ["python", "postgresql", "docker"],
         "status": "published",
     }
-    return Case(f"POST {V1}/jobs", role="employer", body=body, capture=_keep("job_id"))
+    return Case(f"POST {V1}/jobs", role="employer", body=body, capture=keep_id("job_id"))
 
 
 def approve_job(world: World) -> Case | str:
@@ -128,7 +117,7 @@ def upload_resume(world: World) -> Case:
         f"POST {V1}/resumes",
         role="candidate",
         upload=resume_upload(),
-        capture=_keep("resume_id"),
+        capture=keep_id("resume_id"),
     )
 
 
@@ -143,11 +132,11 @@ def apply(world: World) -> Case | str:
         role="candidate",
         params={"job_id": world.ids["job_id"]},
         body={"resume_id": world.ids["resume_id"], "cover_letter": "Hello.", "source": "direct"},
-        capture=_keep("application_id"),
+        capture=keep_id("application_id"),
     )
 
 
-SETUP: list[tuple[str, Builder]] = [
+SETUP: list[Step] = [
     *((f"POST {V1}/auth/register", register(part)) for part in ACCOUNTS),
     *((f"POST {V1}/auth/login", login(part)) for part in SIGNED_IN),
     (f"PATCH {V1}/users/me", update_profile),

@@ -38,6 +38,13 @@ def _base_url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     type=click.FloatRange(0, 600),
     help="Seconds to wait for the uploaded resume's analysis.",
 )
+@click.option(
+    "--repeat",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 50),
+    help="Timed calls of each read (GET) for its p50/p95; writes run once.",
+)
 def api_check_command(
     base_url: str,
     token: str | None,
@@ -45,13 +52,16 @@ def api_check_command(
     admin_password: str | None,
     report_dir: Path,
     wait: float,
+    repeat: int,
 ) -> None:
     """Run the contract checks against a running deployment; exit 1 on any failure."""
     if bool(admin_email) != bool(admin_password):
         raise click.UsageError("--admin-email and --admin-password go together.")
     admin_login = (admin_email, admin_password) if admin_email and admin_password else None
     try:
-        run = run_checks(base_url, admin_token=token, admin_login=admin_login, wait_seconds=wait)
+        run = run_checks(
+            base_url, admin_token=token, admin_login=admin_login, wait_seconds=wait, repeat=repeat
+        )
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from exc
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,7 @@ def row(result: Result) -> dict[str, object]:
         "outcome": result.outcome,
         "role": result.role,
         "status": result.status,
-        "calls": len(result.timings_ms),
+        "calls": result.calls,
         "p50_ms": percentile(result.timings_ms, 0.50),
         "p95_ms": percentile(result.timings_ms, 0.95),
         "problems": result.problems,

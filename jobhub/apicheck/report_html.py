@@ -66,7 +66,7 @@ def _row(result) -> str:
         details += f"<li>{escape(result.note)}</li>"
     cells = [
         f"<td class={result.outcome}>{result.outcome}</td>",
-        f"<td><code>{escape(result.operation.key)}</code><br>{escape(result.operation.summary)}</td>",
+        f"<td><code>{escape(result.operation.key)}</code><br>{escape(_first_line(result))}</td>",
         f"<td>{escape(result.role or '')}</td>",
         f"<td class=num>{_number(values['status'])}</td>",
         f"<td class=num>{values['calls']}</td>",
@@ -79,3 +79,7 @@ def _row(result) -> str:
 
 def _number(value: object) -> str:
     return "" if value is None else escape(str(value))
+
+
+def _first_line(result) -> str:
+    return result.operation.summary.split("\n", 1)[0]

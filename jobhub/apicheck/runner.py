@@ -11,10 +11,11 @@ from jobhub.apicheck.cases import SETUP
 from jobhub.apicheck.checks import Case, Checker, Result
 from jobhub.apicheck.client import Client
 from jobhub.apicheck.document import Operation, operations
+from jobhub.apicheck.mfa import MFA
 from jobhub.apicheck.reads import read_case
 from jobhub.apicheck.steps import Step
 from jobhub.apicheck.world import World
-from jobhub.apicheck.writes import CREATE, DELETE, FINAL, NOT_DRIVEN, UPDATE
+from jobhub.apicheck.writes import BY_MAIL, CREATE, DELETE, FINAL, NOT_DRIVEN, UPDATE
 
 DOCUMENT_PATH = "/api/openapi.json"
 ANALYSIS_WAIT_SECONDS = 60.0
@@ -59,7 +60,7 @@ class Session:
             return None
         result = self.results.setdefault(key, Result(operation))
         if isinstance(built, str):
-            if not result.timings_ms:
+            if not result.calls:
                 result.outcome, result.note = "skip", built
             return None
         if result.outcome == "skip":
@@ -93,6 +94,7 @@ def run_checks(
     admin_token: str | None = None,
     admin_login: tuple[str, str] | None = None,
     wait_seconds: float = ANALYSIS_WAIT_SECONDS,
+    repeat: int = 1,
     progress: Callable[[str], None] = lambda line: None,
 ) -> CheckRun:
     """Check every operation the deployment at ``base_url`` documents."""
@@ -100,16 +102,17 @@ def run_checks(
     client = Client(base_url)
     document = _document(client)
     by_key = {operation.key: operation for operation in operations(document)}
-    session = Session(Checker(client, document), World(admin_token=admin_token), by_key)
+    session = Session(Checker(client, document, repeat), World(admin_token=admin_token), by_key)
     if admin_login:
         _sign_in_admin(session, *admin_login)
-    session.steps(SETUP + CREATE, progress)
+    session.steps(SETUP + CREATE + MFA + BY_MAIL, progress)
     _await_background(session, wait_seconds)
     session.reads(progress)
     session.steps(UPDATE + DELETE + FINAL, progress)
     for key, reason in NOT_DRIVEN.items():
         session.drive(key, reason)
-    run = CheckRun(base_url, started.isoformat().replace("+00:00", "Z"))
+    stamp = started.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    run = CheckRun(base_url, stamp)
     run.results = [_result(session, operation) for operation in by_key.values()]
     run.duration_s = time.perf_counter() - clock
     return run

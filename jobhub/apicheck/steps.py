@@ -34,6 +34,7 @@ def step(
     bearer: Callable[[World], str | None] | None = None,
     capture: Callable[[World, object], None] | None = None,
     expect: tuple[int, ...] = (),
+    note: str = "",
     admin: bool = False,
     approved: bool = False,
 ) -> Step:
@@ -59,6 +60,7 @@ def step(
             query=query,
             body=body(world) if callable(body) else body,
             expect=expect,
+            note=note,
             capture=keep_id(keep, keep_field) if keep else capture,
             bearer=bearer(world) if bearer else None,
         )

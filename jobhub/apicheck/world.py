@@ -37,6 +37,8 @@ class World:
     # A job of an unverified company is seen by candidates once an admin approves it.
     job_approved: bool = False
     analysis_done: bool = False
+    # The throwaway's two-factor secret, recovery codes and sign-in token.
+    mfa: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for part in ROLES:

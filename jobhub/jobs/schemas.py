@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
+from jobhub import bulk
 from jobhub.jobs.models import (
     EmploymentType,
     JobStatus,
@@ -223,3 +224,26 @@ class MyJobsArgsSchema(Schema):
     deleted = ma.fields.Boolean(
         load_default=False, metadata={"description": "List the deleted jobs (to restore)."}
     )
+
+
+# -- bulk (SPEC §10) -------------------------------------------------------------------
+
+
+class JobBulkCreateSchema(Schema):
+    items = bulk.items_field(
+        metadata={"description": "1 to 1,000 jobs, each as the body of POST /jobs."}
+    )
+
+
+class JobBulkUpdateItemSchema(JobUpdateSchema):
+    id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class JobBulkUpdateSchema(Schema):
+    items = bulk.items_field(
+        metadata={"description": "1 to 1,000 changes: each `{id, ...}` as PATCH /jobs/{id}."}
+    )
+
+
+class JobBulkDeleteSchema(Schema):
+    ids = bulk.ids_field(metadata={"description": "1 to 1,000 distinct job ids."})

@@ -136,10 +136,13 @@ def idp(rsa_key) -> Iterator[Provider]:
 @pytest.fixture
 def app_environ(app_environ, idp):
     """Provider ``oidc`` by discovery; ``strict`` by JWKS URL with two audiences and an
-    authorized party; ``down`` at an address where nothing answers."""
+    authorized party; ``down`` at an address where nothing answers; ``mismatch`` whose
+    discovery document names another issuer (a trailing slash)."""
     return {
         **app_environ,
-        "OIDC_PROVIDERS": "oidc,strict,down",
+        "OIDC_PROVIDERS": "oidc,strict,down,mismatch",
+        "OIDC_MISMATCH_ISSUER": f"{idp.issuer}/",
+        "OIDC_MISMATCH_AUDIENCE": AUDIENCE,
         "OIDC_OIDC_ISSUER": idp.issuer,
         "OIDC_OIDC_AUDIENCE": AUDIENCE,
         "OIDC_STRICT_ISSUER": idp.issuer,
@@ -429,6 +432,19 @@ def test_an_unreachable_provider_is_503_and_an_unknown_one_401(app, client, idp,
     refused(exchange(client, idp.token(), provider="nobody"), "not a configured")
 
 
+def test_a_discovery_document_of_another_issuer_is_not_used(client, idp, clock):
+    response = exchange(client, idp.token(iss=f"{idp.issuer}/"), provider="mismatch")
+    assert response.status_code == 503, response.get_json()
+    assert idp.hits["/jwks"] == 0
+
+
+def test_no_store_keys_are_fetched_each_time(client, idp, clock):
+    idp.cache_control = "no-store"
+    for _ in range(2):
+        assert exchange(client, idp.token()).status_code == 200
+    assert idp.hits["/jwks"] == 2
+
+
 def test_the_exchange_is_rate_limited_like_login(client, idp, clock):
     token = idp.token()
     env = {"REMOTE_ADDR": "10.200.0.1"}
@@ -495,3 +511,51 @@ def test_deleting_the_account_removes_its_identities(app, api, client, idp, cloc
     response = exchange(client, idp.token())
     # The address is free again: the same person may sign up afresh.
     assert response.status_code == 200 and response.get_json()["user"]["id"] != user.id
+
+
+# -- configuration -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"OIDC_PROVIDERS": "acme", "OIDC_ACME_AUDIENCE": "x"}, "OIDC_ACME_ISSUER"),
+        ({"OIDC_PROVIDERS": "acme", "OIDC_ACME_ISSUER": "https://idp.test"}, "OIDC_ACME_AUDIENCE"),
+        (
+            {
+                "OIDC_PROVIDERS": "acme",
+                "OIDC_ACME_ISSUER": "file:///etc",
+                "OIDC_ACME_AUDIENCE": "x",
+            },
+            "OIDC_ACME_ISSUER",
+        ),
+        ({"OIDC_PROVIDERS": "Bad-Name"}, "OIDC_PROVIDERS"),
+    ],
+)
+def test_a_provider_without_its_settings_stops_the_app(environ, named):
+    from jobhub.config import ConfigError, TestingConfig
+
+    with pytest.raises(ConfigError, match=named):
+        TestingConfig(environ)
+
+
+def test_provider_settings_are_read_per_provider():
+    from jobhub.config import TestingConfig
+
+    config = TestingConfig(
+        {
+            "OIDC_PROVIDERS": "google, clerk",
+            "OIDC_GOOGLE_ISSUER": "https://accounts.google.com",
+            "OIDC_GOOGLE_AUDIENCE": "web-client, ios-client",
+            "OIDC_GOOGLE_AUTHORIZED_PARTIES": "web-client",
+            "OIDC_CLERK_ISSUER": "https://clerk.example.test",
+            "OIDC_CLERK_AUDIENCE": "jobhub",
+            "OIDC_CLERK_JWKS_URL": "https://clerk.example.test/.well-known/jwks.json",
+            "OIDC_SIGNUP": "false",
+        }
+    )
+    google, clerk = config.OIDC_PROVIDERS["google"], config.OIDC_PROVIDERS["clerk"]
+    assert google["audiences"] == ("web-client", "ios-client") and google["jwks_url"] is None
+    assert google["authorized_parties"] == ("web-client",)
+    assert clerk["jwks_url"] == "https://clerk.example.test/.well-known/jwks.json"
+    assert config.OIDC_SIGNUP is False
