@@ -476,7 +476,10 @@ def import_jobs(
         _imported_values(row, company=company, actor_id=actor_id, import_id=import_id, now=now)
         for row in rows
     ]
-    statement = insert(Job).returning(Job.id, sort_by_parameter_order=True)
+    # Core statements on the tables: insertmanyvalues sends a few multi-row INSERTs per
+    # thousand rows (the ORM's bulk path would go row by row for RETURNING here).
+    table = Job.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(db.session.execute(statement, values).scalars())
     skills = [
         {"job_id": job_id, "skill": skill}
@@ -484,7 +487,7 @@ def import_jobs(
         for skill in row["skills"]
     ]
     if skills:
-        db.session.execute(insert(JobSkill), skills)
+        db.session.execute(insert(JobSkill.__table__), skills)
     search.invalidate_search()
     return len(ids)
 
