@@ -16,7 +16,7 @@ from jobhub.jobs.models import (
     WorkMode,
 )
 from jobhub.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from jobhub.schemas import Line, Schema, UtcDateTime
+from jobhub.schemas import FastDump, Line, Schema, UtcDateTime
 
 # ISO 4217 currency codes accepted for salaries (active codes, 2026).
 _CODES = """
@@ -65,7 +65,7 @@ class SkillQueryList(SkillList):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class CompanySummarySchema(Schema):
+class CompanySummarySchema(FastDump):
     """The company as a job shows it."""
 
     id = ma.fields.Integer()
@@ -135,7 +135,7 @@ class JobUpdateSchema(_JobFields):
     status = ma.fields.Enum(JobStatus, by_value=True)
 
 
-class JobSchema(Schema):
+class JobSchema(FastDump):
     id = ma.fields.Integer()
     company_id = ma.fields.Integer()
     company = ma.fields.Nested(CompanySummarySchema)

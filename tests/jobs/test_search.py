@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from jobhub.db import db, utcnow
 
@@ -360,3 +360,27 @@ def test_totals_are_capped(client, make, monkeypatch):
     assert (meta["total"], meta["total_pages"], meta["total_capped"]) == (5, 3, True)
     exact = json.loads(client.get(f"{API}?page_size=2&company_id=999").headers["X-Pagination"])
     assert exact["total"] == 0 and "total_capped" not in exact
+
+
+def test_the_compiled_dump_writes_what_marshmallow_writes(app, client, make):
+    import marshmallow as ma
+    from sqlalchemy.orm import joinedload
+
+    from jobhub.jobs.models import Job
+    from jobhub.jobs.schemas import JobSchema
+
+    company = make("company", name="Zürich Ünïcode 😀")
+    make("job", company=company, salary_min=None, salary_currency=None, location=None)
+    make("job", company=company, skills=["python", "ça"], salary_min=10, salary_currency="EUR")
+    listed = client.get(f"{API}?sort=newest")
+    assert len(listed.get_json()) == 2
+    with app.app_context():
+        jobs = db.session.scalars(
+            select(Job)
+            .options(joinedload(Job.company))
+            .where(Job.id.in_([j["id"] for j in listed.get_json()]))
+        ).all()
+        schema = JobSchema(many=True)
+        assert schema.dump(jobs) == ma.Schema.dump(schema, jobs)
+        by_id = {job["id"]: job for job in ma.Schema.dump(schema, jobs)}
+    assert listed.get_json() == [by_id[j["id"]] for j in listed.get_json()]
