@@ -117,7 +117,7 @@ def _app(env: dict):
 
 def deep_cursors(app, jobs: int) -> list[str]:
     """Cursors continuing newest-first 2 % … 10 % deep (2,000 … 10,000 rows of 100,000)."""
-    from jobhub.jobs import services
+    from jobhub.jobs.search import services
 
     pages = [max(2, int(jobs * share / 20)) for share in (0.02, 0.04, 0.06, 0.08, 0.10)]
     with app.app_context():
@@ -132,8 +132,8 @@ def deep_cursors(app, jobs: int) -> list[str]:
 def explain(app, arg_sets: list[dict[str, Any]], samples: int = 8) -> float:
     """Median over samples of PostgreSQL's planning + execution time for one request's SQL."""
     from jobhub.db import db
-    from jobhub.jobs import services
     from jobhub.jobs.schemas import JobSearchArgsSchema
+    from jobhub.jobs.search import services
 
     timings = []
     with app.app_context():

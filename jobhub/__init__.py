@@ -146,6 +146,7 @@ def _blueprints() -> list:
     from jobhub.companies.views import blp as companies
     from jobhub.exports.views import blp as exports
     from jobhub.health.views import blp as health
+    from jobhub.imports.views import blp as imports
     from jobhub.jobs.moderation.views import blp as admin_jobs
     from jobhub.jobs.saved_searches.views import blp as saved_searches
     from jobhub.jobs.views import blp as jobs
@@ -177,6 +178,7 @@ def _blueprints() -> list:
         # /analytics/… and the public /companies/{id}/responsiveness (SPEC §9).
         (analytics, "/api/v1"),
         (exports, "/api/v1/exports"),
+        (imports, "/api/v1/imports"),
         # /companies/{id}/webhooks, /webhooks/…, /webhook-deliveries/… (SPEC §11).
         (webhooks, "/api/v1"),
     ]

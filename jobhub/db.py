@@ -175,6 +175,17 @@ def _after_rollback(session: Session, transaction: SessionTransaction) -> None:
         _run(session.info.pop(_ON_ROLLBACK, []), "on_rollback")
 
 
+def read_only() -> None:
+    """Run the session's next statements in autocommit when the request has not touched
+    the database yet: a read then costs its statements alone, no BEGIN and COMMIT.
+
+    Only for code that reads; once anything began a transaction, this does nothing.
+    """
+    session = db.session()
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
     """Commit once at the end of the block (tasks, CLI), roll back on any exception."""

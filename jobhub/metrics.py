@@ -57,7 +57,7 @@ AUTH_DENIAL_REASONS = frozenset(
 )
 WEBHOOK_OUTCOMES = frozenset({"delivered", "failed", "retried", "gave_up"})
 IMPORT_RESULTS = frozenset({"created", "updated", "skipped", "invalid"})
-TOKEN_EXCHANGE_PROVIDERS = frozenset({"google", "microsoft", "github", "oidc", "saml"})
+TOKEN_EXCHANGE_PROVIDERS = frozenset({"google", "microsoft", "github", "clerk", "oidc", "saml"})
 TOKEN_EXCHANGE_OUTCOMES = frozenset({"ok", "refused", "error"})
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 

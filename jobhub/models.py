@@ -23,6 +23,7 @@ from jobhub.auth.models import (
 from jobhub.companies.api_keys.models import ApiKey
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.exports.models import Export
+from jobhub.imports.models import Import
 from jobhub.jobs.models import Job, JobSkill
 from jobhub.jobs.moderation.models import JobReport, ModerationDecision
 from jobhub.jobs.saved_searches.models import JobAlert, SavedSearch, SavedSearchSkill
@@ -36,6 +37,7 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "ExternalIdentity",
+    "Import",
     "Notification",
     "NotificationPreference",
     "OneTimeToken",

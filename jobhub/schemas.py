@@ -10,6 +10,7 @@ strings (``Line``: titles, names, locations...) carry no line breaks either.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -196,3 +197,67 @@ class HttpUrl(ma.fields.String):
         if not _HTTP_URL.fullmatch(text):
             raise ma.ValidationError("Not a valid http(s) URL, e.g. https://example.com.")
         return text
+
+
+# -- fast dumps for lists ---------------------------------------------------------------
+
+
+def _scalar(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else convert(value)
+
+
+def _value_dumper(field: ma.fields.Field) -> Callable[[Any], Any] | None:
+    """A plain function for what ``field`` writes, or None for a kind not handled here."""
+    kind = type(field)
+    if kind in (ma.fields.Integer, Id) and not field.as_string:
+        return _scalar(int)
+    if kind in (ma.fields.String, Line):
+        return _scalar(str)
+    if kind is ma.fields.Boolean:
+        return _scalar(bool)
+    if kind is UtcDateTime:
+        return lambda value: field._serialize(value, None, None)
+    if kind is ma.fields.Enum and field.by_value and type(field.field) is ma.fields.Raw:
+        return _scalar(lambda member: member.value)
+    if kind is ma.fields.List:
+        inner = _value_dumper(field.inner)
+        return None if inner is None else _scalar(lambda items: [inner(i) for i in items])
+    if kind is ma.fields.Nested and isinstance(field.schema, FastDump) and not field.many:
+        nested = _compile(field.schema)
+        return None if nested is None else _scalar(nested)
+    return None
+
+
+def _compile(schema: ma.Schema) -> Callable[[Any], dict] | None:
+    if any(schema._hooks[hook] for hook in ("pre_dump", "post_dump")):
+        return None
+    parts = []
+    for name, field in schema.dump_fields.items():
+        dump = _value_dumper(field)
+        if dump is None:
+            return None
+        parts.append((field.data_key or name, field.attribute or name, dump))
+
+    def dump_one(obj: Any) -> dict:
+        return {key: dump(getattr(obj, attribute)) for key, attribute, dump in parts}
+
+    return dump_one
+
+
+class FastDump(Schema):
+    """A schema whose ``dump`` of objects (ORM rows) is one compiled function per schema:
+    the same dict as marshmallow's, without its per-field machinery (a page of 20 jobs
+    spent a fifth of its request in it). Field kinds it does not know, dump hooks and
+    mappings go through marshmallow as before; the schema still documents the API."""
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        many = self.many if many is None else many
+        dump_one = self.__dict__.get("_fast_dump", False)
+        if dump_one is False:
+            dump_one = self.__dict__["_fast_dump"] = _compile(self)
+        if many and not isinstance(obj, list | tuple):
+            obj = list(obj)
+        sample = (obj[0] if obj else None) if many else obj
+        if dump_one is None or sample is None or isinstance(sample, Mapping):
+            return super().dump(obj, many=many)
+        return [dump_one(item) for item in obj] if many else dump_one(obj)

@@ -15,7 +15,15 @@ from jobhub.apicheck.mfa import MFA
 from jobhub.apicheck.reads import read_case
 from jobhub.apicheck.steps import Step
 from jobhub.apicheck.world import World
-from jobhub.apicheck.writes import BY_MAIL, CREATE, DELETE, FINAL, NOT_DRIVEN, UPDATE
+from jobhub.apicheck.writes import (
+    BY_MAIL,
+    BY_PROVIDER,
+    CREATE,
+    DELETE,
+    FINAL,
+    NOT_DRIVEN,
+    UPDATE,
+)
 
 DOCUMENT_PATH = "/api/openapi.json"
 ANALYSIS_WAIT_SECONDS = 60.0
@@ -110,7 +118,7 @@ def run_checks(
     )
     if admin_login:
         _sign_in_admin(session, *admin_login)
-    session.steps(SETUP + CREATE + MFA + BY_MAIL, progress)
+    session.steps(SETUP + CREATE + MFA + BY_MAIL + BY_PROVIDER, progress)
     _await_background(session, wait_seconds)
     session.reads(progress)
     session.steps(UPDATE + DELETE + FINAL, progress)

@@ -220,6 +220,29 @@ BY_MAIL: list[Step] = [
         body={"token": "apicheck-never-issued"},
     ),
 ]
+# An ID token comes only from an identity provider: driven with one no provider issued
+# (the documented 401), and an identity that is not linked (the documented 404).
+NO_PROVIDER = "an ID token no configured provider issued (real ones come from the IdP): 401"
+BY_PROVIDER: list[Step] = [
+    step(
+        f"POST {V1}/auth/token-exchange",
+        "anonymous",
+        expect=(401,),
+        note=NO_PROVIDER,
+        body={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcGljaGVjayJ9.c2ln",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+            "provider": "apicheck",
+        },
+    ),
+    step(
+        f"DELETE {V1}/auth/identities/{{identity_id}}",
+        expect=(404,),
+        note="no identity is linked without a provider's token: the documented 404",
+        fixed={"identity_id": 2147483647},
+    ),
+]
 # Documented, and not driven: why, in the report.
 EXTERNAL_IDP = "skipped: needs an ID token from an identity provider the deployment trusts"
 NOT_DRIVEN: dict[str, str] = {

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import marshmallow as ma
 from marshmallow import validate
 
+from jobhub import bulk
 from jobhub.applications.models import (
     APPLY_SOURCES,
     ApplicationSource,
@@ -328,3 +329,19 @@ class NoteSchema(Schema):
     author = PersonField()
     body = ma.fields.String()
     created_at = UtcDateTime()
+
+
+# -- bulk (SPEC §10) ---------------------------------------------------------------------
+
+
+class BulkStatusChangeSchema(StatusChangeSchema):
+    ids = bulk.ids_field(metadata={"description": "1 to 1,000 distinct application ids."})
+
+
+class BulkApplySchema(Schema):
+    job_ids = bulk.ids_field(metadata={"description": "1 to 1,000 distinct public job ids."})
+    resume_id = ma.fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "One of your resumes, sent with every application."},
+    )

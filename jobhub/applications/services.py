@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from jobhub import signals
+from jobhub import bulk, signals
 from jobhub.applications.models import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
@@ -37,7 +37,7 @@ from jobhub.applications.models import (
     describe_refusal,
     is_allowed,
 )
-from jobhub.applications.queries import has_active_application
+from jobhub.applications.queries import get_visible_application, has_active_application
 from jobhub.audit import services as audit
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
@@ -422,4 +422,64 @@ def status_changed(
         title=f"{name} {phrase} {job.title}",
         body=body,
         data=data,
+    )
+
+
+# -- bulk (SPEC §10): everything checked first, then applied one by one ------------------
+
+
+def _movable(*, actor: User, side: Side, application_id: int, target: ApplicationStatus) -> Any:
+    """A visible application that may move to ``target`` (else this item is refused)."""
+    application = get_visible_application(actor=actor, application_id=application_id)
+    if not is_allowed(side, application.status, target):
+        refusal = describe_refusal(side, application.status, target)
+        raise ValidationError(errors={"json": {"status": [refusal]}})
+    return application
+
+
+def bulk_change_status(
+    *,
+    actor: User,
+    side: Side,
+    ids: list[int],
+    target: ApplicationStatus,
+    note: str | None = None,
+    reason: RejectionReason | None = None,
+) -> list[Application]:
+    """Move every application as ``change_status`` does: all of them, or none (422)."""
+    found = bulk.check_each(
+        ids,
+        lambda application_id: _movable(
+            actor=actor, side=side, application_id=application_id, target=target
+        ),
+        "id",
+    )
+    return bulk.apply_each(
+        found,
+        lambda application: change_status(
+            application=application, actor=actor, side=side, target=target, note=note, reason=reason
+        ),
+        "status",
+    )
+
+
+def _applicable(*, actor: User, job_id: int) -> Job:
+    """A public job the candidate has no active application for (else refused)."""
+    job = jobs.get_visible_job(actor=actor, job_id=job_id)
+    if not jobs.is_public(job):
+        raise NotFound("No such job.")
+    if has_active_application(candidate_id=actor.id, job_id=job.id):
+        raise Duplicate(_DUPLICATE)
+    return job
+
+
+def bulk_apply(*, actor: User, job_ids: list[int], resume_id: int | None = None) -> list[Any]:
+    """Apply to every job as ``apply`` does: all of them, or none (422)."""
+    if resume_id is not None:
+        _check_resume(actor=actor, resume_id=resume_id)
+    found = bulk.check_each(
+        job_ids, lambda job_id: _applicable(actor=actor, job_id=job_id), "job_id"
+    )
+    return bulk.apply_each(
+        found, lambda job: apply(actor=actor, job_id=job.id, resume_id=resume_id), "job_id"
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from jobhub import bulk
 from jobhub.applications import policies, queries, services
 from jobhub.applications.interviews import policies as interview_policies
 from jobhub.applications.interviews import queries as interview_queries
@@ -21,6 +22,8 @@ from jobhub.applications.schemas import (
     ApplicationListArgsSchema,
     ApplicationSchema,
     ApplyArgsSchema,
+    BulkApplySchema,
+    BulkStatusChangeSchema,
     NoteCreateSchema,
     NoteSchema,
     Shown,
@@ -73,6 +76,46 @@ def list_applications(args: dict[str, Any], pagination_parameters: Any) -> list[
     """Candidates: their own; employers: those to their companies' jobs; admins: all."""
     query = queries.list_query(actor=current_user, **args)
     return _shown(paginated(query, pagination_parameters))
+
+
+BULK_422 = (
+    "`validation_error`: nothing was changed; `errors` maps each refused item's index "
+    '(in `ids` / `job_ids`) to why (`{"2": {"status": ["..."]}}`): an application or job '
+    "you cannot see (`id`, `job_id`), a move the transition table refuses (`status`), "
+    "a job you already applied to (`job_id`)."
+)
+
+
+@blp.route("/applications/bulk/status", methods=["PATCH"])
+@auth_required(api_key="applications:write")
+@blp.arguments(BulkStatusChangeSchema)
+@blp.response(200, bulk.BulkResultsSchema)
+@documented_errors(blp, 403)
+@blp.alt_response(422, response="DEFAULT_ERROR", description=BULK_422)
+def bulk_change_status(data: dict[str, Any]) -> dict[str, Any]:
+    """Move up to 1,000 applications to one status, as the caller's side: all, or none."""
+    authorize(policies.can_move(current_user), "Admins see applications but move none.")
+    moved = services.bulk_change_status(
+        actor=current_user,
+        side=policies.side_of(current_user),
+        ids=data["ids"],
+        target=data["status"],
+        note=data.get("note"),
+        reason=data.get("reason"),
+    )
+    return bulk.results([(application.id, application.status.value) for application in moved])
+
+
+@blp.route("/applications/bulk", methods=["POST"])
+@auth_required("candidate")
+@blp.arguments(BulkApplySchema)
+@blp.response(200, bulk.BulkResultsSchema)
+@documented_errors(blp, 403)
+@blp.alt_response(422, response="DEFAULT_ERROR", description=BULK_422)
+def bulk_apply(data: dict[str, Any]) -> dict[str, Any]:
+    """Apply to up to 1,000 public jobs at once (candidates): all of them, or none."""
+    applied = services.bulk_apply(actor=current_user, **data)
+    return bulk.results([(application.id, application.status.value) for application in applied])
 
 
 @blp.route("/applications/<int:application_id>")

@@ -185,6 +185,8 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     views: Mapped[int] = mapped_column(default=0)
     applications_count: Mapped[int] = mapped_column(default=0)
+    # The import that created the job (jobhub.imports; its undo soft-deletes them).
+    import_id: Mapped[int | None] = mapped_column(default=None, index=True)
 
     # Sort keys, computed by the database so bulk inserts and every writer agree.
     listed_at: Mapped[datetime] = mapped_column(

@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
+from jobhub import bulk
 from jobhub.jobs.models import (
     EmploymentType,
     JobStatus,
@@ -15,7 +16,7 @@ from jobhub.jobs.models import (
     WorkMode,
 )
 from jobhub.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from jobhub.schemas import Line, Schema, UtcDateTime
+from jobhub.schemas import FastDump, Line, Schema, UtcDateTime
 
 # ISO 4217 currency codes accepted for salaries (active codes, 2026).
 _CODES = """
@@ -64,7 +65,7 @@ class SkillQueryList(SkillList):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class CompanySummarySchema(Schema):
+class CompanySummarySchema(FastDump):
     """The company as a job shows it."""
 
     id = ma.fields.Integer()
@@ -134,7 +135,7 @@ class JobUpdateSchema(_JobFields):
     status = ma.fields.Enum(JobStatus, by_value=True)
 
 
-class JobSchema(Schema):
+class JobSchema(FastDump):
     id = ma.fields.Integer()
     company_id = ma.fields.Integer()
     company = ma.fields.Nested(CompanySummarySchema)
@@ -223,3 +224,26 @@ class MyJobsArgsSchema(Schema):
     deleted = ma.fields.Boolean(
         load_default=False, metadata={"description": "List the deleted jobs (to restore)."}
     )
+
+
+# -- bulk (SPEC §10) -------------------------------------------------------------------
+
+
+class JobBulkCreateSchema(Schema):
+    items = bulk.items_field(
+        metadata={"description": "1 to 1,000 jobs, each as the body of POST /jobs."}
+    )
+
+
+class JobBulkUpdateItemSchema(JobUpdateSchema):
+    id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class JobBulkUpdateSchema(Schema):
+    items = bulk.items_field(
+        metadata={"description": "1 to 1,000 changes: each `{id, ...}` as PATCH /jobs/{id}."}
+    )
+
+
+class JobBulkDeleteSchema(Schema):
+    ids = bulk.ids_field(metadata={"description": "1 to 1,000 distinct job ids."})

@@ -23,7 +23,7 @@ from sqlalchemy import Select, bindparam, delete, insert, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from jobhub import signals
+from jobhub import bulk, signals
 from jobhub import skills as taxonomy
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company, MemberRole
@@ -201,6 +201,8 @@ def create_job(*, actor: User, company: Company, data: dict[str, Any]) -> Job:
     db.session.flush()
     _sync_skills(job)
     job_written(job)
+    if job.status == JobStatus.PUBLISHED:
+        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=None)
     return job
 
 
@@ -226,6 +228,7 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     ):
         job.moderation_status = ModerationStatus.PENDING
         job.moderation_reason = None
+    before = job.status
     if target is not None and target != job.status:
         allowed = ALLOWED_MOVES[job.status]
         if target not in allowed:
@@ -244,6 +247,8 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     job_written(job)
     if changed & MATCHED_FIELDS:
         signals.job_content_changed.send(current_app._get_current_object(), job=job)
+    if job.status != before:
+        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=before)
     return job
 
 
@@ -385,3 +390,120 @@ def flush_view_batch(key: bytes) -> int:
         )
     on_commit(lambda: client.delete(key))
     return sum(counts.values())
+
+
+# -- bulk (SPEC §10): checked by the view, applied here one by one, all or nothing ------
+
+
+def bulk_create_jobs(*, actor: User, items: list[tuple[Company, dict[str, Any]]]) -> list[Job]:
+    """Post every job as ``create_job`` does; any refusal is the bulk 422."""
+    return bulk.apply_each(
+        items, lambda item: create_job(actor=actor, company=item[0], data=item[1])
+    )
+
+
+def bulk_update_jobs(*, items: list[tuple[Job, dict[str, Any]]]) -> list[Job]:
+    """Change every job as ``update_job`` does; any refusal is the bulk 422."""
+    return bulk.apply_each(items, lambda item: update_job(job=item[0], changes=item[1]), "status")
+
+
+def bulk_delete_jobs(*, jobs: list[Job]) -> list[Job]:
+    """Soft-delete every job as ``delete_job`` does."""
+    for job in jobs:
+        delete_job(job=job)
+    return jobs
+
+
+# -- imports (jobhub.imports): validated rows in, set-based; undo -------------------------
+
+
+def import_row_problems(data: dict[str, Any], *, now: datetime) -> dict[str, list[str]]:
+    """What ``_check`` would refuse in an imported row (the schema checked the rest)."""
+    problems: dict[str, list[str]] = {}
+    salary = data.get("salary_min") is not None or data.get("salary_max") is not None
+    if salary and not data.get("salary_currency"):
+        problems["salary_currency"] = ["Required when a salary is given."]
+    expires = data.get("expires_at")
+    if data.get("status") == JobStatus.PUBLISHED and expires is not None and expires <= now:
+        problems["expires_at"] = ["Must be in the future for a published job."]
+    return problems
+
+
+_IMPORT_DEFAULTS: dict[str, Any] = {
+    "location": None,
+    "country": None,
+    "salary_min": None,
+    "salary_max": None,
+    "salary_currency": None,
+    "expires_at": None,
+}
+
+
+def _imported_values(
+    data: dict[str, Any], *, company: Company, actor_id: int | None, import_id: int, now: datetime
+) -> dict[str, Any]:
+    """One row of the multi-row insert: the same keys for every row, as ``create_job``
+    would have set them (skills through the taxonomy, publishing, moderation)."""
+    values = {**_IMPORT_DEFAULTS, **data}
+    _normalize_skills(values)
+    status = values.pop("status", JobStatus.DRAFT)
+    approved = status == JobStatus.PUBLISHED and company.verified
+    lifetime = timedelta(days=current_app.config["JOB_DEFAULT_LIFETIME_DAYS"])
+    if status == JobStatus.PUBLISHED and values["expires_at"] is None:
+        values["expires_at"] = now + lifetime
+    values.update(
+        company_id=company.id,
+        company_name=company.name,
+        created_by_id=actor_id,
+        import_id=import_id,
+        status=status,
+        moderation_status=ModerationStatus.APPROVED if approved else ModerationStatus.PENDING,
+        moderated_at=now if approved else None,
+        published_at=now if status != JobStatus.DRAFT else None,
+        closed_at=now if status == JobStatus.CLOSED else None,
+        views=0,
+        applications_count=0,
+        created_at=now,
+        updated_at=now,
+    )
+    return values
+
+
+def import_jobs(
+    *, company: Company, actor_id: int | None, import_id: int, rows: list[dict[str, Any]]
+) -> int:
+    """Insert validated rows set-based (multi-row INSERTs, their skills likewise); no
+    saved-search alerts (an import of thousands would flood them). Returns the count."""
+    if not rows:
+        return 0
+    now = utcnow()
+    values = [
+        _imported_values(row, company=company, actor_id=actor_id, import_id=import_id, now=now)
+        for row in rows
+    ]
+    # Core statements on the tables: insertmanyvalues sends a few multi-row INSERTs per
+    # thousand rows (the ORM's bulk path would go row by row for RETURNING here).
+    table = Job.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = list(db.session.execute(statement, values).scalars())
+    skills = [
+        {"job_id": job_id, "skill": skill}
+        for job_id, row in zip(ids, values, strict=True)
+        for skill in row["skills"]
+    ]
+    if skills:
+        db.session.execute(insert(JobSkill.__table__), skills)
+    search.invalidate_search()
+    return len(ids)
+
+
+def undo_import(*, import_id: int) -> int:
+    """Soft-delete the live jobs an import created; returns how many."""
+    result = db.session.execute(
+        update(Job)
+        .where(Job.import_id == import_id, Job.deleted_at.is_(None))
+        .values(deleted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    search.invalidate_search()
+    return result.rowcount

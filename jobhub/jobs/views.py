@@ -9,7 +9,9 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
+from jobhub import bulk
 from jobhub.companies import services as companies
+from jobhub.companies.models import Company
 from jobhub.errors import NotFound, ValidationError
 from jobhub.jobs import policies, services
 from jobhub.jobs.models import Job
@@ -18,6 +20,10 @@ from jobhub.jobs.moderation import services as moderation
 from jobhub.jobs.moderation.models import JobReport, ModerationDecision
 from jobhub.jobs.moderation.schemas import DecisionSchema, ReportCreateSchema, ReportSchema
 from jobhub.jobs.schemas import (
+    JobBulkCreateSchema,
+    JobBulkDeleteSchema,
+    JobBulkUpdateItemSchema,
+    JobBulkUpdateSchema,
     JobCreateSchema,
     JobSchema,
     JobSearchArgsSchema,
@@ -115,6 +121,70 @@ def create_job(data: dict[str, Any]) -> Job:
         policies.can_post_job(current_user, role), "Only the company's members may post its jobs."
     )
     return services.create_job(actor=current_user, company=company, data=data)
+
+
+BULK_422 = (
+    "`validation_error`: nothing was changed; `errors` maps each refused item's index to "
+    'its field errors (`{"3": {"title": ["..."]}}`): invalid fields, a company that is not '
+    "yours (`company_id`), a job you may not see or change (`id`, as a 404 or 403 would), "
+    "a move the status rules refuse (`status`). A malformed body (no list, over 1,000 "
+    "items) is the usual `errors.json`."
+)
+
+
+def _company_to_post(item: dict[str, Any], roles: dict[int, Any]) -> Company:
+    """The company an item posts for, if the caller may post for it (else refused)."""
+    try:
+        company = companies.get_company(company_id=item["company_id"])
+    except NotFound:
+        raise ValidationError(errors={"json": {"company_id": ["No such company."]}}) from None
+    if company.id not in roles:
+        roles[company.id] = companies.role_of(actor=current_user, company_id=company.id)
+    authorize(
+        policies.can_post_job(current_user, roles[company.id]),
+        "Only the company's members may post its jobs.",
+    )
+    return company
+
+
+@blp.route("/bulk", methods=["POST"])
+@auth_required("employer", api_key="jobs:write")
+@blp.arguments(JobBulkCreateSchema)
+@blp.response(200, bulk.BulkResultsSchema)
+@blp.alt_response(422, response="DEFAULT_ERROR", description=BULK_422)
+def bulk_create_jobs(data: dict[str, Any]) -> dict[str, Any]:
+    """Post up to 1,000 jobs (each as POST /jobs): all of them, or none."""
+    items = bulk.load_items(JobCreateSchema(), data["items"])
+    roles: dict[int, Any] = {}
+    found = bulk.check_each(items, lambda item: _company_to_post(item, roles), "company_id")
+    jobs = services.bulk_create_jobs(actor=current_user, items=list(zip(found, items, strict=True)))
+    return bulk.results([(job.id, job.status.value) for job in jobs])
+
+
+@blp.route("/bulk", methods=["PATCH"])
+@auth_required("employer", "admin", api_key="jobs:write")
+@blp.arguments(JobBulkUpdateSchema)
+@blp.response(200, bulk.BulkResultsSchema)
+@blp.alt_response(422, response="DEFAULT_ERROR", description=BULK_422)
+def bulk_update_jobs(data: dict[str, Any]) -> dict[str, Any]:
+    """Change up to 1,000 jobs (each `{id, ...}` as PATCH /jobs/{id}): all, or none."""
+    items = bulk.load_items(JobBulkUpdateItemSchema(), data["items"])
+    bulk.refuse_repeats([item["id"] for item in items])
+    jobs = bulk.check_each(items, lambda item: _editable_job(item.pop("id")), "id")
+    changed = services.bulk_update_jobs(items=list(zip(jobs, items, strict=True)))
+    return bulk.results([(job.id, job.status.value) for job in changed])
+
+
+@blp.route("/bulk", methods=["DELETE"])
+@auth_required("employer", "admin", api_key="jobs:write")
+@blp.arguments(JobBulkDeleteSchema)
+@blp.response(200, bulk.BulkResultsSchema)
+@blp.alt_response(422, response="DEFAULT_ERROR", description=BULK_422)
+def bulk_delete_jobs(data: dict[str, Any]) -> dict[str, Any]:
+    """Delete up to 1,000 jobs (soft, restorable): all, or none (`status`: deleted)."""
+    jobs = bulk.check_each(data["ids"], _editable_job, "id")
+    deleted = services.bulk_delete_jobs(jobs=jobs)
+    return bulk.results([(job.id, "deleted") for job in deleted])
 
 
 @blp.route("/mine")

@@ -64,15 +64,14 @@ def parse(url: str, *, require_https: bool) -> Target:
 
 
 def refusal(address: IPAddress) -> str | None:
-    """Why the guard refuses to connect to ``address``, or None when it is public."""
+    """The kind of address the guard refuses to connect to, or None for a public one."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    for kind in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+    # The specific kinds first: Python counts most of them as private too.
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(address, f"is_{kind}"):
-            return f"{address} is a {kind.replace('_', '-')} address"
-    if not address.is_global:
-        return f"{address} is not a public address"
-    return None
+            return f"a {kind.replace('_', '-')} address"
+    return None if address.is_global else "not a public address"
 
 
 def resolve(target: Target, *, allow_private: bool) -> IPAddress:
@@ -86,9 +85,12 @@ def resolve(target: Target, *, allow_private: bool) -> IPAddress:
         raise RefusedTarget(f"The host {target.host} does not resolve.")
     if not allow_private:
         for address in addresses:
-            reason = refusal(address)
-            if reason is not None:
-                raise RefusedTarget(f"Refused: {target.host} resolves to {reason}.")
+            kind = refusal(address)
+            if kind is None:
+                continue
+            if str(address) == target.host:
+                raise RefusedTarget(f"Refused: {address} is {kind}.")
+            raise RefusedTarget(f"Refused: {target.host} resolves to {address}, {kind}.")
     return addresses[0]
 
 

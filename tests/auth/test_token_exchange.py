@@ -136,10 +136,13 @@ def idp(rsa_key) -> Iterator[Provider]:
 @pytest.fixture
 def app_environ(app_environ, idp):
     """Provider ``oidc`` by discovery; ``strict`` by JWKS URL with two audiences and an
-    authorized party; ``down`` at an address where nothing answers."""
+    authorized party; ``down`` at an address where nothing answers; ``mismatch`` whose
+    discovery document names another issuer (a trailing slash)."""
     return {
         **app_environ,
-        "OIDC_PROVIDERS": "oidc,strict,down",
+        "OIDC_PROVIDERS": "oidc,strict,down,mismatch",
+        "OIDC_MISMATCH_ISSUER": f"{idp.issuer}/",
+        "OIDC_MISMATCH_AUDIENCE": AUDIENCE,
         "OIDC_OIDC_ISSUER": idp.issuer,
         "OIDC_OIDC_AUDIENCE": AUDIENCE,
         "OIDC_STRICT_ISSUER": idp.issuer,
@@ -390,7 +393,8 @@ def test_an_es256_key_verifies_es256_tokens(client, idp, clock):
 # -- keys: cached, refetched for an unknown kid at most once a minute -----------------
 
 
-def test_an_unknown_kid_refetches_the_keys_rate_limited(client, idp, clock):
+def test_an_unknown_kid_refetches_the_keys_rate_limited(app, client, idp, clock):
+    app.config["RATELIMIT_LOGIN"] = "100 per minute"  # many exchanges of one email
     assert exchange(client, idp.token()).status_code == 200
     idp.add_key("k2")  # the provider rotates: the cached set does not have k2
     # The set was fetched just now: no refetch yet, so k2 is unknown.
@@ -429,6 +433,19 @@ def test_an_unreachable_provider_is_503_and_an_unknown_one_401(app, client, idp,
     refused(exchange(client, idp.token(), provider="nobody"), "not a configured")
 
 
+def test_a_discovery_document_of_another_issuer_is_not_used(client, idp, clock):
+    response = exchange(client, idp.token(iss=f"{idp.issuer}/"), provider="mismatch")
+    assert response.status_code == 503, response.get_json()
+    assert idp.hits["/jwks"] == 0
+
+
+def test_no_store_keys_are_fetched_each_time(client, idp, clock):
+    idp.cache_control = "no-store"
+    for _ in range(2):
+        assert exchange(client, idp.token()).status_code == 200
+    assert idp.hits["/jwks"] == 2
+
+
 def test_the_exchange_is_rate_limited_like_login(client, idp, clock):
     token = idp.token()
     env = {"REMOTE_ADDR": "10.200.0.1"}
@@ -438,6 +455,13 @@ def test_the_exchange_is_rate_limited_like_login(client, idp, clock):
         for _ in range(6)
     ]
     assert statuses == [200] * 5 + [429]
+
+
+def test_the_exchange_is_rate_limited_per_email_across_ips(client, idp, clock):
+    """As login's per-email limit: the token's (unverified) email claim picks the bucket."""
+    statuses = [exchange(client, idp.token()).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert exchange(client, idp.token(email="bob@example.com")).status_code == 200
 
 
 # -- two-factor sign-in --------------------------------------------------------------
@@ -495,3 +519,51 @@ def test_deleting_the_account_removes_its_identities(app, api, client, idp, cloc
     response = exchange(client, idp.token())
     # The address is free again: the same person may sign up afresh.
     assert response.status_code == 200 and response.get_json()["user"]["id"] != user.id
+
+
+# -- configuration -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"OIDC_PROVIDERS": "acme", "OIDC_ACME_AUDIENCE": "x"}, "OIDC_ACME_ISSUER"),
+        ({"OIDC_PROVIDERS": "acme", "OIDC_ACME_ISSUER": "https://idp.test"}, "OIDC_ACME_AUDIENCE"),
+        (
+            {
+                "OIDC_PROVIDERS": "acme",
+                "OIDC_ACME_ISSUER": "file:///etc",
+                "OIDC_ACME_AUDIENCE": "x",
+            },
+            "OIDC_ACME_ISSUER",
+        ),
+        ({"OIDC_PROVIDERS": "Bad-Name"}, "OIDC_PROVIDERS"),
+    ],
+)
+def test_a_provider_without_its_settings_stops_the_app(environ, named):
+    from jobhub.config import ConfigError, TestingConfig
+
+    with pytest.raises(ConfigError, match=named):
+        TestingConfig(environ)
+
+
+def test_provider_settings_are_read_per_provider():
+    from jobhub.config import TestingConfig
+
+    config = TestingConfig(
+        {
+            "OIDC_PROVIDERS": "google, clerk",
+            "OIDC_GOOGLE_ISSUER": "https://accounts.google.com",
+            "OIDC_GOOGLE_AUDIENCE": "web-client, ios-client",
+            "OIDC_GOOGLE_AUTHORIZED_PARTIES": "web-client",
+            "OIDC_CLERK_ISSUER": "https://clerk.example.test",
+            "OIDC_CLERK_AUDIENCE": "jobhub",
+            "OIDC_CLERK_JWKS_URL": "https://clerk.example.test/.well-known/jwks.json",
+            "OIDC_SIGNUP": "false",
+        }
+    )
+    google, clerk = config.OIDC_PROVIDERS["google"], config.OIDC_PROVIDERS["clerk"]
+    assert google["audiences"] == ("web-client", "ios-client") and google["jwks_url"] is None
+    assert google["authorized_parties"] == ("web-client",)
+    assert clerk["jwks_url"] == "https://clerk.example.test/.well-known/jwks.json"
+    assert config.OIDC_SIGNUP is False

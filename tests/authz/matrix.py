@@ -298,6 +298,47 @@ def job_route(ok: int, *, others: int, candidate: int | None = None) -> Cases:
     )
 
 
+def _bulk_job_cases(ok: int) -> Cases:
+    """PATCH and DELETE /jobs/bulk: members and admins; a job not theirs is a 422."""
+    return keyed(
+        cases(
+            anonymous=401,
+            candidate={NONE: 403},
+            owner={OWN: ok, OTHER_COMPANY: 422},
+            recruiter=ok,
+            other_employer=422,
+            admin=ok,
+        ),
+        ok,
+        other_company=422,
+    )
+
+
+def _import_cases(ok: int, *, admin: int | None = None) -> Cases:
+    """An import: its company's members and key, admins (reading); 404 to the rest."""
+    return keyed(
+        cases(
+            anonymous=401,
+            candidate={NONE: 404},
+            owner=ok,
+            recruiter=ok,
+            other_employer=404,
+            admin=ok if admin is None else admin,
+        ),
+        ok,
+    )
+
+
+def _import_form(ctx: Ctx) -> dict:
+    import io
+
+    from tests.authz.world import IMPORT_CSV
+
+    company = ctx.obj("company", OWN if ctx.relation == OWN else ctx.relation)
+    upload = (io.BytesIO(IMPORT_CSV.encode()), "jobs.csv")
+    return {"resource": "jobs", "company_id": str(company), "dry_run": "true", "file": upload}
+
+
 # -- bodies ------------------------------------------------------------------------------
 
 
@@ -498,15 +539,8 @@ ROUTES: list[Route] = [
         note="the world configures no identity provider: 401 for everyone, whatever bearer "
         "is sent, each refusal audited (the exchange: tests/auth/test_token_exchange.py)",
     ),
-    Route("GET", f"{API}/auth/identities", signed_in(200)),
-    Route(
-        "DELETE",
-        f"{API}/auth/identities/<int:identity_id>",
-        signed_in(404),
-        values={"identity_id": 2_000_000},
-        note="the world links no identity; whose identity may be unlinked is the policy "
-        "table's (tests/auth/test_policies.py) and test_token_exchange.py's",
-    ),
+    Route("GET", f"{API}/auth/identities", signed_in(200), lists="identity"),
+    Route("DELETE", f"{API}/auth/identities/<int:identity_id>", personal(204), obj="identity"),
     # -- users ------------------------------------------------------------------------------
     Route("GET", f"{API}/users/me", signed_in(200)),
     Route("PATCH", f"{API}/users/me", signed_in(200), json={"full_name": "Renamed Person"}),
@@ -722,6 +756,62 @@ ROUTES: list[Route] = [
         note="the relation is to the resume named by resume_id",
     ),
     Route("GET", f"{API}/matches/compare", own_row(200), query=_compare_query),
+    # -- bulk (SPEC §10): an object another may not touch is a 422 naming the item ----------
+    Route(
+        "POST",
+        f"{API}/jobs/bulk",
+        keyed(
+            {
+                **employer_only(200),
+                **cases(natural=False, other_employer=422),
+                **cases(owner={OTHER_COMPANY: 422}),
+            },
+            200,
+            other_company=422,
+        ),
+        scope="jobs:write",
+        json=lambda c: {"items": [_job_body(c)]},
+        note="an item for a company that is not the caller's: 422 at its index",
+    ),
+    Route(
+        "PATCH",
+        f"{API}/jobs/bulk",
+        _bulk_job_cases(200),
+        scope="jobs:write",
+        json=lambda c: {"items": [{"id": c.obj("job"), "title": "Senior Python Engineer"}]},
+    ),
+    Route(
+        "DELETE",
+        f"{API}/jobs/bulk",
+        _bulk_job_cases(200),
+        scope="jobs:write",
+        json=lambda c: {"ids": [c.obj("job")]},
+    ),
+    Route(
+        "PATCH",
+        f"{API}/applications/bulk/status",
+        keyed(
+            cases(
+                anonymous=401,
+                candidate={OWN: 200, OTHER_USER: 422},
+                owner={OWN: 200, OTHER_COMPANY: 422},
+                recruiter=200,
+                other_employer=422,
+                admin=403,
+            ),
+            200,
+            other_company=422,
+        ),
+        scope="applications:write",
+        json=lambda c: {"ids": [c.obj("application")], **_status_body(c)},
+        note="admins move nothing; an application the caller cannot see: 422 at its index",
+    ),
+    Route(
+        "POST",
+        f"{API}/applications/bulk",
+        candidate_only(200),
+        json=lambda c: {"job_ids": [c.a("open_job")]},
+    ),
     # -- the same routes on jobs the caller may not see (drafts, deleted) ---------------------
     Route(
         "GET",
@@ -1042,6 +1132,47 @@ ROUTES: list[Route] = [
         personal(200),
         obj="export",
         note="the owner only: another user's export is not found, admins' included",
+    ),
+    # -- imports (SPEC §10): the company's members and its key; admins watch ---------------
+    Route(
+        "POST",
+        f"{API}/imports",
+        keyed(
+            {
+                **employer_only(202),
+                **cases(natural=False, other_employer=403),
+                **cases(owner={OTHER_COMPANY: 403}),
+            },
+            202,
+            other_company=403,
+        ),
+        scope="jobs:write",
+        data=_import_form,
+        note="other_employer imports into company A (not theirs): 403",
+    ),
+    Route(
+        "GET", f"{API}/imports/<int:import_id>", _import_cases(200), obj="import", scope="jobs:read"
+    ),
+    Route(
+        "GET",
+        f"{API}/imports/<int:import_id>/errors.csv",
+        _import_cases(200),
+        obj="import",
+        scope="jobs:read",
+    ),
+    Route(
+        "POST",
+        f"{API}/imports/<int:import_id>/confirm",
+        _import_cases(202, admin=403),
+        obj="dry_import",
+        scope="jobs:write",
+    ),
+    Route(
+        "POST",
+        f"{API}/imports/<int:import_id>/undo",
+        _import_cases(200, admin=403),
+        obj="import",
+        scope="jobs:write",
     ),
     # -- webhooks (SPEC §11): owners and the company's key (webhooks:manage) ------------------
     Route(

@@ -18,6 +18,7 @@ import pyotp
 from flask import Flask
 from flask_jwt_extended import create_access_token
 
+from jobhub.auth.identity.models import ExternalIdentity
 from jobhub.auth.mfa import services as mfa
 from jobhub.auth.sessions import services as sessions
 from jobhub.companies.api_keys import services as api_keys
@@ -75,7 +76,7 @@ ROLE_USER = {
 ROLE_SIDE = {CANDIDATE: "a", OWNER: "a", RECRUITER: "a", OTHER_EMPLOYER: "b", KEY: "a"}
 ROLE_SIDE[KEY_UNSCOPED] = "a"
 # Object kinds that belong to one user: "own" is the caller's own row.
-PER_USER_KINDS = ("session", "notification", "user", "feedback", "export")
+PER_USER_KINDS = ("session", "notification", "user", "feedback", "export", "identity")
 OTHER = {"a": "b", "b": "a"}
 # Variants of a kind, named in URLs by the kind's own parameter.
 KIND_PARAM = {
@@ -85,6 +86,7 @@ KIND_PARAM = {
     "pending_job": "job_id",
     "reviewed_interview": "interview_id",
     "webhook_delivery": "delivery_id",
+    "dry_import": "import_id",
 }
 TOTP_STEP = 30
 
@@ -168,6 +170,40 @@ def _user(world: World, name: str, role: str, **fields: Any) -> User:
     world.users[name] = user.id
     world.emails[name] = user.email
     return user
+
+
+def _linked_identity(user: User) -> Any:
+    """An external identity linked to the user (the user keeps a password: unlinkable)."""
+    identity = ExternalIdentity(
+        user_id=user.id, provider="google", subject=f"authz-{user.id}", email=user.email
+    )
+    db.session.add(identity)
+    db.session.flush()
+    return identity
+
+
+IMPORT_CSV = "title,description\nImported role,From the matrix world.\n"
+
+
+def _import(company_id: int, owner_id: int, *, dry_run: bool) -> int:
+    """A finished import (done), or a validated dry run waiting for confirm."""
+    from jobhub.imports.models import Import, ImportResource, ImportStatus
+
+    row = Import(
+        company_id=company_id,
+        owner_id=owner_id,
+        resource=ImportResource.JOBS,
+        status=ImportStatus.VALIDATED if dry_run else ImportStatus.DONE,
+        dry_run=dry_run,
+        content=IMPORT_CSV,
+        errors=[],
+        total=1,
+        valid=1,
+        created=0 if dry_run else 1,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row.id
 
 
 def _done_export(user: User) -> Any:
@@ -267,6 +303,8 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             world.per_user.setdefault("feedback", {}).update(feedback)
             put("feedback", s, feedback[f"owner_{s}"])
             put("saved_search", s, f.create_saved_search(user=cand[s], q="python").id)
+            put("import", s, _import(company.id, owner[s].id, dry_run=False))
+            put("dry_import", s, _import(company.id, owner[s].id, dry_run=True))
             webhook = f.create_webhook_endpoint(company=company)
             put("webhook", s, webhook.id)
             put("webhook_delivery", s, f.create_webhook_delivery(endpoint=webhook).id)
@@ -284,6 +322,7 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             note = f.create_notification(user=user)
             world.per_user.setdefault("notification", {})[name] = note.id
             world.per_user.setdefault("export", {})[name] = _done_export(user).id
+            world.per_user.setdefault("identity", {})[name] = _linked_identity(user).id
             world.per_user.setdefault("user", {})[name] = user.id
             pair = sessions.start(user=user, user_agent="authz-matrix", ip_address="10.9.8.7")
             world.access_tokens[name] = pair.access_token
@@ -292,7 +331,7 @@ def build_world(app: Flask, upload_dir: Any) -> World:
             other = sessions.start(user=user, user_agent="authz-other", ip_address="10.9.8.7")
             world.session_ids[name] = _session_id(other.access_token, app)
             world.per_user.setdefault("session", {})[name] = world.session_ids[name]
-        for kind in ("notification", "user", "session", "export"):
+        for kind in ("notification", "user", "session", "export", "identity"):
             put(kind, "a", world.per_user[kind]["cand_a"])
             put(kind, "b", world.per_user[kind]["cand_b"])
 

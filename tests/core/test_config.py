@@ -63,7 +63,9 @@ def test_pool_settings_come_from_the_environment():
     assert config.SQLALCHEMY_ENGINE_OPTIONS["pool_size"] == 7
     assert config.SQLALCHEMY_ENGINE_OPTIONS["max_overflow"] == 3
     assert config.SQLALCHEMY_ENGINE_OPTIONS["pool_pre_ping"] is True
-    assert config.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] == {"connect_timeout": 5}
+    connect_args = config.SQLALCHEMY_ENGINE_OPTIONS["connect_args"]
+    assert connect_args["connect_timeout"] == 5
+    assert connect_args["options"] == "-c plan_cache_mode=force_custom_plan"
 
 
 def test_production_accepts_a_complete_environment():

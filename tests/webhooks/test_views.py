@@ -183,3 +183,23 @@ def test_an_api_key_with_the_scope_manages_webhooks(client, company, owner_heade
         headers={"Authorization": f"Bearer {key}"},
     )
     assert response.status_code == 201, response.get_json()
+
+
+def test_a_deleted_candidate_is_announced_to_the_companies(
+    client, register, receiver, apply, candidate, auth_headers
+):
+    from tests.factories import DEFAULT_PASSWORD
+
+    created = register(receiver.url, events=["candidate.erased"])
+    apply()
+    response = client.delete(
+        f"{API}/users/me", json={"password": DEFAULT_PASSWORD}, headers=auth_headers(candidate)
+    )
+    assert response.status_code == 200, response.get_json()
+    [request] = receiver.requests
+    payload = Webhook(created["secret"]).verify(request.body, request.headers)
+    assert payload == {
+        "type": "candidate.erased",
+        "timestamp": payload["timestamp"],
+        "data": {"candidate_id": candidate.id},
+    }

@@ -1,0 +1,218 @@
+"""Import services: ask, claim, record the validation, apply, confirm, undo, errors.csv.
+
+The task (``tasks.run_import``) drives an import through its statuses: ``queued`` →
+``validating`` → ``validated`` (a dry run stops there until ``confirm``) → ``importing``
+→ ``done``; a file that cannot be read, or invalid rows without ``skip_invalid``, end
+``failed`` with nothing written. The rows go in with the ``done`` status, in one
+transaction. ``import.progress`` ``{id, status, rows}`` goes to the asker's sockets and
+``import.finished`` to the asker (a key's imports: the company's members).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from jobhub import metrics
+from jobhub.audit import services as audit
+from jobhub.companies import services as companies
+from jobhub.companies.models import Company
+from jobhub.db import db, enqueue_after_commit, on_commit, utcnow
+from jobhub.errors import Conflict
+from jobhub.extensions import socketio
+from jobhub.imports.models import ERROR_MAX_LENGTH, Import, ImportResource, ImportStatus
+from jobhub.imports.queries import find_by_key
+from jobhub.jobs import services as jobs
+from jobhub.notifications import services as notifications
+from jobhub.notifications.live.services import user_room
+from jobhub.users.models import User
+
+PROGRESS_EVENT = "import.progress"
+RUN_TASK = "imports.run"
+
+
+def create_import(
+    *,
+    actor: Any,
+    company: Company,
+    resource: ImportResource,
+    content: str,
+    filename: str | None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    key: str | None = None,
+) -> Import:
+    """Store the file and queue its validation; a repeated ``key`` returns the first."""
+    if key is not None and (found := find_by_key(company_id=company.id, key=key)) is not None:
+        return found
+    row = Import(
+        company_id=company.id,
+        owner_id=actor.id,
+        resource=resource,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        idempotency_key=key,
+        filename=(filename or "")[:255] or None,
+        content=content,
+        errors=[],
+    )
+    db.session.add(row)
+    db.session.flush()
+    enqueue_after_commit(RUN_TASK, row.id)
+    return row
+
+
+def claim(*, import_id: int) -> Import | None:
+    """A queued import, now validating; None if it is not queued (idempotent task)."""
+    row = db.session.get(Import, import_id, with_for_update=True)
+    if row is None or row.status != ImportStatus.QUEUED:
+        return None
+    row.status = ImportStatus.VALIDATING
+    db.session.flush()
+    emit_progress(row)
+    return row
+
+
+def record_validation(*, row: Import, total: int, valid: int, errors: list[dict]) -> bool:
+    """Counts and errors stored; True when the rows should go in now."""
+    row.total, row.valid, row.invalid = total, valid, total - valid
+    row.errors = errors
+    metrics.import_rows("invalid", row.invalid)
+    if row.invalid and not row.skip_invalid:
+        _finish(row, ImportStatus.FAILED, f"{row.invalid} invalid rows; nothing was imported.")
+        return False
+    if row.dry_run and not row.confirmed:
+        _finish(row, ImportStatus.VALIDATED)
+        return False
+    row.status = ImportStatus.IMPORTING
+    db.session.flush()
+    emit_progress(row)
+    return True
+
+
+def apply_rows(*, row: Import, rows: list[dict[str, Any]]) -> int:
+    """Insert the valid rows set-based; the import is done in the same transaction."""
+    company = db.session.get(Company, row.company_id)
+    row.created = jobs.import_jobs(
+        company=company, actor_id=row.owner_id, import_id=row.id, rows=rows
+    )
+    metrics.import_rows("created", row.created)
+    _finish(row, ImportStatus.DONE)
+    return row.created
+
+
+def fail(*, import_id: int, reason: str) -> None:
+    """The file could not be read or the task broke: failed, nothing written."""
+    row = db.session.get(Import, import_id)
+    if row is not None:
+        _finish(row, ImportStatus.FAILED, reason)
+
+
+def _finish(row: Import, status: ImportStatus, error: str | None = None) -> None:
+    row.status = status
+    row.error = error[:ERROR_MAX_LENGTH] if error else None
+    row.finished_at = utcnow()
+    db.session.flush()
+    emit_progress(row)
+    _announce(row)
+
+
+def _announce(row: Import) -> None:
+    """``import.finished`` to whoever asked (a key's import: every member)."""
+    outcome = {
+        ImportStatus.DONE: f"{row.created} {row.resource.value} imported",
+        ImportStatus.VALIDATED: f"{row.valid} of {row.total} rows valid; confirm to import",
+        ImportStatus.FAILED: row.error or "failed",
+    }[row.status]
+    message = {
+        "type": "import.finished",
+        "title": f"Your import #{row.id} is {row.status.value}",
+        "body": f"Import #{row.id} ({row.filename or 'CSV'}): {outcome}.",
+        "data": {"import_id": row.id, "status": row.status.value, "created": row.created},
+    }
+    owner = db.session.get(User, row.owner_id) if row.owner_id is not None else None
+    if owner is not None:
+        notifications.notify(user=owner, **message)
+    else:
+        companies.notify_members(company_id=row.company_id, **message)
+
+
+def emit_progress(row: Import, rows: int | None = None) -> None:
+    """``import.progress`` to the asker's sockets, once this transaction commits."""
+    if row.owner_id is None:
+        return
+    payload = {"id": row.id, "status": row.status.value, "rows": rows or row.total}
+    room = user_room(row.owner_id)
+    on_commit(lambda: socketio.emit(PROGRESS_EVENT, payload, to=room, namespace="/"))
+
+
+def emit_now(*, owner_id: int | None, import_id: int, rows: int) -> None:
+    """Validation progress, pushed at once (the validating status is committed)."""
+    if owner_id is not None:
+        payload = {"id": import_id, "status": ImportStatus.VALIDATING.value, "rows": rows}
+        socketio.emit(PROGRESS_EVENT, payload, to=user_room(owner_id), namespace="/")
+
+
+def confirm(*, row: Import, actor: Any) -> Import:
+    """Apply a validated dry run: validated again (data may have changed), then imported."""
+    if not (row.dry_run and row.status == ImportStatus.VALIDATED and not row.confirmed):
+        raise Conflict(f"Only a validated dry run can be confirmed (this one is {row.status}).")
+    row.confirmed = True
+    row.status = ImportStatus.QUEUED
+    row.finished_at = None
+    _audit(row, actor, "import.confirmed")
+    db.session.flush()
+    enqueue_after_commit(RUN_TASK, row.id)
+    return row
+
+
+def undo(*, row: Import, actor: Any) -> Import:
+    """Soft-delete what a finished import created (restorable job by job)."""
+    if row.status != ImportStatus.DONE:
+        raise Conflict(f"Only a done import can be undone (this one is {row.status}).")
+    removed = jobs.undo_import(import_id=row.id)
+    row.status = ImportStatus.UNDONE
+    _audit(row, actor, "import.undone", removed=removed)
+    db.session.flush()
+    return row
+
+
+def _audit(row: Import, actor: Any, action: str, **changes: Any) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        target_type="import",
+        target_id=row.id,
+        changes={"status": [None, row.status.value], **changes},
+        subject_id=None,
+    )
+
+
+def rejected_rows_csv(*, row: Import) -> Iterator[str]:
+    """The refused rows as they came, with an ``error`` column (``field: message; …``).
+
+    Read here, streamed after the request's session is gone."""
+    problems: dict[int, list[str]] = {}
+    for error in row.errors or []:
+        text = f"{error['field']}: {error['message']}" if error["field"] else error["message"]
+        problems.setdefault(error["row"], []).append(text)
+    return _csv_lines(row.content, problems)
+
+
+def _csv_lines(content: str, problems: dict[int, list[str]]) -> Iterator[str]:
+    reader = csv.reader(io.StringIO(content, newline=""))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    # Numbered as the validation numbers them: blank lines are no rows.
+    for number, cells in enumerate((cells for cells in reader if cells), start=1):
+        if number == 1:
+            writer.writerow([*cells, "error"])
+        elif number in problems:
+            writer.writerow([*cells, "; ".join(problems[number])])
+        if out.tell() > 64 * 1024:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
