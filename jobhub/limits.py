@@ -29,10 +29,28 @@ def email_key() -> str:
     hashed; empty (limit skipped) when there is none."""
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else request.form.get("email")
+    return _email_bucket(email)
+
+
+def _email_bucket(email: object) -> str:
     if not isinstance(email, str) or not email.strip():
         return ""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
     return f"email:{digest}"
+
+
+def subject_token_email_key() -> str:
+    """The ``email`` claim of the body's ``subject_token`` (a token exchange), read without
+    verifying it, in login's per-email bucket; empty (limit skipped) when there is none."""
+    data = request.get_json(silent=True)
+    token = data.get("subject_token") if isinstance(data, dict) else None
+    if not isinstance(token, str) or token.count(".") != 2:
+        return ""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return ""
+    return _email_bucket(claims.get("email"))
 
 
 def login_limit() -> str:

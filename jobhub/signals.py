@@ -36,3 +36,10 @@ application_status_changed = _events.signal("application-status-changed")
 resume_analyzed = _events.signal("resume-analyzed")
 # kwargs: job (the Job) — its title, description or skills changed
 job_content_changed = _events.signal("job-content-changed")
+# kwargs: job (the Job, flushed), before (JobStatus or None for a new job) — it was
+# published or closed by its company (not the bulk expiry of close_expired)
+job_status_changed = _events.signal("job-status-changed")
+# kwargs: job (the Job, flushed), decision ("approve" or "reject") — an admin's decision
+job_moderated = _events.signal("job-moderated")
+# kwargs: interview, application, change ("scheduled", "updated" or "cancelled")
+interview_changed = _events.signal("interview-changed")

@@ -45,6 +45,11 @@ def _base_url(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     type=click.IntRange(1, 50),
     help="Timed calls of each read (GET) for its p50/p95; writes run once.",
 )
+@click.option(
+    "--webhook-url",
+    callback=lambda ctx, param, value: value and _base_url(ctx, param, value),
+    help="A receiver the deployment accepts, for the webhook operations (else skipped).",
+)
 def api_check_command(
     base_url: str,
     token: str | None,
@@ -53,6 +58,7 @@ def api_check_command(
     report_dir: Path,
     wait: float,
     repeat: int,
+    webhook_url: str | None,
 ) -> None:
     """Run the contract checks against a running deployment; exit 1 on any failure."""
     if bool(admin_email) != bool(admin_password):
@@ -60,7 +66,12 @@ def api_check_command(
     admin_login = (admin_email, admin_password) if admin_email and admin_password else None
     try:
         run = run_checks(
-            base_url, admin_token=token, admin_login=admin_login, wait_seconds=wait, repeat=repeat
+            base_url,
+            admin_token=token,
+            admin_login=admin_login,
+            wait_seconds=wait,
+            repeat=repeat,
+            webhook_url=webhook_url,
         )
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -15,7 +15,15 @@ from jobhub.apicheck.mfa import MFA
 from jobhub.apicheck.reads import read_case
 from jobhub.apicheck.steps import Step
 from jobhub.apicheck.world import World
-from jobhub.apicheck.writes import BY_MAIL, CREATE, DELETE, FINAL, NOT_DRIVEN, UPDATE
+from jobhub.apicheck.writes import (
+    BY_MAIL,
+    BY_PROVIDER,
+    CREATE,
+    DELETE,
+    FINAL,
+    NOT_DRIVEN,
+    UPDATE,
+)
 
 DOCUMENT_PATH = "/api/openapi.json"
 ANALYSIS_WAIT_SECONDS = 60.0
@@ -95,6 +103,7 @@ def run_checks(
     admin_login: tuple[str, str] | None = None,
     wait_seconds: float = ANALYSIS_WAIT_SECONDS,
     repeat: int = 1,
+    webhook_url: str | None = None,
     progress: Callable[[str], None] = lambda line: None,
 ) -> CheckRun:
     """Check every operation the deployment at ``base_url`` documents."""
@@ -102,10 +111,14 @@ def run_checks(
     client = Client(base_url)
     document = _document(client)
     by_key = {operation.key: operation for operation in operations(document)}
-    session = Session(Checker(client, document, repeat), World(admin_token=admin_token), by_key)
+    session = Session(
+        Checker(client, document, repeat),
+        World(admin_token=admin_token, webhook_url=webhook_url),
+        by_key,
+    )
     if admin_login:
         _sign_in_admin(session, *admin_login)
-    session.steps(SETUP + CREATE + MFA + BY_MAIL, progress)
+    session.steps(SETUP + CREATE + MFA + BY_MAIL + BY_PROVIDER, progress)
     _await_background(session, wait_seconds)
     session.reads(progress)
     session.steps(UPDATE + DELETE + FINAL, progress)

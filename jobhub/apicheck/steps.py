@@ -39,7 +39,8 @@ def step(
     approved: bool = False,
 ) -> Step:
     """``(key, builder)``: path ids from the world (``aliases`` renames them), ``body``
-    a value or a function of the world, ``keep`` the name the response's id is kept as."""
+    a value or a function of the world (a string from it: the reason to skip), ``keep``
+    the name the response's id is kept as."""
     fixed = fixed or {}
     path_names = [name for name in re.findall(r"{(\w+)}", key) if name not in fixed]
     names = [(aliases or {}).get(name, name) for name in path_names]
@@ -52,13 +53,16 @@ def step(
         reason = missing_ids(world, names + _body_ids(body))
         if reason:
             return reason
+        payload = body(world) if callable(body) else body
+        if isinstance(payload, str):
+            return payload  # the body function's reason to skip
         params = {**fixed, **{p: world.ids[n] for p, n in zip(path_names, names, strict=True)}}
         return Case(
             key,
             role=role,
             params=params,
             query=query,
-            body=body(world) if callable(body) else body,
+            body=payload,
             expect=expect,
             note=note,
             capture=keep_id(keep, keep_field) if keep else capture,

@@ -34,6 +34,8 @@ class World:
     accounts: dict[str, Account] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
     admin_token: str | None = None
+    # A receiver URL the deployment accepts for a webhook (--webhook-url).
+    webhook_url: str | None = None
     # A job of an unverified company is seen by candidates once an admin approves it.
     job_approved: bool = False
     analysis_done: bool = False

@@ -43,6 +43,18 @@ def _bulk_moderation(world: World) -> dict:
     return {"ids": [world.ids["job_id"]], "decision": "approve", "message": "Checked."}
 
 
+NO_RECEIVER = (
+    "skipped: needs --webhook-url, a receiver the deployment accepts (it must resolve, "
+    "and be public unless WEBHOOKS_ALLOW_PRIVATE)"
+)
+
+
+def _webhook(world: World) -> dict | str:
+    if world.webhook_url is None:
+        return NO_RECEIVER
+    return {"url": world.webhook_url, "events": ["application.created"]}
+
+
 def _forgot(world: World) -> dict:
     return {"email": world.accounts["throwaway"].email}
 
@@ -120,6 +132,10 @@ CREATE: list[Step] = [
         keep="report_id",
         approved=True,
     ),
+    step(
+        f"POST {V1}/companies/{{company_id}}/webhooks", "employer", body=_webhook, keep="webhook_id"
+    ),
+    step(f"POST {V1}/webhooks/{{webhook_id}}/test", "employer"),
     step(f"POST {V1}/exports", body={"resource": "account", "format": "zip"}, keep="export_id"),
     step(f"POST {V1}/auth/verify-email/request"),
     step(f"POST {V1}/auth/password/forgot", "anonymous", body=_forgot),
@@ -158,6 +174,13 @@ UPDATE: list[Step] = [
         aliases={"user_id": "throwaway_id"},
         admin=True,
     ),
+    step(
+        f"PATCH {V1}/webhooks/{{webhook_id}}",
+        "employer",
+        body={"events": ["application.created", "application.status_changed:hired"]},
+    ),
+    step(f"POST {V1}/webhooks/{{webhook_id}}/rotate-secret", "employer"),
+    step(f"POST {V1}/webhook-deliveries/{{delivery_id}}/redeliver", "employer"),
     step(f"PATCH {V1}/jobs/{{job_id}}", "employer", body={"title": "Senior Backend Engineer II"}),
     step(f"POST {V1}/admin/jobs/moderate", "admin", body=_bulk_moderation, admin=True),
 ]
@@ -172,6 +195,7 @@ DELETE: list[Step] = [
         aliases={"user_id": "colleague_id"},
     ),
     step(f"DELETE {V1}/saved-searches/{{saved_search_id}}"),
+    step(f"DELETE {V1}/webhooks/{{webhook_id}}", "employer"),
     step(f"DELETE {V1}/jobs/{{job_id}}", "employer"),
     step(f"POST {V1}/jobs/{{job_id}}/restore", "employer"),
     step(f"DELETE {V1}/resumes/{{resume_id}}"),
@@ -196,8 +220,37 @@ BY_MAIL: list[Step] = [
         body={"token": "apicheck-never-issued"},
     ),
 ]
+# An ID token comes only from an identity provider: driven with one no provider issued
+# (the documented 401), and an identity that is not linked (the documented 404).
+NO_PROVIDER = "an ID token no configured provider issued (real ones come from the IdP): 401"
+BY_PROVIDER: list[Step] = [
+    step(
+        f"POST {V1}/auth/token-exchange",
+        "anonymous",
+        expect=(401,),
+        note=NO_PROVIDER,
+        body={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcGljaGVjayJ9.c2ln",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+            "provider": "apicheck",
+        },
+    ),
+    step(
+        f"DELETE {V1}/auth/identities/{{identity_id}}",
+        expect=(404,),
+        note="no identity is linked without a provider's token: the documented 404",
+        fixed={"identity_id": 2147483647},
+    ),
+]
 # Documented, and not driven: why, in the report.
-NOT_DRIVEN: dict[str, str] = {}
+EXTERNAL_IDP = "skipped: needs an ID token from an identity provider the deployment trusts"
+NOT_DRIVEN: dict[str, str] = {
+    f"POST {V1}/auth/token-exchange": EXTERNAL_IDP,
+    f"DELETE {V1}/auth/identities/{{identity_id}}": (
+        "skipped: needs an identity linked by a token exchange (an identity provider's token)"
+    ),
+}
 
 # What ends a session or an account, last; nothing runs as these accounts afterwards
 # but the steps below, in this order.

@@ -201,6 +201,8 @@ def create_job(*, actor: User, company: Company, data: dict[str, Any]) -> Job:
     db.session.flush()
     _sync_skills(job)
     job_written(job)
+    if job.status == JobStatus.PUBLISHED:
+        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=None)
     return job
 
 
@@ -226,6 +228,7 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     ):
         job.moderation_status = ModerationStatus.PENDING
         job.moderation_reason = None
+    before = job.status
     if target is not None and target != job.status:
         allowed = ALLOWED_MOVES[job.status]
         if target not in allowed:
@@ -244,6 +247,8 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     job_written(job)
     if changed & MATCHED_FIELDS:
         signals.job_content_changed.send(current_app._get_current_object(), job=job)
+    if job.status != before:
+        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=before)
     return job
 
 
@@ -476,7 +481,10 @@ def import_jobs(
         _imported_values(row, company=company, actor_id=actor_id, import_id=import_id, now=now)
         for row in rows
     ]
-    statement = insert(Job).returning(Job.id, sort_by_parameter_order=True)
+    # Core statements on the tables: insertmanyvalues sends a few multi-row INSERTs per
+    # thousand rows (the ORM's bulk path would go row by row for RETURNING here).
+    table = Job.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(db.session.execute(statement, values).scalars())
     skills = [
         {"job_id": job_id, "skill": skill}
@@ -484,7 +492,7 @@ def import_jobs(
         for skill in row["skills"]
     ]
     if skills:
-        db.session.execute(insert(JobSkill), skills)
+        db.session.execute(insert(JobSkill.__table__), skills)
     search.invalidate_search()
     return len(ids)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from jobhub import signals
+from jobhub.applications.interviews.models import Interview
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus
+from jobhub.jobs.models import Job
 from jobhub.users.models import Role, User
 from jobhub.webhooks import services
 
@@ -72,3 +74,64 @@ def _candidate_erased(_sender: Any, *, user: User, **_: Any) -> dict[str, Any]:
             company_id=company_id, type_="candidate.erased", data={"candidate_id": user.id}
         )
     return {}
+
+
+JOB_EVENTS = {"published": "job.published", "closed": "job.closed"}
+
+
+@signals.job_status_changed.connect
+def _job_status_changed(_sender: Any, *, job: Job, before: Any, **_: Any) -> None:
+    type_ = JOB_EVENTS.get(job.status.value)
+    if type_ is None:
+        return
+    data = {
+        "job_id": job.id,
+        "company_id": job.company_id,
+        "status": job.status.value,
+        "from_status": before.value if before is not None else None,
+        "moderation_status": job.moderation_status.value,
+    }
+    services.emit(company_id=job.company_id, type_=type_, data=data, personal={"title": job.title})
+
+
+@signals.job_moderated.connect
+def _job_moderated(_sender: Any, *, job: Job, decision: str, **_: Any) -> None:
+    data = {
+        "job_id": job.id,
+        "company_id": job.company_id,
+        "decision": decision,
+        "moderation_status": job.moderation_status.value,
+    }
+    services.emit(
+        company_id=job.company_id,
+        type_="job.moderated",
+        data=data,
+        personal={"title": job.title, "reason": job.moderation_reason},
+    )
+
+
+@signals.interview_changed.connect
+def _interview_changed(
+    _sender: Any, *, interview: Interview, application: Application, change: str, **_: Any
+) -> None:
+    data = {
+        "interview_id": interview.id,
+        "application_id": application.id,
+        "job_id": application.job_id,
+        "company_id": application.company_id,
+        "candidate_id": application.candidate_id,
+        "status": interview.status.value,
+    }
+    personal = {
+        **_personal(application),
+        "starts_at": interview.starts_at.isoformat().replace("+00:00", "Z"),
+        "duration_minutes": interview.duration_minutes,
+        "kind": interview.kind.value,
+        "location": interview.location,
+    }
+    services.emit(
+        company_id=application.company_id,
+        type_=f"interview.{change}",
+        data=data,
+        personal=personal,
+    )

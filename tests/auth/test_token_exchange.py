@@ -393,7 +393,8 @@ def test_an_es256_key_verifies_es256_tokens(client, idp, clock):
 # -- keys: cached, refetched for an unknown kid at most once a minute -----------------
 
 
-def test_an_unknown_kid_refetches_the_keys_rate_limited(client, idp, clock):
+def test_an_unknown_kid_refetches_the_keys_rate_limited(app, client, idp, clock):
+    app.config["RATELIMIT_LOGIN"] = "100 per minute"  # many exchanges of one email
     assert exchange(client, idp.token()).status_code == 200
     idp.add_key("k2")  # the provider rotates: the cached set does not have k2
     # The set was fetched just now: no refetch yet, so k2 is unknown.
@@ -454,6 +455,13 @@ def test_the_exchange_is_rate_limited_like_login(client, idp, clock):
         for _ in range(6)
     ]
     assert statuses == [200] * 5 + [429]
+
+
+def test_the_exchange_is_rate_limited_per_email_across_ips(client, idp, clock):
+    """As login's per-email limit: the token's (unverified) email claim picks the bucket."""
+    statuses = [exchange(client, idp.token()).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert exchange(client, idp.token(email="bob@example.com")).status_code == 200
 
 
 # -- two-factor sign-in --------------------------------------------------------------

@@ -112,3 +112,46 @@ def test_https_only_in_production(upload_dir):
     assert config.WEBHOOKS_REQUIRE_HTTPS is True
     with pytest.raises(transport.RefusedTarget, match="https"):
         transport.parse("http://93.184.215.14/hook", require_https=True)
+
+
+def _resolver(monkeypatch, answers: dict[str, list[str]]) -> list[str]:
+    """The system resolver answering ``answers`` for made-up names (what a DNS server
+    under an attacker's control would say); every name asked is recorded."""
+    import socket
+
+    real, asked = socket.getaddrinfo, []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in answers[host]]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_every_resolved_address_is_checked(monkeypatch):
+    _resolver(monkeypatch, {"mixed.invalid": ["93.184.215.14", "127.0.0.1"]})
+    with pytest.raises(transport.RefusedTarget, match=r"127\.0\.0\.1, a loopback address"):
+        transport.check("https://mixed.invalid/hook", require_https=True, allow_private=False)
+
+
+def test_the_name_is_resolved_once_and_the_checked_address_connected_to(monkeypatch, receiver):
+    """DNS rebinding: the name is resolved once per attempt, and the connection goes to
+    that answer. ``rebind.invalid`` exists in no real DNS, so the request can only arrive
+    if nothing resolved the name a second time."""
+    asked = _resolver(monkeypatch, {"rebind.invalid": ["127.0.0.1"]})
+    port = receiver.server.server_address[1]
+    outcome = transport.post(
+        f"http://rebind.invalid:{port}/hook",
+        body="{}",
+        headers={},
+        timeout=2,
+        require_https=False,
+        allow_private=True,
+    )
+    assert outcome.status == 200, outcome
+    # The connection resolves only the checked address itself (an IP literal).
+    assert asked == ["rebind.invalid", "127.0.0.1"]
+    assert receiver.requests[0].headers["host"] == f"rebind.invalid:{port}"

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from jobhub import signals
 from jobhub.applications import services as applications
 from jobhub.applications.interviews.invites import services as invites
 from jobhub.applications.interviews.models import (
@@ -141,6 +143,7 @@ def schedule(*, application: Application, actor: User, data: dict[str, Any]) -> 
         candidate=application.candidate,
     )
     _mail(interview, application, "scheduled")
+    _changed(interview, application, "scheduled")
     return interview
 
 
@@ -188,6 +191,7 @@ def reschedule(
             change="rescheduled",
         )
     _mail(interview, application, "updated", to_candidate=news_for_candidate)
+    _changed(interview, application, "updated")
     if removed:
         invites.send_cancellations(
             interview=interview,
@@ -237,6 +241,17 @@ def cancel(*, interview: Interview, application: Application, notify: bool = Tru
             change="cancelled",
         )
     _mail(interview, application, "cancelled")
+    _changed(interview, application, "cancelled")
+
+
+def _changed(interview: Interview, application: Application, change: str) -> None:
+    """Tell other domains (webhooks) that the interview was scheduled, updated or cancelled."""
+    signals.interview_changed.send(
+        current_app._get_current_object(),
+        interview=interview,
+        application=application,
+        change=change,
+    )
 
 
 def cancel_upcoming(*, application: Application) -> int:

@@ -31,6 +31,7 @@ UNAUTHORIZED = "Missing, invalid, expired or revoked token."
 
 @blp.route("/token-exchange", methods=["POST"])
 @limiter.limit(limits.login_limit, key_func=limits.client_ip_key)
+@limiter.limit(limits.login_limit, key_func=limits.subject_token_email_key)
 @blp.arguments(TokenExchangeSchema, example=TOKEN_EXCHANGE_EXAMPLE)
 @blp.response(200, TokenExchangeResultSchema)
 @blp.alt_response(

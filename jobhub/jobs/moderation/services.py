@@ -6,8 +6,10 @@ the open reports and tells the employer the same way.
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
+from jobhub import signals
 from jobhub.audit import services as audit
 from jobhub.companies import services as companies
 from jobhub.db import db, utcnow
@@ -170,6 +172,7 @@ def _decide(
     db.session.flush()
     _audit_decision(job, actor, before, code, text)
     job_written(job)
+    signals.job_moderated.send(current_app._get_current_object(), job=job, decision=decision.value)
     _tell_members(job=job, decision=decision.value, code=code, message=text)
     return entry
 

@@ -1,0 +1,180 @@
+"""Imports benchmark: a CSV of 100,000 jobs validated and inserted by the import task.
+
+    python -m bench.imports [--rows 100000]
+
+Runs on its own: creates its own PostgreSQL database (dropped at the end), migrates it,
+then in a fresh process (``--worker``: what a Celery worker process runs) makes an
+employer and a verified company, writes a CSV of N varied job rows (skills, salaries,
+published and draft), stores the import as ``POST /imports`` does and times the
+``imports.run`` task body: every row through the validation, then the multi-row inserts
+(jobs, their skills, the search trigger) in one transaction. Target: >= 10,000 rows/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.support import BIN, REDIS_URL, ROOT, SECRETS, _child_env, database, flask, load_average
+
+NAME = "imports"
+TARGET_ROWS_PER_SECOND = 10_000
+SKILLS = ["python", "JS", "postgres", "k8s", "react", "go", "rust", "sql", "aws", "docker"]
+
+
+def _environ(database_url: str, upload_dir: str) -> dict[str, str]:
+    return {
+        **SECRETS,
+        "JOBHUB_CONFIG": "development",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "UPLOAD_DIR": upload_dir,
+        "MAIL_BACKEND": "memory",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def make_csv(rows: int) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["title", "description", "location", "country", "remote", "employment_type"]
+    header += ["seniority", "salary_min", "salary_max", "salary_currency", "skills", "status"]
+    writer.writerow(header)
+    modes, kinds = ("onsite", "hybrid", "remote"), ("full_time", "part_time", "contract")
+    levels = ("junior", "mid", "senior", "lead")
+    for n in range(rows):
+        low = 30_000 + (n % 50) * 1_000
+        skills = "; ".join(SKILLS[(n + k) % len(SKILLS)] for k in range(n % 4 + 1))
+        writer.writerow(
+            [
+                f"Engineer {n} ({levels[n % 4]})",
+                f"Build and run service {n}: APIs, data, on-call rotation {n % 7}.",
+                ("Berlin", "Paris", "Lisbon", "Remote")[n % 4],
+                ("DE", "FR", "PT", "")[n % 4],
+                modes[n % 3],
+                kinds[n % 3],
+                levels[n % 4],
+                low,
+                low + 20_000,
+                "EUR",
+                skills,
+                "published" if n % 2 else "draft",
+            ]
+        )
+    return out.getvalue()
+
+
+def worker(rows: int) -> dict[str, Any]:
+    """In the child process: one import of ``rows`` jobs, timed as the task runs it."""
+    from jobhub import create_app
+    from jobhub.db import db, transaction
+    from jobhub.imports import services
+    from jobhub.imports.models import Import, ImportResource
+    from jobhub.imports.tasks import run_import
+    from tests import factories
+
+    app = create_app()
+    content = make_csv(rows)
+    with app.app_context():
+        app.extensions["celery"].conf.task_always_eager = False
+        app.extensions["celery"].conf.task_ignore_result = True
+        with transaction():
+            owner = factories.create_user(role="employer")
+            company = factories.create_company(owner=owner, verified=True)
+            created = services.create_import(
+                actor=owner,
+                company=company,
+                resource=ImportResource.JOBS,
+                content=content,
+                filename="bench.csv",
+            )
+            import_id = created.id
+        started = time.perf_counter()
+        outcome = run_import.run(import_id)
+        seconds = time.perf_counter() - started
+        row = db.session.get(Import, import_id)
+        return {
+            "outcome": outcome,
+            "status": row.status.value,
+            "rows": row.total,
+            "created": row.created,
+            "csv_mib": round(len(content.encode()) / 2**20, 1),
+            "seconds": round(seconds, 2),
+            "rows_per_second": round(row.created / seconds) if seconds else None,
+        }
+
+
+@dataclasses.dataclass
+class Result:
+    rows: int
+    load_before: float
+    load_after: float
+    run: dict[str, Any]
+
+    def lines(self) -> list[str]:
+        run = self.run
+        verdict = "met" if run["rows_per_second"] >= TARGET_ROWS_PER_SECOND else "missed"
+        return [
+            f"{self.rows:,} job rows ({run['csv_mib']} MiB of CSV); load average (1 min) "
+            f"before/after: {self.load_before:.2f} / {self.load_after:.2f}",
+            "| rows | created | status | seconds | rows/s |",
+            "|---:|---:|---|---:|---:|",
+            f"| {run['rows']:,} | {run['created']:,} | {run['status']} | {run['seconds']} "
+            f"| {run['rows_per_second']:,} |",
+            f">= {TARGET_ROWS_PER_SECOND:,} rows/s: {verdict}",
+        ]
+
+
+def measure(*, rows: int) -> Result:
+    with database() as database_url, tempfile.TemporaryDirectory() as upload_dir:
+        env = _environ(database_url, upload_dir)
+        flask(env, "db", "upgrade")
+        load_before = load_average()
+        result = subprocess.run(
+            [str(BIN / "python"), "-m", "bench.imports", "--worker", "--rows", str(rows)],
+            cwd=ROOT,
+            env=_child_env(env),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=1800,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"import worker failed:\n{result.stdout}\n{result.stderr}")
+        run_ = json.loads(result.stdout.strip().splitlines()[-1])
+        return Result(rows, load_before, load_average(), run_)
+
+
+def run(*, quick: bool = False) -> Result:
+    """For ``python -m bench``: the full size, or a smoke run with --quick."""
+    return measure(rows=10_000 if quick else 100_000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help="also write the results as JSON here")
+    options = parser.parse_args(argv)
+    if options.worker:
+        print(json.dumps(worker(options.rows)))
+        return 0
+    result = measure(rows=options.rows)
+    print("\n".join(result.lines()))
+    if options.output:
+        options.output.write_text(json.dumps(dataclasses.asdict(result), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
