@@ -13,6 +13,21 @@ from tests.support.servers import celery_worker, free_port, gunicorn
 pytestmark = [pytest.mark.slow]
 
 
+# Operations that `flask api-check` does not drive yet: listed as skipped in its report.
+NO_STEP_YET = {
+    "POST /api/v1/applications/bulk",
+    "PATCH /api/v1/applications/bulk/status",
+    "POST /api/v1/jobs/bulk",
+    "PATCH /api/v1/jobs/bulk",
+    "DELETE /api/v1/jobs/bulk",
+    "POST /api/v1/imports",
+    "GET /api/v1/imports/{import_id}",
+    "POST /api/v1/imports/{import_id}/confirm",
+    "GET /api/v1/imports/{import_id}/errors.csv",
+    "POST /api/v1/imports/{import_id}/undo",
+}
+
+
 def _check(runner, url: str, report, *extra: str):
     return runner.invoke(
         args=["api-check", "--base-url", url, "--report", str(report), "--wait", "30", *extra]
@@ -62,11 +77,8 @@ def test_every_operation_passes_or_is_skipped_with_a_reason(
     assert by_key["GET /api/v1/applications/{application_id}"]["outcome"] == "pass"
     skipped = [op for op in report["operations"] if op["outcome"] == "skip"]
     assert all(op["note"].startswith("skipped: ") for op in skipped), skipped
-    # Only what needs an identity provider's token.
-    assert {op["operation"] for op in skipped} == {
-        "POST /api/v1/auth/token-exchange",
-        "DELETE /api/v1/auth/identities/{identity_id}",
-    }, skipped
+    # Only the bulk and import operations, for which the check has no step yet (README).
+    assert {op["operation"] for op in skipped} == NO_STEP_YET, skipped
     reset = by_key["POST /api/v1/auth/password/reset"]
     assert (reset["status"], reset["outcome"]) == (400, "pass")
     assert all(op["p50_ms"] is not None for op in report["operations"] if op["outcome"] == "pass")
