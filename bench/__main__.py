@@ -27,6 +27,7 @@ BENCHMARKS = [
     "bench.audit",
     "bench.admin_panel",
     "bench.exports",
+    "bench.imports",
 ]
 
 
