@@ -11,6 +11,7 @@ PUBLIC = {
     ("post", "/api/v1/auth/password/forgot"),
     ("post", "/api/v1/auth/password/reset"),
     ("post", "/api/v1/auth/verify-email/confirm"),
+    ("post", "/api/v1/auth/token-exchange"),
 }
 
 
@@ -27,8 +28,10 @@ def operations(client) -> dict:
 
 
 def test_every_spec_endpoint_is_there(operations):
-    # 18, plus the two-factor login step, setup, enable and disable.
-    assert len(operations) == 22
+    # 18, plus the two-factor login step, setup, enable and disable, and the token
+    # exchange with the linked identities' list and unlink.
+    assert len(operations) == 25
+    assert ("post", "/api/v1/auth/token-exchange") in operations
     assert ("post", "/api/v1/auth/login/2fa") in operations
     assert ("delete", "/api/v1/auth/sessions/{session_id}") in operations
     assert ("get", "/api/v1/users") in operations

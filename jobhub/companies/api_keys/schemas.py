@@ -8,10 +8,12 @@ from jobhub.companies.api_keys.models import SCOPES
 from jobhub.schemas import Schema, UtcDateTime
 
 SCOPES_DOC = (
-    "`jobs:read`: GET /jobs/mine, GET /jobs/{id}. `jobs:write`: POST /jobs, PATCH and "
-    "DELETE /jobs/{id}, POST /jobs/{id}/restore. `applications:read`: GET /applications, "
-    "GET /applications/{id}, GET /applications/{id}/history. `applications:write`: PATCH "
-    "/applications/{id}/status. `webhooks:manage`: reserved for the webhook endpoints. "
+    "`jobs:read`: GET /jobs/mine, GET /jobs/{id}, GET /imports/{id} and its errors.csv. "
+    "`jobs:write`: POST /jobs, PATCH and DELETE /jobs/{id}, POST /jobs/{id}/restore, "
+    "POST/PATCH/DELETE /jobs/bulk, POST /imports, its confirm and undo. "
+    "`applications:read`: GET /applications, GET /applications/{id}, "
+    "GET /applications/{id}/history. `applications:write`: PATCH /applications/{id}/status "
+    "and /applications/bulk/status. `webhooks:manage`: every webhook endpoint of §11. "
     "Always for the key's own company only."
 )
 
