@@ -171,16 +171,26 @@ class Id(ma.fields.Integer):
 
     def __init__(self, *args: Any, references: type | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.validators.append(ma.validate.Range(min=1, max=MAX_INT))
-        if references is not None:
-            self.validators.append(_Exists(references))
+        # One validator, so an id out of range gets one message and never reaches a query
+        # (marshmallow runs every validator); its range is narrower than bound_field's.
+        self.validators.append(_IdValidator(references))
+        self._jobhub_bounded = True
 
 
-class _Exists(ma.validate.Validator):
-    def __init__(self, model: type) -> None:
+class _IdValidator(ma.validate.Validator):
+    RANGE_MESSAGE = f"Must be an id between 1 and {MAX_INT}."
+    # Read by apispec (as from a Range): the document says minimum 1, maximum 2^31 - 1.
+    min = 1
+    max = MAX_INT
+
+    def __init__(self, model: type | None) -> None:
         self.model = model
 
     def __call__(self, value: Any) -> Any:
+        if not isinstance(value, int) or not 1 <= value <= MAX_INT:
+            raise ma.ValidationError(self.RANGE_MESSAGE)
+        if self.model is None:
+            return value
         from sqlalchemy import select
 
         from jobhub.db import db
