@@ -52,6 +52,8 @@ class ApplicationSource(enum.StrEnum):
     IMPORT = "import"
 
 
+MAX_COVER_LETTER = 10_000  # characters, on apply as in an import
+
 # What a candidate may say on apply (``import`` is set by imports only).
 APPLY_SOURCES = tuple(s for s in ApplicationSource if s is not ApplicationSource.IMPORT)
 

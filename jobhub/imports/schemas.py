@@ -23,11 +23,11 @@ from marshmallow import validate
 
 from jobhub.applications import services as applications
 from jobhub.applications.models import (
+    MAX_COVER_LETTER,
     ApplicationSource,
     ApplicationStatus,
     RejectionReason,
 )
-from jobhub.applications.schemas import MAX_COVER_LETTER
 from jobhub.exports.columns import (
     APPLICATION_IMPORT_COLUMNS,
     APPLICATION_LIST_COLUMNS,

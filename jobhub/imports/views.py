@@ -83,6 +83,11 @@ def create_import(form: dict[str, Any], files: dict[str, Any]) -> Import:
         raise ValidationError(errors={"form": {"company_id": ["No such company."]}}) from None
     role = companies.role_of(actor=current_user, company_id=company.id)
     authorize(policies.can_import(current_user, role), "Only the company's members import.")
+    resource = form["resource"].value
+    authorize(
+        policies.key_may_import(current_user, resource),
+        f"This API key lacks the scope {policies.RESOURCE_SCOPES.get(resource)}.",
+    )
     upload = files["file"]
     return services.create_import(
         actor=current_user,

@@ -275,3 +275,26 @@ def _parsed(content: bytes) -> list[dict]:
 
 def _export(api, user) -> list[dict]:
     return _parsed(_export_csv(api, user))
+
+
+def test_an_api_key_needs_applications_write_to_import_applications(
+    app, api, client, employer, company, jobs
+):
+    def key(scopes):
+        body = {"name": "ATS sync", "scopes": scopes}
+        raw = api("POST", employer, f"/companies/{company.id}/api-keys", json=body)["key"]
+        return {"Authorization": f"Bearer {raw}"}
+
+    def upload(headers):
+        data = {"resource": "applications", "company_id": str(company.id)}
+        data["file"] = (io.BytesIO(_csv(*_good(jobs))), "applications.csv")
+        return client.post(
+            "/api/v1/imports", data=data, content_type="multipart/form-data", headers=headers
+        )
+
+    refused = upload(key(["jobs:write"]))
+    assert refused.status_code == 403 and "applications:write" in refused.get_json()["message"]
+    assert _live(app, company) == []
+    accepted = upload(key(["jobs:write", "jobs:read", "applications:write"]))
+    assert accepted.status_code == 202, accepted.get_json()
+    assert len(_live(app, company)) == 3
