@@ -1,7 +1,7 @@
 """export attempts
 
 Revision ID: 9e4b1c7a2d58
-Revises: c7d2e9a41b38
+Revises: d91b4e7f2a60
 Create Date: 2026-12-03 08:40:00.000000
 
 Written by hand. ``exports.attempts`` counts the runs claimed: a run lost with a killed
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9e4b1c7a2d58'
-down_revision = 'c7d2e9a41b38'
+down_revision = 'd91b4e7f2a60'
 branch_labels = None
 depends_on = None
 
