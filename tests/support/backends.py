@@ -32,6 +32,9 @@ class Backend:
     admin_url: str | None = None
     # Pub/sub is shared by every Redis database: concurrent test runs need their own channel.
     socketio_channel: str = field(default_factory=lambda: f"jobhub-test-{uuid.uuid4().hex[:8]}")
+    # So is a Redis database: each run's tasks go to its own queue, never to another
+    # run's worker (one run's worker once delivered another run's mail).
+    celery_queue: str = field(default_factory=lambda: f"jobhub-test-{uuid.uuid4().hex[:8]}")
 
     def environ(self, **extra: str) -> dict[str, str]:
         """Environment for an app (in process or in a server process) on this backend."""
@@ -39,6 +42,7 @@ class Backend:
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
             env["SOCKETIO_CHANNEL"] = self.socketio_channel
+            env["CELERY_DEFAULT_QUEUE"] = self.celery_queue
         env.update(extra)
         return env
 
