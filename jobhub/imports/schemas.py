@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
@@ -43,8 +44,6 @@ from jobhub.jobs import services as jobs
 from jobhub.jobs.models import JobStatus
 from jobhub.jobs.schemas import JobCreateSchema
 from jobhub.schemas import Id, Line, Schema, UtcDateTime
-
-PROGRESS_EVERY = 5_000
 
 
 class ImportFileSchema(Schema):
@@ -254,7 +253,7 @@ def validate_rows(
     progress: Progress | None = None,
 ) -> Validated:
     """Every row of the file checked, nothing written; ``progress(rows, total)`` every
-    ``PROGRESS_EVERY`` rows."""
+    ``IMPORT_PROGRESS_ROWS`` rows."""
     spec = COLUMNS[resource]
     columns, records = _records(content, spec)
     if resource == ImportResource.JOBS:
@@ -265,13 +264,14 @@ def validate_rows(
         check = lambda data: applications.import_row_problems(data, now=now)  # noqa: E731
     out = Validated(total=len(records))
     numbers: list[int] = []
+    every = current_app.config["IMPORT_PROGRESS_ROWS"]
     if progress is not None:
         progress(0, out.total)
     for index, record in enumerate(records):
         row = index + 2
         if _validate_row(out, schema, check, columns, spec.lists, record, row):
             numbers.append(row)
-        if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+        if progress is not None and (index + 1) % every == 0:
             progress(index + 1, out.total)
     if resource == ImportResource.APPLICATIONS and out.rows:
         _check_applications(out, numbers, company_id)
