@@ -98,15 +98,19 @@ def record_validation(*, row: Import, total: int, valid: int, errors: list[dict]
 
 def apply_rows(*, row: Import, rows: list[dict[str, Any]]) -> int:
     """Insert the valid rows set-based; the import is done in the same transaction."""
+    progress = _insert_progress(row, len(rows))
     if row.resource == ImportResource.APPLICATIONS:
-        progress = _insert_progress(row, len(rows))
         row.created = applications.import_applications(
             company_id=row.company_id, import_id=row.id, rows=rows, progress=progress
         )
     else:
         company = db.session.get(Company, row.company_id)
         row.created = jobs.import_jobs(
-            company=company, actor_id=row.owner_id, import_id=row.id, rows=rows
+            company=company,
+            actor_id=row.owner_id,
+            import_id=row.id,
+            rows=rows,
+            progress=progress,
         )
     metrics.import_rows("created", row.created)
     _finish(row, ImportStatus.DONE)
