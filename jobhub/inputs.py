@@ -5,7 +5,8 @@
   nesting, digit counts, NaN/Infinity and lone surrogates (400 ``bad_request``) and
   control characters in any string or key (422 ``validation_error``); a body that is not
   JSON on a JSON endpoint is a 415; validation errors are capped at
-  ``MAX_REPORTED_ERRORS`` keys per location.
+  ``MAX_REPORTED_ERRORS`` keys per location; JSON types are strict (``true``/``false``
+  for a boolean, a number for an integer: ``jobhub.schemas.json_type_errors``).
 - Query strings: at most ``MAX_QUERY_STRING`` bytes (400), no control characters (422).
 - Every schema a parser loads gets the bounds of ``jobhub.schemas`` (flask-smorest's own
   pagination parameters included).
@@ -35,6 +36,7 @@ from jobhub.schemas import (
     bound_field,
     bound_schema,
     has_control_characters,
+    json_type_errors,
 )
 
 MAX_JSON_DEPTH = 32
@@ -226,6 +228,8 @@ class Parser(FlaskParser):
         data = super().load_json(req, schema)
         if isinstance(data, dict) and schema.unknown == ma.RAISE and not schema.many:
             _refuse_many_unknown(data, schema)
+        if errors := json_type_errors(schema, data):
+            raise ValidationError(errors={"json": cap_errors(errors)})
         return data
 
     def handle_error(self, error: ma.ValidationError, req: Request, schema: ma.Schema,

@@ -85,6 +85,74 @@ def bound_schema(schema: ma.Schema) -> ma.Schema:
     return schema
 
 
+# -- JSON types ---------------------------------------------------------------------
+# marshmallow coerces: a Boolean takes 1, "yes" and "true", an Integer "5" and 5.5. A JSON
+# body is typed (the OpenAPI document says ``boolean``, ``integer``), so every JSON body
+# is checked here, once, before its schema loads it (``jobhub.inputs.Parser``); query
+# strings carry only strings and keep marshmallow's parsing.
+BOOLEAN_MESSAGE = "Not a valid boolean: JSON true or false."
+INTEGER_MESSAGE = "Not a valid integer: a JSON number without a fraction."
+NUMBER_MESSAGE = "Not a valid number: a JSON number."
+
+
+def _json_type_error(field: ma.fields.Field, value: Any) -> Any:
+    """The error of one value against its field's JSON type (None when it fits)."""
+    if value is None:
+        return None  # marshmallow answers null itself (allow_none)
+    if isinstance(field, ma.fields.Boolean):
+        return None if isinstance(value, bool) else [BOOLEAN_MESSAGE]
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(field, ma.fields.Integer):
+        return None if is_number and isinstance(value, int) else [INTEGER_MESSAGE]
+    if isinstance(field, ma.fields.Number):
+        return None if is_number else [NUMBER_MESSAGE]
+    if isinstance(field, ma.fields.List) and isinstance(value, list):
+        errors = {
+            i: e for i, item in enumerate(value) if (e := _json_type_error(field.inner, item))
+        }
+        return errors or None
+    if isinstance(field, ma.fields.Dict) and isinstance(value, dict) and field.value_field:
+        errors = {
+            k: e for k, item in value.items() if (e := _json_type_error(field.value_field, item))
+        }
+        return errors or None
+    if isinstance(field, ma.fields.Nested) and not isinstance(field, ma.fields.Pluck):
+        schema = field.schema
+        if field.many or schema.many:
+            if not isinstance(value, list):
+                return None
+            errors = {
+                i: e
+                for i, item in enumerate(value)
+                if (e := json_type_errors(schema, item, many=False))
+            }
+            return errors or None
+        return json_type_errors(schema, value, many=False) or None
+    return None
+
+
+def json_type_errors(schema: ma.Schema, data: Any, *, many: bool | None = None) -> dict:
+    """The fields of a parsed JSON body (nested ones too) whose JSON type is not their
+    field's: a boolean must be ``true``/``false``, an integer a number without a fraction,
+    a number a number. Empty when everything fits; types marshmallow already checks
+    strictly (strings, lists, objects) are left to it."""
+    many = schema.many if many is None else many
+    if many:
+        if not isinstance(data, list):
+            return {}
+        return {
+            i: e for i, item in enumerate(data) if (e := json_type_errors(schema, item, many=False))
+        }
+    if not isinstance(data, Mapping):
+        return {}
+    errors: dict = {}
+    for name, field in schema.load_fields.items():
+        key = field.data_key or name
+        if key in data and (error := _json_type_error(field, data[key])):
+            errors[key] = error
+    return errors
+
+
 class Line(ma.fields.String):
     """Single-line text (titles, names, locations...): it may end up in a mail header, a
     subject, an invite's SUMMARY or a CSV cell, so line breaks and tabs are refused (422)."""
@@ -103,16 +171,26 @@ class Id(ma.fields.Integer):
 
     def __init__(self, *args: Any, references: type | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.validators.append(ma.validate.Range(min=1, max=MAX_INT))
-        if references is not None:
-            self.validators.append(_Exists(references))
+        # One validator, so an id out of range gets one message and never reaches a query
+        # (marshmallow runs every validator); its range is narrower than bound_field's.
+        self.validators.append(_IdValidator(references))
+        self._jobhub_bounded = True
 
 
-class _Exists(ma.validate.Validator):
-    def __init__(self, model: type) -> None:
+class _IdValidator(ma.validate.Validator):
+    RANGE_MESSAGE = f"Must be an id between 1 and {MAX_INT}."
+    # Read by apispec (as from a Range): the document says minimum 1, maximum 2^31 - 1.
+    min = 1
+    max = MAX_INT
+
+    def __init__(self, model: type | None) -> None:
         self.model = model
 
     def __call__(self, value: Any) -> Any:
+        if not isinstance(value, int) or not 1 <= value <= MAX_INT:
+            raise ma.ValidationError(self.RANGE_MESSAGE)
+        if self.model is None:
+            return value
         from sqlalchemy import select
 
         from jobhub.db import db

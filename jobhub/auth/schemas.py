@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from jobhub import passwords
 from jobhub.schemas import Line, Schema, UtcDateTime
 from jobhub.users.schemas import PASSWORD_INPUT_MAX, NormalizedEmail, UserSchema
 
@@ -19,6 +20,18 @@ def _password(description: str) -> fields.String:
     )
 
 
+def _new_password(description: str) -> fields.String:
+    """A password the policy will hold (``jobhub.passwords``): the document says 12-128
+    characters as the policy enforces them, and a refusal still names its rule (``length``)."""
+    field = _password(description)
+    field.metadata = {
+        **field.metadata,
+        "minLength": passwords.MIN_LENGTH,
+        "maxLength": passwords.MAX_LENGTH,
+    }
+    return field
+
+
 NEW_PASSWORD_RULES = (
     "12 to 128 characters; not one of the most common passwords nor easy to guess (zxcvbn); "
     "not containing the email's local part or the user's name. A refusal names the rule in "
@@ -28,7 +41,7 @@ NEW_PASSWORD_RULES = (
 
 class RegisterSchema(Schema):
     email = NormalizedEmail(**_email, metadata={"description": "Trimmed and lower-cased."})
-    password = _password(NEW_PASSWORD_RULES)
+    password = _new_password(NEW_PASSWORD_RULES)
     full_name = Line(required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(
         required=True,
@@ -133,7 +146,7 @@ class LogoutSchema(Schema):
 
 class PasswordChangeSchema(Schema):
     current_password = _password("The current password.")
-    new_password = _password(NEW_PASSWORD_RULES)
+    new_password = _new_password(NEW_PASSWORD_RULES)
 
 
 class EmailSchema(Schema):
@@ -142,7 +155,7 @@ class EmailSchema(Schema):
 
 class PasswordResetSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    new_password = _password(NEW_PASSWORD_RULES)
+    new_password = _new_password(NEW_PASSWORD_RULES)
 
 
 class TokenSchema(Schema):

@@ -102,6 +102,9 @@ def list_members(company_id: int) -> list:
 @auth_required()
 @blp.arguments(MemberCreateSchema)
 @blp.response(201, MemberSchema)
+@blp.alt_response(
+    409, response="DEFAULT_ERROR", description="`duplicate`: the employer is already a member."
+)
 def add_member(data: dict[str, Any], company_id: int):
     """Add an employer account as owner or recruiter (owners)."""
     company = services.get_company(company_id=company_id)

@@ -37,7 +37,8 @@ DOWNLOAD_CHUNK = 64 * 1024
 @blp.alt_response(
     422,
     response="DEFAULT_ERROR",
-    description="Unknown resource, format, filter or field; account other than zip.",
+    description="Unknown resource, format, filter or field; account other than zip;"
+    " `jobs` asked by a candidate (candidates export their applications or their account).",
 )
 def create_export(data: dict[str, Any]) -> Any:
     """Ask for an export: stored with its filters and built by a background task."""

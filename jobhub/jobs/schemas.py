@@ -34,6 +34,12 @@ MAX_SALARY = 100_000_000
 MAX_SKILLS = 30
 
 
+# Any case: "de" is taken as DE. The document says so (the pattern), so that a lower-case
+# code is not a schema-violating request the server accepts.
+COUNTRY_PATTERN = r"^[A-Za-z]{2}$"
+COUNTRY_DESCRIPTION = "An ISO 3166-1 alpha-2 code in any case (stored upper-case)."
+
+
 def _upper(value: Any) -> Any:
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -80,7 +86,8 @@ class _JobFields(Schema):
     location = Line(allow_none=True, validate=validate.Length(max=200))
     country = ma.fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166-1 alpha-2 code, e.g. DE."),
+        validate=validate.Regexp(COUNTRY_PATTERN, error="An ISO 3166-1 alpha-2 code, e.g. DE."),
+        metadata={"description": COUNTRY_DESCRIPTION},
     )
     remote = ma.fields.Enum(WorkMode, by_value=True)
     employment_type = ma.fields.Enum(EmploymentType, by_value=True)
@@ -165,6 +172,9 @@ class JobSchema(FastDump):
 
 
 class SearchFilters(Schema):
+    # A saved search's own fields (its subclasses'), which are not filters.
+    SAVED_SEARCH_FIELDS = ("name", "alert")
+    EMPTY_MEANS_ANY = ("q", "location")
     # An empty value means "not filtered" (see _clean), so no minimum length.
     q = ma.fields.String(
         validate=validate.Length(max=200), metadata={"description": "Empty: not filtered."}
@@ -172,7 +182,9 @@ class SearchFilters(Schema):
     location = Line(
         validate=validate.Length(max=200), metadata={"description": "Empty: not filtered."}
     )
-    country = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{2}$"))
+    country = ma.fields.String(
+        validate=validate.Regexp(COUNTRY_PATTERN), metadata={"description": COUNTRY_DESCRIPTION}
+    )
     remote = ma.fields.Enum(WorkMode, by_value=True)
     employment_type = ma.fields.Enum(EmploymentType, by_value=True)
     seniority = ma.fields.Enum(Seniority, by_value=True)
@@ -188,19 +200,24 @@ class SearchFilters(Schema):
 
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
         # In a saved search, null clears a parameter (query strings never send null).
-        if field_name not in ("name", "alert"):
+        if field_name not in self.SAVED_SEARCH_FIELDS:
             field_obj.allow_none = True
 
     @ma.pre_load
     def _clean(self, data: Any, **_: Any) -> Any:
         if not hasattr(data, "items"):
             return data
-        cleaned = {key: _strip(value) for key, value in data.items()}
+        # Only the filters are cleaned: a saved search's name is taken as sent, so that
+        # its documented length holds for what was sent ("" and 101 characters are 422s).
+        own = self.SAVED_SEARCH_FIELDS
+        cleaned = {key: value if key in own else _strip(value) for key, value in data.items()}
         for key in ("country", "salary_currency"):
             if key in cleaned:
                 cleaned[key] = _upper(cleaned[key])
-        # An empty query-string parameter means "not filtered".
-        return {key: value for key, value in cleaned.items() if value != ""}
+        # An empty text filter means "not filtered" (documented); an empty value of any
+        # other filter is validated as sent (a 422 where the schema does not allow it).
+        empty_is_any = self.EMPTY_MEANS_ANY
+        return {k: v for k, v in cleaned.items() if v != "" or k not in empty_is_any}
 
 
 class JobSearchArgsSchema(SearchFilters):

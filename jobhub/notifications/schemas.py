@@ -10,15 +10,6 @@ from jobhub.schemas import Schema, UtcDateTime
 MAX_BULK_IDS = 100
 
 
-class StrictBoolean(ma.fields.Boolean):
-    """Only JSON true or false: "yes" or 1 for a preference is likelier a bug than intent."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
-
-
 class NotificationSchema(Schema):
     id = ma.fields.Integer(dump_only=True)
     type = ma.fields.String(metadata={"enum": list(NOTIFICATION_TYPES)})
@@ -63,8 +54,9 @@ class ChannelsSchema(Schema):
 
 
 class ChannelsUpdateSchema(Schema):
-    in_app = StrictBoolean()
-    email = StrictBoolean()
+    # Only JSON true or false, as every JSON boolean (jobhub.schemas.json_type_errors).
+    in_app = ma.fields.Boolean()
+    email = ma.fields.Boolean()
 
 
 def _attribute(type_name: str) -> str:

@@ -56,3 +56,22 @@ def test_request_bodies_carry_examples(operations):
     for key, operation in with_body:
         content = operation["requestBody"]["content"]["application/json"]
         assert "example" in content or "examples" in content, key
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/auth/register", "password"),
+        ("/api/v1/auth/password/reset", "new_password"),
+        ("/api/v1/auth/password/change", "new_password"),
+    ],
+)
+def test_new_passwords_document_the_policy_length(client, operations, path, field):
+    """The policy's 12-128 characters are in the document (a shorter one is a 422)."""
+    from jobhub.passwords import MAX_LENGTH, MIN_LENGTH
+
+    spec = client.get("/api/openapi.json").get_json()
+    body = operations[("post", path)]["requestBody"]["content"]["application/json"]["schema"]
+    name = body["$ref"].rsplit("/", 1)[-1]
+    documented = spec["components"]["schemas"][name]["properties"][field]
+    assert (documented["minLength"], documented["maxLength"]) == (MIN_LENGTH, MAX_LENGTH)

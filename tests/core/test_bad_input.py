@@ -14,8 +14,11 @@ import time
 
 import pytest
 
+from jobhub.companies.models import Company
+from jobhub.db import db
 from jobhub.inputs import MAX_QUERY_STRING, MAX_REPORTED_ERRORS
 from jobhub.schemas import MAX_INT
+from jobhub.users.models import User
 from tests.core.test_errors import assert_envelope
 
 HUGE = 99999999999999999999
@@ -188,6 +191,51 @@ def _post_raw(api, user, path, data, content_type="application/json"):
 def test_absurd_json_is_400(api, employer, raw):
     response = _post_raw(api, employer, "/jobs", raw)
     assert_envelope(response, 400, "bad_request")
+
+
+def _stored(app, model, row_id, attribute):
+    with app.app_context():
+        return getattr(db.session.get(model, row_id), attribute)
+
+
+@pytest.mark.parametrize("value", [1, 0, "yes", "true", "false", "1", 1.0])
+@pytest.mark.parametrize("field", ["is_active", "email_verified"])
+def test_json_booleans_must_be_true_or_false(app, api, admin, candidate, field, value):
+    """marshmallow took 1, "yes" and "true" as a boolean; the document says boolean."""
+    before = _stored(app, User, candidate.id, field)
+    response = api.patch(admin, f"/admin/users/{candidate.id}", json={field: value})
+    body = assert_envelope(response, 422, "validation_error")
+    assert list(body["errors"]["json"]) == [field]
+    assert _stored(app, User, candidate.id, field) == before
+
+
+@pytest.mark.parametrize("value", ["true", 1, "no"])
+def test_a_company_verified_flag_must_be_a_json_boolean(app, api, admin, company, value):
+    before = _stored(app, Company, company.id, "verified")
+    response = api.patch(admin, f"/companies/{company.id}", json={"verified": value})
+    body = assert_envelope(response, 422, "validation_error")
+    assert "verified" in body["errors"]["json"]
+    assert _stored(app, Company, company.id, "verified") == before
+    response = api.patch(admin, f"/companies/{company.id}", json={"verified": not before})
+    assert response.status_code == 200, response.get_json()
+
+
+@pytest.mark.parametrize("value", ["5", 5.5, 5.0, True])
+def test_json_integers_must_be_json_integers(api, employer, company, value):
+    body = {"company_id": company.id, "title": "Engineer", "salary_min": value}
+    errors = assert_envelope(api.post(employer, "/jobs", json=body), 422, "validation_error")
+    assert list(errors["errors"]["json"]) == ["salary_min"]
+
+
+def test_nested_and_listed_json_types_are_strict_too(api, candidate):
+    response = api.post(candidate, "/notifications/bulk-delete", json={"ids": [1, "2"]})
+    body = assert_envelope(response, 422, "validation_error")
+    assert body["errors"]["json"] == {"ids": {"1": [body["errors"]["json"]["ids"]["1"][0]]}}
+
+
+def test_query_string_booleans_and_integers_stay_parsed_from_text(api, candidate):
+    response = api.get(candidate, "/jobs?salary_min=5&salary_max=90000&page=1")
+    assert response.status_code == 200, response.get_json()
 
 
 @pytest.mark.parametrize(

@@ -262,6 +262,8 @@ def test_candidates_cannot_export_jobs(api, board):
     response = api.post(board.candidate, "/exports", json={"resource": "jobs", "format": "csv"})
     assert response.status_code == 422
     assert "resource" in response.get_json()["errors"]["json"]
+    spec = api.client.get("/api/openapi.json").get_json()
+    assert "422" in spec["paths"]["/api/v1/exports"]["post"]["responses"]
 
 
 def test_an_export_of_another_companys_jobs_is_empty(api, board, make_user):

@@ -231,3 +231,46 @@ def test_searches_saved_after_the_job_went_public_are_not_alerted(app, make, sea
             args=[job.id, after_every_search.isoformat()]
         ).get() == len(MATCHING)
     assert _alerts(app) == {(searches[name].id, job.id) for name in MATCHING}
+
+
+# -- names and ids at the edges (issue 11: what the schema forbids is a 422) ----------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "a" * 101, "a" * 100 + " ", " " + "a" * 100],
+    ids=["empty", "101", "trailing-space-101", "leading-space-101"],
+)
+def test_a_name_the_schema_forbids_is_422_on_create_and_update(api, candidate, name):
+    """The name is taken as sent: a space does not bring 101 characters under 100."""
+    response = api.post(candidate, "/saved-searches", json={"name": name})
+    assert "name" in response.get_json()["errors"]["json"], response.get_json()
+    assert response.status_code == 422
+    created = api("POST", candidate, "/saved-searches", json={"name": "kept"})
+    response = api.patch(candidate, f"/saved-searches/{created['id']}", json={"name": name})
+    assert response.status_code == 422, response.get_json()
+    assert api("GET", candidate, f"/saved-searches/{created['id']}")["name"] == "kept"
+    assert [s["name"] for s in api("GET", candidate, "/saved-searches")] == ["kept"]
+
+
+@pytest.mark.parametrize("name", [" ", "a" * 100, "\u3000"])
+def test_a_name_the_schema_allows_is_accepted_as_sent(api, candidate, name):
+    body = api("POST", candidate, "/saved-searches", json={"name": name})
+    assert body["name"] == name
+
+
+@pytest.mark.parametrize("company_id", [0, -1, 2**31, 99999999999999999999])
+def test_an_out_of_range_company_id_is_one_422(api, candidate, company_id):
+    response = api.post(candidate, "/saved-searches", json={"name": "x", "company_id": company_id})
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["errors"]["json"] == {
+        "company_id": ["Must be an id between 1 and 2147483647."]
+    }
+    assert api("GET", candidate, "/saved-searches") == []
+
+
+@pytest.mark.parametrize("field", ["country", "remote", "sort"])
+def test_an_empty_filter_value_in_a_saved_search_is_422(api, candidate, field):
+    response = api.post(candidate, "/saved-searches", json={"name": "x", field: ""})
+    assert response.status_code == 422, response.get_json()
+    assert list(response.get_json()["errors"]["json"]) == [field]

@@ -177,6 +177,28 @@ def test_bad_parameters_are_422(client, query):
     assert response.get_json()["error"] == "validation_error"
 
 
+@pytest.mark.parametrize(
+    "query", ["country=", "remote=", "seniority=", "salary_min=", "sort=", "salary_currency="]
+)
+def test_an_empty_value_is_validated_as_sent(client, query):
+    """Only the text filters (q, location) take "" as "not filtered" (issue 11): the
+    document's enums and patterns do not allow an empty value, so neither does the server."""
+    response = client.get(f"{API}?{query}")
+    assert response.status_code == 422, response.get_json()
+    assert list(response.get_json()["errors"]["query"]) == [query.rstrip("=")]
+
+
+def test_empty_text_filters_mean_not_filtered(client, corpus):
+    assert _titles(client, "q=&location=") == _titles(client)
+
+
+def test_the_country_pattern_says_any_case(client, corpus):
+    spec = client.get("/api/openapi.json").get_json()
+    (param,) = [p for p in spec["paths"][API]["get"]["parameters"] if p["name"] == "country"]
+    assert param["schema"]["pattern"] == "^[A-Za-z]{2}$"
+    assert _titles(client, "country=pt") == _titles(client, "country=PT")
+
+
 def test_page_mode_header(client, corpus):
     response = client.get(f"{API}?page_size=3&page=1")
     meta = json.loads(response.headers["X-Pagination"])

@@ -56,10 +56,20 @@ COVERAGE_PHASE_OFF = ("GET /api/v1/analytics/jobs/{job_id}", "GET /api/v1/analyt
 # "Fuzzing"); everything else schema-valid must be accepted.
 _ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 429, "5xx"]
 SEMANTIC_REFUSALS: dict[str, tuple[list[int], str]] = {
-    "POST /api/v1/auth/password/reset": ([400], "a reset token the server never issued"),
+    "POST /api/v1/auth/register": (
+        [422],
+        "a new password must not be guessable nor contain the email or name (zxcvbn)",
+    ),
+    "POST /api/v1/auth/password/reset": (
+        [400, 422],
+        "a reset token the server never issued; a new password as for register",
+    ),
     "POST /api/v1/auth/verify-email/confirm": ([400], "a verification token never issued"),
     "POST /api/v1/auth/logout": ([422], "a refresh token that is not the caller's"),
-    "POST /api/v1/auth/password/change": ([422], "the current password must be right"),
+    "POST /api/v1/auth/password/change": (
+        [422],
+        "the current password must be right; a new password as for register",
+    ),
     "DELETE /api/v1/users/me": ([422], "the password must be right"),
     "POST /api/v1/auth/2fa/enable": ([400, 422], "the code must come from the new secret"),
     "POST /api/v1/auth/2fa/disable": ([400, 422], "the password and a current code"),
@@ -71,7 +81,28 @@ SEMANTIC_REFUSALS: dict[str, tuple[list[int], str]] = {
     "POST /api/v1/jobs": ([422], "company_id must name one of the caller's companies"),
     "POST /api/v1/saved-searches": ([422], "company_id must name an existing company"),
     "PATCH /api/v1/saved-searches/{saved_search_id}": ([422], "company_id must exist"),
-    "POST /api/v1/companies/{company_id}/members": ([422], "email of an employer account"),
+    "POST /api/v1/companies/{company_id}/members": (
+        [409, 422],
+        "email of an employer account (422) who is not a member yet (409 duplicate)",
+    ),
+    "POST /api/v1/exports": (
+        [422],
+        "resource=jobs is for employers and admins, not candidates; filters and columns"
+        " must be the chosen resource's",
+    ),
+    # Bulk routes check every item against the rows (it exists, is the caller's, may move
+    # so): one bad item is a 422 naming its index, and nothing is changed.
+    "POST /api/v1/jobs/bulk": ([422], "company_id one of the caller's; each item valid"),
+    "PATCH /api/v1/jobs/bulk": ([422], "every id a job of the caller's that may change so"),
+    "DELETE /api/v1/jobs/bulk": ([422], "every id a job of the caller's"),
+    "PATCH /api/v1/applications/bulk/status": (
+        [422],
+        "every id an application the caller may move; the move allowed; reason only with rejected",
+    ),
+    "POST /api/v1/applications/bulk": (
+        [422],
+        "every job open to applications and not applied to yet; resume_id the caller's",
+    ),
     "POST /api/v1/jobs/{job_id}/applications": ([422], "resume_id must be the caller's"),
     "PATCH /api/v1/applications/{application_id}/status": (
         [422],
