@@ -169,8 +169,9 @@ BACKGROUND = {
     "export_id": ("exports", "candidate"),
     "import_id": ("imports", "employer"),
 }
-# An import stops at `validated` (a dry run) until confirmed.
-SETTLED = ("done", "failed", "validated", "undone")
+FINISHED = ("done", "failed", "undone")
+# An import (a dry run) stops at `validated` until confirmed.
+SETTLED = (*FINISHED, "validated")
 
 
 def _await_background(session: Session, wait_seconds: float) -> None:
@@ -186,11 +187,15 @@ def _await_import(session: Session, wait_seconds: float) -> None:
     """After /confirm: poll the import until it is done (undo needs it)."""
     world = session.world
     if "import_id" in world.ids and world.import_validated:
-        world.import_done = _await(session, ["import_id"], wait_seconds).get("import_id") == "done"
+        # It still reads `validated` until a worker takes the confirmed import.
+        states = _await(session, ["import_id"], wait_seconds, settled=FINISHED)
+        world.import_done = states.get("import_id") == "done"
 
 
-def _await(session: Session, names: list[str], wait_seconds: float) -> dict[str, str | None]:
-    """Each named row's settled state (None if it did not settle before the deadline)."""
+def _await(
+    session: Session, names: list[str], wait_seconds: float, *, settled: tuple[str, ...] = SETTLED
+) -> dict[str, str | None]:
+    """Each named row's state once in ``settled`` (absent if not before the deadline)."""
     world, deadline = session.world, time.monotonic() + wait_seconds
     states: dict[str, str | None] = {}
     waiting = list(names)
@@ -203,7 +208,7 @@ def _await(session: Session, names: list[str], wait_seconds: float) -> dict[str,
             state = (
                 body.get("analysis_status", body.get("status")) if isinstance(body, dict) else None
             )
-            if state in SETTLED or answer.status != 200:
+            if state in settled or answer.status != 200:
                 states[name] = state
                 waiting.remove(name)
         if waiting:
