@@ -6,8 +6,9 @@ Runs on its own: creates its own PostgreSQL database (dropped at the end), migra
 then in a fresh process (``--worker``: what a Celery worker process runs) makes an
 employer and a verified company, writes a CSV of N varied job rows (skills, salaries,
 published and draft), stores the import as ``POST /imports`` does and times the
-``imports.run`` task body: every row through the validation, then the multi-row inserts
-(jobs, their skills, the search trigger) in one transaction. Target: >= 10,000 rows/s.
+``imports.run`` task body: every row through the validation, then in one transaction a
+COPY into a staging table and the merges into jobs and their skills (the search trigger
+per row). Target: >= 10,000 rows/s.
 """
 
 from __future__ import annotations

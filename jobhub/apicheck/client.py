@@ -21,6 +21,8 @@ class Upload:
     filename: str
     content_type: str
     content: bytes
+    # Plain form fields sent with the file (``name``, ``value``).
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -89,8 +91,12 @@ def _send(request: Request) -> Response:
 
 def _multipart(upload: Upload) -> tuple[bytes, str]:
     boundary = f"apicheck-{uuid.uuid4().hex}"
+    fields = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in upload.fields
+    )
     head = (
-        f"--{boundary}\r\n"
+        fields + f"--{boundary}\r\n"
         f'Content-Disposition: form-data; name="{upload.field}"; filename="{upload.filename}"\r\n'
         f"Content-Type: {upload.content_type}\r\n\r\n"
     ).encode()

@@ -29,6 +29,8 @@ ROLES = {
     f"{V1}/interviews/{{interview_id}}/feedback": "employer",
     f"{V1}/analytics/jobs/{{job_id}}": "employer",
     f"{V1}/analytics/companies/{{company_id}}": "employer",
+    f"{V1}/imports/{{import_id}}": "employer",
+    f"{V1}/imports/{{import_id}}/errors.csv": "employer",
     f"{V1}/users": "admin",
     f"{V1}/analytics/platform": "admin",
 }

@@ -121,7 +121,9 @@ def run_checks(
     session.steps(SETUP + CREATE + MFA + BY_MAIL + BY_PROVIDER, progress)
     _await_background(session, wait_seconds)
     session.reads(progress)
-    session.steps(UPDATE + DELETE + FINAL, progress)
+    session.steps(UPDATE, progress)
+    _await_import(session, wait_seconds)
+    session.steps(DELETE + FINAL, progress)
     for key, reason in NOT_DRIVEN.items():
         session.drive(key, reason)
     stamp = started.replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -161,23 +163,54 @@ def _sign_in_admin(session: Session, email: str, password: str) -> None:
     session.drive(case.key, case)
 
 
+# What runs in the background, by the id the world keeps: (path, who reads it).
+BACKGROUND = {
+    "resume_id": ("resumes", "candidate"),
+    "export_id": ("exports", "candidate"),
+    "import_id": ("imports", "employer"),
+}
+FINISHED = ("done", "failed", "undone")
+# An import (a dry run) stops at `validated` until confirmed.
+SETTLED = (*FINISHED, "validated")
+
+
 def _await_background(session: Session, wait_seconds: float) -> None:
-    """Poll the resume's analysis and the export until done (the reads need them)."""
+    """Poll the resume's analysis, the export and the import's validation until they
+    settle (the reads, and the import's confirmation, need them)."""
+    world = session.world
+    states = _await(session, [name for name in BACKGROUND if name in world.ids], wait_seconds)
+    world.analysis_done = states.get("resume_id") == "done"
+    world.import_validated = states.get("import_id") == "validated"
+
+
+def _await_import(session: Session, wait_seconds: float) -> None:
+    """After /confirm: poll the import until it is done (undo needs it)."""
+    world = session.world
+    if "import_id" in world.ids and world.import_validated:
+        # It still reads `validated` until a worker takes the confirmed import.
+        states = _await(session, ["import_id"], wait_seconds, settled=FINISHED)
+        world.import_done = states.get("import_id") == "done"
+
+
+def _await(
+    session: Session, names: list[str], wait_seconds: float, *, settled: tuple[str, ...] = SETTLED
+) -> dict[str, str | None]:
+    """Each named row's state once in ``settled`` (absent if not before the deadline)."""
     world, deadline = session.world, time.monotonic() + wait_seconds
-    waiting = {
-        name: f"/api/v1/{kind}/{world.ids[name]}"
-        for name, kind in (("resume_id", "resumes"), ("export_id", "exports"))
-        if name in world.ids
-    }
+    states: dict[str, str | None] = {}
+    waiting = list(names)
     while waiting and time.monotonic() < deadline:
-        for name, path in list(waiting.items()):
-            answer = session.checker.client.call("GET", path, token=world.token("candidate"))
+        for name in list(waiting):
+            kind, part = BACKGROUND[name]
+            path = f"/api/v1/{kind}/{world.ids[name]}"
+            answer = session.checker.client.call("GET", path, token=world.token(part))
             body = answer.json()
             state = (
                 body.get("analysis_status", body.get("status")) if isinstance(body, dict) else None
             )
-            if state in ("done", "failed") or answer.status != 200:
-                world.analysis_done |= name == "resume_id" and state == "done"
-                del waiting[name]
+            if state in settled or answer.status != 200:
+                states[name] = state
+                waiting.remove(name)
         if waiting:
             time.sleep(POLL_SECONDS)
+    return states

@@ -39,6 +39,9 @@ class World:
     # A job of an unverified company is seen by candidates once an admin approves it.
     job_approved: bool = False
     analysis_done: bool = False
+    # The jobs import (a dry run): validated, then (after /confirm) done.
+    import_validated: bool = False
+    import_done: bool = False
     # The throwaway's two-factor secret, recovery codes and sign-in token.
     mfa: dict[str, object] = field(default_factory=dict)
 
@@ -62,6 +65,23 @@ class World:
 def new_password() -> str:
     """A strong random password: hex digits cannot spell any account's name or email."""
     return f"Kq-{secrets.token_hex(10)}-Zx"
+
+
+def import_upload(company_id: int) -> Upload:
+    """A jobs CSV for ``POST /imports`` (a dry run): one valid row, one without its
+    required description (skipped, so it is in errors.csv)."""
+    content = (
+        b"title,description,status,skills\r\n"
+        b"Imported Data Engineer,Pipelines on PostgreSQL.,draft,python; postgresql\r\n"
+        b"Imported Row Without Description,,draft,\r\n"
+    )
+    fields = (
+        ("resource", "jobs"),
+        ("company_id", str(company_id)),
+        ("dry_run", "true"),
+        ("skip_invalid", "true"),
+    )
+    return Upload("file", "jobs.csv", "text/csv", content, fields)
 
 
 def resume_upload() -> Upload:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from jobhub.apicheck.steps import Step, needs, step
-from jobhub.apicheck.world import World
+from jobhub.apicheck.checks import Case
+from jobhub.apicheck.steps import Step, keep_id, missing_ids, needs, step
+from jobhub.apicheck.world import World, import_upload
 
 V1 = "/api/v1"
 
@@ -41,6 +42,75 @@ def _bulk_delete(world: World) -> dict:
 @needs("job_id")
 def _bulk_moderation(world: World) -> dict:
     return {"ids": [world.ids["job_id"]], "decision": "approve", "message": "Checked."}
+
+
+def _first_result(name: str):
+    """Keep the first ``results[].id`` of a bulk answer as ``ids[name]``."""
+
+    def capture(world: World, body: object) -> None:
+        results = body.get("results") if isinstance(body, dict) else None
+        if isinstance(results, list) and results and isinstance(results[0], dict):
+            keep_id(name)(world, results[0])
+
+    return capture
+
+
+@needs("company_id")
+def _bulk_jobs(world: World) -> dict:
+    item = {
+        "company_id": world.ids["company_id"],
+        "description": "Posted in bulk by flask api-check.",
+        "status": "draft",
+    }
+    return {"items": [{**item, "title": "Bulk Backend Engineer"}, {**item, "title": "Bulk SRE"}]}
+
+
+@needs("bulk_job_id")
+def _bulk_job_changes(world: World) -> dict:
+    return {"items": [{"id": world.ids["bulk_job_id"], "title": "Bulk Backend Engineer II"}]}
+
+
+@needs("bulk_job_id")
+def _bulk_job_ids(world: World) -> dict:
+    return {"ids": [world.ids["bulk_job_id"]]}
+
+
+@needs("job_id")
+def _bulk_apply(world: World) -> dict:
+    # The throwaway candidate: the candidate has applied to this job already.
+    return {"job_ids": [world.ids["job_id"]]}
+
+
+@needs("bulk_application_id")
+def _bulk_move(world: World) -> dict:
+    return {"ids": [world.ids["bulk_application_id"]], "status": "screening", "note": "Bulk."}
+
+
+def _create_import(world: World) -> Case | str:
+    """A dry run of a jobs import (``resource=jobs``), its id kept; polled until validated."""
+    reason = missing_ids(world, ["company_id"])
+    if reason:
+        return reason
+    return Case(
+        f"POST {V1}/imports",
+        role="employer",
+        upload=import_upload(world.ids["company_id"]),
+        capture=keep_id("import_id"),
+    )
+
+
+NOT_VALIDATED = "skipped: the import was not validated within --wait (workers running?)"
+NOT_IMPORTED = "skipped: the confirmed import was not done within --wait (workers running?)"
+
+
+@needs("import_id")
+def _validated(world: World) -> dict | str | None:
+    return None if world.import_validated else NOT_VALIDATED
+
+
+@needs("import_id")
+def _imported(world: World) -> dict | str | None:
+    return None if world.import_done else NOT_IMPORTED
 
 
 NO_RECEIVER = (
@@ -136,6 +206,15 @@ CREATE: list[Step] = [
         f"POST {V1}/companies/{{company_id}}/webhooks", "employer", body=_webhook, keep="webhook_id"
     ),
     step(f"POST {V1}/webhooks/{{webhook_id}}/test", "employer"),
+    step(f"POST {V1}/jobs/bulk", "employer", body=_bulk_jobs, capture=_first_result("bulk_job_id")),
+    step(
+        f"POST {V1}/applications/bulk",
+        "throwaway",
+        body=_bulk_apply,
+        capture=_first_result("bulk_application_id"),
+        approved=True,
+    ),
+    (f"POST {V1}/imports", _create_import),
     step(f"POST {V1}/exports", body={"resource": "account", "format": "zip"}, keep="export_id"),
     step(f"POST {V1}/auth/verify-email/request"),
     step(f"POST {V1}/auth/password/forgot", "anonymous", body=_forgot),
@@ -181,6 +260,9 @@ UPDATE: list[Step] = [
     ),
     step(f"POST {V1}/webhooks/{{webhook_id}}/rotate-secret", "employer"),
     step(f"POST {V1}/webhook-deliveries/{{delivery_id}}/redeliver", "employer"),
+    step(f"PATCH {V1}/jobs/bulk", "employer", body=_bulk_job_changes),
+    step(f"PATCH {V1}/applications/bulk/status", "employer", body=_bulk_move),
+    step(f"POST {V1}/imports/{{import_id}}/confirm", "employer", body=_validated),
     step(f"PATCH {V1}/jobs/{{job_id}}", "employer", body={"title": "Senior Backend Engineer II"}),
     step(f"POST {V1}/admin/jobs/moderate", "admin", body=_bulk_moderation, admin=True),
 ]
@@ -196,6 +278,8 @@ DELETE: list[Step] = [
     ),
     step(f"DELETE {V1}/saved-searches/{{saved_search_id}}"),
     step(f"DELETE {V1}/webhooks/{{webhook_id}}", "employer"),
+    step(f"DELETE {V1}/jobs/bulk", "employer", body=_bulk_job_ids),
+    step(f"POST {V1}/imports/{{import_id}}/undo", "employer", body=_imported),
     step(f"DELETE {V1}/jobs/{{job_id}}", "employer"),
     step(f"POST {V1}/jobs/{{job_id}}/restore", "employer"),
     step(f"DELETE {V1}/resumes/{{resume_id}}"),

@@ -654,8 +654,9 @@ def import_applications(
     table, events = Application.__table__, ApplicationEvent.__table__
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     done = 0
-    for start in range(0, len(rows), _IMPORT_CHUNK):
-        chunk = rows[start : start + _IMPORT_CHUNK]
+    step = current_app.config["IMPORT_PROGRESS_ROWS"]
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
         values = [_imported_values(row, created, company_id, import_id, now) for row in chunk]
         ids = list(db.session.execute(statement, values).scalars())
         db.session.execute(insert(events), _imported_moves(ids, chunk))

@@ -5,7 +5,7 @@ The task (``tasks.run_import``) drives an import through its statuses: ``queued`
 → ``done``; a file that cannot be read, or invalid rows without ``skip_invalid``, end
 ``failed`` with nothing written. The rows go in with the ``done`` status, in one
 transaction. ``import.progress`` ``{id, status, rows, progress}`` goes to the asker's
-sockets (every status change, every ``PROGRESS_EVERY`` rows validated, every chunk
+sockets (every status change, every ``IMPORT_PROGRESS_ROWS`` rows validated or
 inserted) and
 ``import.finished`` to the asker (a key's imports: the company's members).
 """
@@ -74,7 +74,7 @@ def claim(*, import_id: int) -> Import | None:
         return None
     row.status = ImportStatus.VALIDATING
     db.session.flush()
-    emit_progress(row)
+    emit_progress(row, 0)
     return row
 
 
@@ -82,6 +82,7 @@ def record_validation(*, row: Import, total: int, valid: int, errors: list[dict]
     """Counts and errors stored; True when the rows should go in now."""
     row.total, row.valid, row.invalid = total, valid, total - valid
     row.errors = errors
+    row.progress = 50  # every row read: the first half is done
     metrics.import_rows("invalid", row.invalid)
     if row.invalid and not row.skip_invalid:
         _finish(row, ImportStatus.FAILED, f"{row.invalid} invalid rows; nothing was imported.")
@@ -90,23 +91,26 @@ def record_validation(*, row: Import, total: int, valid: int, errors: list[dict]
         _finish(row, ImportStatus.VALIDATED)
         return False
     row.status = ImportStatus.IMPORTING
-    row.progress = 50
     db.session.flush()
-    emit_progress(row)
+    emit_progress(row, 0)
     return True
 
 
 def apply_rows(*, row: Import, rows: list[dict[str, Any]]) -> int:
     """Insert the valid rows set-based; the import is done in the same transaction."""
+    progress = _insert_progress(row, len(rows))
     if row.resource == ImportResource.APPLICATIONS:
-        progress = _insert_progress(row, len(rows))
         row.created = applications.import_applications(
             company_id=row.company_id, import_id=row.id, rows=rows, progress=progress
         )
     else:
         company = db.session.get(Company, row.company_id)
         row.created = jobs.import_jobs(
-            company=company, actor_id=row.owner_id, import_id=row.id, rows=rows
+            company=company,
+            actor_id=row.owner_id,
+            import_id=row.id,
+            rows=rows,
+            progress=progress,
         )
     metrics.import_rows("created", row.created)
     _finish(row, ImportStatus.DONE)
@@ -148,12 +152,10 @@ def _finish(row: Import, status: ImportStatus, error: str | None = None) -> None
     row.status = status
     if status == ImportStatus.DONE:
         row.progress = 100
-    elif status == ImportStatus.VALIDATED:
-        row.progress = 50
     row.error = error[:ERROR_MAX_LENGTH] if error else None
     row.finished_at = utcnow()
     db.session.flush()
-    emit_progress(row)
+    emit_progress(row, row.created if status == ImportStatus.DONE else None)
     _announce(row)
 
 
@@ -178,7 +180,8 @@ def _announce(row: Import) -> None:
 
 
 def emit_progress(row: Import, rows: int | None = None) -> None:
-    """``import.progress`` to the asker's sockets, once this transaction commits."""
+    """``import.progress`` to the asker's sockets, once this transaction commits. ``rows``:
+    those of the phase (validated, inserted); by default the file's total."""
     if row.owner_id is None:
         return
     payload = {

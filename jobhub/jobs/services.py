@@ -12,8 +12,11 @@ they are written straight to the database with an atomic ``UPDATE … views = vi
 from __future__ import annotations
 
 import contextlib
+import enum
+import json
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -498,9 +501,16 @@ def _imported_values(
 
 
 def import_jobs(
-    *, company: Company, actor_id: int | None, import_id: int, rows: list[dict[str, Any]]
+    *,
+    company: Company,
+    actor_id: int | None,
+    import_id: int,
+    rows: list[dict[str, Any]],
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Insert validated rows set-based (multi-row INSERTs, their skills likewise); no
+    """Insert validated rows set-based, never one statement per row: on PostgreSQL a COPY
+    into a staging table, then one ``INSERT … SELECT`` into ``jobs`` and one into
+    ``job_skills`` (from the inserted jobs' own skills); elsewhere multi-row INSERTs. No
     saved-search alerts (an import of thousands would flood them). Returns the count."""
     if not rows:
         return 0
@@ -509,20 +519,85 @@ def import_jobs(
         _imported_values(row, company=company, actor_id=actor_id, import_id=import_id, now=now)
         for row in rows
     ]
-    # Core statements on the tables: insertmanyvalues sends a few multi-row INSERTs per
-    # thousand rows (the ORM's bulk path would go row by row for RETURNING here).
+    if db.session.get_bind().dialect.name == "postgresql":
+        count = _copy_jobs(values, import_id=import_id, progress=progress)
+    else:
+        count = _insert_jobs(values, progress=progress)
+    search.invalidate_search()
+    return count
+
+
+_STAGE = "import_jobs_stage"
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list):
+        return json.dumps(value)
+    return value
+
+
+def _copy_jobs(
+    values: list[dict[str, Any]], *, import_id: int, progress: Callable[[int], None] | None
+) -> int:
+    """COPY the rows into a temporary table shaped like ``jobs`` (same types: enums, JSON,
+    timestamps are parsed by PostgreSQL), then merge them in two statements."""
+    # Here, not at the top: only on PostgreSQL, whose driver is loaded by then (the eventlet
+    # server sets PSYCOPG_WAIT_FUNC before psycopg is first imported).
+    from psycopg import sql
+
+    columns = list(values[0])
+    names = sql.SQL(", ").join(sql.Identifier(name) for name in columns)
+    stage = sql.Identifier(_STAGE)
+    raw = db.session.connection().connection.driver_connection
+    every = current_app.config["IMPORT_PROGRESS_ROWS"]
+    with raw.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM jobs WITH NO DATA"
+            ).format(stage, names)
+        )
+        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(stage, names)) as copy:
+            for done, row in enumerate(values, start=1):
+                copy.write_row([_copy_value(row[name]) for name in columns])
+                if progress is not None and done % every == 0:
+                    progress(done)
+        cursor.execute(
+            sql.SQL("INSERT INTO jobs ({}) SELECT {} FROM {}").format(names, names, stage)
+        )
+        count = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO job_skills (job_id, skill) "
+            "SELECT jobs.id, skill FROM jobs, json_array_elements_text(jobs.skills) AS skill "
+            "WHERE jobs.import_id = %s",
+            (import_id,),
+        )
+        cursor.execute(sql.SQL("DROP TABLE {}").format(stage))
+    return count
+
+
+def _insert_jobs(values: list[dict[str, Any]], *, progress: Callable[[int], None] | None) -> int:
+    """Multi-row INSERTs (SQLAlchemy's insertmanyvalues: a few statements per thousand
+    rows; the ORM's bulk path would go row by row for RETURNING here)."""
     table = Job.__table__
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = list(db.session.execute(statement, values).scalars())
-    skills = [
-        {"job_id": job_id, "skill": skill}
-        for job_id, row in zip(ids, values, strict=True)
-        for skill in row["skills"]
-    ]
-    if skills:
-        db.session.execute(insert(JobSkill.__table__), skills)
-    search.invalidate_search()
-    return len(ids)
+    every = current_app.config["IMPORT_PROGRESS_ROWS"]
+    count = 0
+    for start in range(0, len(values), every):
+        chunk = values[start : start + every]
+        ids = list(db.session.execute(statement, chunk).scalars())
+        skills = [
+            {"job_id": job_id, "skill": skill}
+            for job_id, row in zip(ids, chunk, strict=True)
+            for skill in row["skills"]
+        ]
+        if skills:
+            db.session.execute(insert(JobSkill.__table__), skills)
+        count += len(ids)
+        if progress is not None:
+            progress(count)
+    return count
 
 
 def undo_import(*, import_id: int) -> int:

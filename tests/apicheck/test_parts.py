@@ -4,12 +4,17 @@ and the command's refusals of bad input."""
 from __future__ import annotations
 
 import csv
+from io import BytesIO
+
+from werkzeug.formparser import parse_form_data
 
 from jobhub.apicheck.checks import Result
+from jobhub.apicheck.client import _multipart
 from jobhub.apicheck.document import Operation, operations
 from jobhub.apicheck.report import percentile, write_csv
 from jobhub.apicheck.runner import CheckRun
 from jobhub.apicheck.validation import envelope_problems, schema_problems
+from jobhub.apicheck.world import import_upload
 from tests.support.servers import free_port
 
 DOCUMENT = {
@@ -128,3 +133,23 @@ def test_admin_email_needs_its_password(runner, tmp_path):
 def test_an_operation_is_named_by_method_and_path():
     operation = Operation("GET", "/x/{id}", "x", "", True, {"200": {}, "404": {}})
     assert operation.key == "GET /x/{id}" and operation.success_statuses == [200]
+
+
+def test_an_upload_carries_its_form_fields():
+    """The import's multipart body: the form fields and the file, as a server parses it."""
+    body, content_type = _multipart(import_upload(42))
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": BytesIO(body),
+    }
+    _stream, form, files = parse_form_data(environ)
+    assert form.to_dict() == {
+        "resource": "jobs",
+        "company_id": "42",
+        "dry_run": "true",
+        "skip_invalid": "true",
+    }
+    assert files["file"].filename == "jobs.csv"
+    assert files["file"].read().splitlines()[0] == b"title,description,status,skills"

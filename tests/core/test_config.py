@@ -147,3 +147,11 @@ def test_development_links_follow_port_and_any_host_is_answered():
     config = DevelopmentConfig({"PORT": "8123"})
     assert config.PUBLIC_BASE_URL == "http://127.0.0.1:8123"
     assert config.TRUSTED_HOSTS is None
+
+
+def test_the_webhook_lease_outlasts_the_attempt_timeout():
+    assert load_config({}).WEBHOOKS_LEASE_SECONDS == 60  # 2 × the 15 s timeout + 30 s
+    tuned = load_config({"WEBHOOKS_TIMEOUT_SECONDS": "5", "WEBHOOKS_LEASE_SECONDS": "10"})
+    assert tuned.WEBHOOKS_LEASE_SECONDS == 10
+    with pytest.raises(ConfigError, match="WEBHOOKS_LEASE_SECONDS"):
+        load_config({"WEBHOOKS_TIMEOUT_SECONDS": "15", "WEBHOOKS_LEASE_SECONDS": "15"})

@@ -152,6 +152,7 @@ def test_invalid_rows_fail_the_import_with_exact_errors(
         11,
     )
     assert body["created"] == 0 and "11 invalid rows" in body["error"]
+    assert body["progress"] == 50  # validated (the first half), nothing inserted
     assert [(e["row"], e["field"]) for e in body["errors"]] == [
         (3, "job_id"),
         (4, "candidate_email"),

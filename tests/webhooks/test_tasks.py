@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from standardwebhooks import Webhook
 
-from jobhub.db import db
+from jobhub.db import db, transaction
+from jobhub.webhooks import services
 from jobhub.webhooks.models import WebhookDelivery, WebhookEndpoint
 from jobhub.webhooks.services import RETRY_SCHEDULE
+from jobhub.webhooks.transport import Outcome
 from tests.support.mail import Mailbox
 from tests.webhooks.conftest import API, Reply
 
@@ -233,3 +235,39 @@ def test_disabled_endpoints_take_no_test_nor_redelivery(
     assert response.status_code == 409
     assert response.get_json()["error"] == "conflict"
     assert len(receiver.requests) == 1
+
+
+def test_an_attempt_whose_claim_lapsed_can_only_record_a_success(
+    app, register, receiver, test_event, clock
+):
+    """Two attempts of one delivery (the first one's lease lapsed, as when its worker is
+    lost): the late failure of the first is ignored, the newer claim decides; a late
+    success of the first counts (the receiver has the message), and settles it once."""
+    created = register(receiver.url)
+    receiver.answer(Reply(500))
+    delivery_id = test_event(created["id"])["id"]  # attempt 1 failed: due again in 5 s
+    clock.advance(RETRY_SCHEDULE[0])
+    lease = timedelta(seconds=app.config["WEBHOOKS_LEASE_SECONDS"])
+    with app.app_context():
+        with transaction():
+            first = services.claim(delivery_id=delivery_id)
+        with transaction():
+            assert services.claim(delivery_id=delivery_id) is None  # held by the first
+        clock.advance(lease)
+        with transaction():
+            second = services.claim(delivery_id=delivery_id)
+        assert (first.number, second.number) == (2, 3)
+        with transaction():
+            late = Outcome(status=500, duration_ms=1)
+            assert services.record_outcome(attempt=first, outcome=late) is None
+    row = _delivery(app, delivery_id)
+    assert (row.status.value, row.attempt, row.next_attempt_at) == ("pending", 3, clock.now + lease)
+    with app.app_context():
+        with transaction():
+            delivered = Outcome(status=200, duration_ms=1)
+            assert services.record_outcome(attempt=first, outcome=delivered) is not None
+        with transaction():
+            failed = Outcome(status=500, duration_ms=1)
+            assert services.record_outcome(attempt=second, outcome=failed) is None
+    row = _delivery(app, delivery_id)
+    assert (row.status.value, row.attempt, row.response_status) == ("succeeded", 3, 200)

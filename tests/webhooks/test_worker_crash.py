@@ -12,14 +12,18 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import redis
 from standardwebhooks import Webhook
 
 from tests.support.servers import celery_process, kill_process_tree, wait_for
 from tests.webhooks.conftest import API, Reply
 
+BROKER_DB = 13
 JOBS = 20
 CLOSED = 6  # jobs closed while no worker runs
 HUNG = 7  # the receiver holds the 7th request: the worker is killed during that attempt
@@ -38,15 +42,23 @@ def eager() -> None:
 
 
 @pytest.fixture
-def app_environ(app_environ: dict[str, str]) -> dict[str, str]:
+def app_environ(app_environ: dict[str, str], backend, unique: str) -> Iterator[dict[str, str]]:
     # The timeout outlasts the hold (the worker must be inside the attempt when killed);
     # a short lease (longer than the timeout) makes the lost attempt due again soon.
-    return {
+    # A broker database and queue of our own: the test Redis database is shared with other
+    # runs on this machine, whose workers would take our tasks and whose teardown flushes it.
+    broker = urlsplit(backend.redis_url)._replace(path=f"/{BROKER_DB}").geturl()
+    queue = f"jobhub-webhooks-{unique}"
+    yield {
         **app_environ,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_DEFAULT_QUEUE": queue,
         "WEBHOOKS_TIMEOUT_SECONDS": "5",
         "WEBHOOKS_LEASE_SECONDS": "10",
         "RATELIMIT_ENABLED": "false",
     }
+    keys = [queue, "unacked", "unacked_index", "unacked_mutex"]
+    redis.Redis.from_url(broker).delete(*keys)
 
 
 def _log(client, headers, webhook_id: int) -> list[dict[str, Any]]:
