@@ -28,6 +28,7 @@ BENCHMARKS = [
     "bench.admin_panel",
     "bench.exports",
     "bench.imports",
+    "bench.chaos.worker_kills",
 ]
 
 

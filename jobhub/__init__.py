@@ -50,7 +50,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """Every extension bound to the app, the blueprints registered on the API."""
-    from jobhub import extensions, security
+    from jobhub import extensions, limits, security
     from jobhub.admin import init_admin
     from jobhub.apidocs import init_apidocs
     from jobhub.auth.services import is_token_revoked
@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     extensions.migrate.init_app(app, extensions.db, render_as_batch=True, compare_type=True)
     extensions.redis_store.init_app(app)
     extensions.limiter.init_app(app)
+    limits.tolerate_header_failures(app)
     extensions.cors.init_app(
         app,
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},

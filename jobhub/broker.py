@@ -79,7 +79,10 @@ def restore_orphaned_tasks(celery_app: Celery, *, min_age: float = ORPHAN_MIN_AG
         restored = 0
         for tag, task_id, _age in candidates:
             if task_id not in held:
-                channel.qos.restore_by_tag(tag, leftmost=True)
+                # At the head of the queue (kombu publishes with LPUSH and consumes with
+                # BRPOP, so not ``leftmost``), as kombu's own visibility-timeout restore
+                # does: a dead worker's task runs next, not behind the whole backlog.
+                channel.qos.restore_by_tag(tag, leftmost=False)
                 restored += 1
         if restored:
             log.warning("restored %d task(s) held by dead workers", restored)

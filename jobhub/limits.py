@@ -9,15 +9,20 @@ many IPs gets past the limit. Emails are hashed: no address is stored in Redis.
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
+from functools import partial
 
 import jwt
 import redis
-from flask import current_app, request
+from flask import Flask, Response, current_app, request
 from flask_limiter.util import get_remote_address
 from limits import parse
 
 from jobhub.errors import RateLimited, ServiceUnavailable
 from jobhub.extensions import limiter
+
+log = logging.getLogger(__name__)
 
 
 def client_ip_key() -> str:
@@ -113,3 +118,31 @@ def check_socket_event(event: str, *, user_id: int) -> None:
         raise ServiceUnavailable("Rate limiting is unavailable; retry later.") from exc
     if not allowed:
         raise RateLimited(f"Too many {event} events; slow down.")
+
+
+def tolerate_header_failures(app: Flask) -> None:
+    """Keep a response whose rate-limit headers cannot be read (Redis went down after the
+    request's limits were checked): sent without them, instead of Flask-Limiter raising
+    in ``after_request``, which turns a request that succeeded, and may have committed,
+    into a bare 500. The check itself still fails closed (503: ``errors.py``)."""
+    functions = app.after_request_funcs.setdefault(None, [])
+    for index, function in enumerate(functions):
+        # Registered as ``partial(Limiter.__inject_headers, limiter)``, or a bound method.
+        owner = function.args[0] if isinstance(function, partial) and function.args else None
+        if limiter in (owner, getattr(function, "__self__", None)):
+            functions[index] = _without_headers_on_redis_errors(function)
+    # A disabled limiter registers no hook: nothing to wrap. The Redis-outage test under
+    # gunicorn (tests/core/test_redis_outage_server.py) fails if the hook's shape changes.
+
+
+def _without_headers_on_redis_errors(
+    inject: Callable[[Response], Response],
+) -> Callable[[Response], Response]:
+    def inject_headers(response: Response) -> Response:
+        try:
+            return inject(response)
+        except redis.RedisError as exc:
+            log.warning("rate-limit headers left out, Redis unavailable: %s", exc)
+            return response
+
+    return inject_headers

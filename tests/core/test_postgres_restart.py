@@ -4,13 +4,8 @@ sees a 500, and once it is back every request succeeds without a restart (pre-pi
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -20,57 +15,16 @@ from jobhub.config import TestingConfig
 from jobhub.db import db
 from jobhub.jobs.search.models import POSTGRESQL_PREPARE
 from tests.support.api import bearer, register_body
-from tests.support.servers import free_port, wait_for
+from tests.support.postgres_server import CAN_RUN_POSTGRES, CANNOT_RUN_POSTGRES, OwnPostgres
+from tests.support.servers import wait_for
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 ME = "/api/v1/auth/me"
-RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (PG_BIN / "initdb").exists() or os.geteuid() != 0 or not Path(RUNUSER).exists(),
-        reason="needs Debian's PostgreSQL 15 binaries and root (to run them as postgres)",
-    ),
+    pytest.mark.skipif(not CAN_RUN_POSTGRES, reason=CANNOT_RUN_POSTGRES),
 ]
-
-
-class OwnPostgres:
-    """A PostgreSQL cluster in a temporary directory, stopped and started on one port."""
-
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="jobhub-pg-"))
-        shutil.chown(self.dir, "postgres", "postgres")
-        self.data = self.dir / "data"
-        self.port = free_port()
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-        self._as_postgres(PG_BIN / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres")
-
-    def _as_postgres(self, *command, check: bool = True) -> None:
-        subprocess.run(
-            [RUNUSER, "-u", "postgres", "--", *map(str, command)],
-            check=check,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = self.dir / "server.log"
-        self._as_postgres(
-            PG_BIN / "pg_ctl", "-D", self.data, "-o", options, "-l", log, "-w", "start"
-        )
-
-    def stop(self) -> None:
-        # Fast shutdown: open connections are cut, as in a restart or a failover.
-        self._as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
-
-    def remove(self) -> None:
-        self._as_postgres(
-            PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "stop", check=False
-        )
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -4,48 +4,18 @@ everything recovers without a restart."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import pytest
-import redis
 
 from jobhub import create_app
 from jobhub.config import TestingConfig
 from tests.factories import DEFAULT_PASSWORD
 from tests.support.api import bearer
-from tests.support.servers import free_port, stop_process, wait_for
+from tests.support.redis_server import HAVE_REDIS_SERVER, OwnRedis
+from tests.support.servers import wait_for
 
 ME = "/api/v1/auth/me"
 
-pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="no redis-server")
-
-
-class OwnRedis:
-    """A redis-server of this test's own, stopped and started on the same port."""
-
-    def __init__(self, tmp_path) -> None:
-        self.port = free_port()
-        self.dir = tmp_path
-        self.process: subprocess.Popen | None = None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"]
-        command += ["--dir", str(self.dir)]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        wait_for(self._answers, timeout=10, what="our redis-server")
-
-    def _answers(self) -> bool:
-        try:
-            return redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
-        except redis.RedisError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process)
-            self.process = None
+pytestmark = pytest.mark.skipif(not HAVE_REDIS_SERVER, reason="no redis-server")
 
 
 @pytest.fixture
