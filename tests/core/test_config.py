@@ -150,7 +150,7 @@ def test_development_links_follow_port_and_any_host_is_answered():
 
 
 def test_the_webhook_lease_outlasts_the_attempt_timeout():
-    assert load_config({}).WEBHOOKS_LEASE_SECONDS == 60  # 2 × the 15 s timeout + 30 s
+    assert load_config({}).WEBHOOKS_LEASE_SECONDS == 60  # twice the 15 s timeout + 30 s
     tuned = load_config({"WEBHOOKS_TIMEOUT_SECONDS": "5", "WEBHOOKS_LEASE_SECONDS": "10"})
     assert tuned.WEBHOOKS_LEASE_SECONDS == 10
     with pytest.raises(ConfigError, match="WEBHOOKS_LEASE_SECONDS"):
