@@ -37,10 +37,6 @@ REQUIRED_COLUMNS = ("title", "description")
 PROGRESS_EVERY = 5_000
 
 
-class ImportFileSchema(Schema):
-    file = Upload(required=True, metadata={"description": "The CSV (UTF-8, header row)."})
-
-
 class ImportFormSchema(Schema):
     resource = ma.fields.Enum(
         ImportResource,
@@ -203,3 +199,9 @@ def _validate_row(
         out.errors.extend(_flatten(row, problems))
         return
     out.rows.append(loaded)
+
+
+class ImportUploadSchema(ImportFormSchema):
+    """``POST /imports``: the form fields and the file, one multipart body."""
+
+    file = Upload(required=True, metadata={"description": "The CSV (UTF-8, header row)."})

@@ -13,10 +13,9 @@ from jobhub.errors import NotFound, ValidationError
 from jobhub.imports import policies, queries, services
 from jobhub.imports.models import Import
 from jobhub.imports.schemas import (
-    ImportFileSchema,
-    ImportFormSchema,
     ImportQueuedSchema,
     ImportSchema,
+    ImportUploadSchema,
 )
 from jobhub.security import auth_required, authorize, current_user
 
@@ -64,8 +63,7 @@ def _content(upload: Any) -> str:
 
 @blp.route("", methods=["POST"])
 @auth_required("employer", api_key="jobs:write")
-@blp.arguments(ImportFormSchema, location="form")
-@blp.arguments(ImportFileSchema, location="files")
+@blp.arguments(ImportUploadSchema, location="form_and_files")
 @blp.response(202, ImportQueuedSchema)
 @blp.doc(parameters=[KEY_DOC])
 @blp.alt_response(
@@ -73,7 +71,7 @@ def _content(upload: Any) -> str:
     response="DEFAULT_ERROR",
     description="Invalid form fields, no file or not UTF-8, a company that is not yours.",
 )
-def create_import(form: dict[str, Any], files: dict[str, Any]) -> Import:
+def create_import(form: dict[str, Any]) -> Import:
     """Upload a CSV of jobs for one of your companies: validated and imported by a task."""
     try:
         company = companies.get_company(company_id=form["company_id"])
@@ -81,7 +79,7 @@ def create_import(form: dict[str, Any], files: dict[str, Any]) -> Import:
         raise ValidationError(errors={"form": {"company_id": ["No such company."]}}) from None
     role = companies.role_of(actor=current_user, company_id=company.id)
     authorize(policies.can_import(current_user, role), "Only the company's members import.")
-    upload = files["file"]
+    upload = form["file"]
     return services.create_import(
         actor=current_user,
         company=company,
