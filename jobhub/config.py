@@ -325,6 +325,15 @@ class Config:
             env.get("WEBHOOKS_REQUIRE_HTTPS")
         )
         self.WEBHOOKS_TIMEOUT_SECONDS = float(env.get("WEBHOOKS_TIMEOUT_SECONDS") or 15)
+        # How long an attempt holds its delivery: a worker lost mid-attempt (killed, OOM)
+        # leaves it to be sent again (same webhook-id) once the lease lapses. Longer than
+        # the timeout, so that an attempt still running is never sent twice.
+        lease = env.get("WEBHOOKS_LEASE_SECONDS")
+        self.WEBHOOKS_LEASE_SECONDS = (
+            float(lease) if lease else self.WEBHOOKS_TIMEOUT_SECONDS * 2 + 30
+        )
+        if self.WEBHOOKS_LEASE_SECONDS <= self.WEBHOOKS_TIMEOUT_SECONDS:
+            raise ConfigError("WEBHOOKS_LEASE_SECONDS must be longer than WEBHOOKS_TIMEOUT_SECONDS")
         self.WEBHOOKS_RETENTION_DAYS = _int(env, "WEBHOOKS_RETENTION_DAYS", 30)
         # When deliveries are due and endpoints fail; tests hand in a movable clock.
         self.WEBHOOKS_CLOCK = lambda: datetime.now(UTC)

@@ -37,7 +37,8 @@ resume_analyzed = _events.signal("resume-analyzed")
 # kwargs: job (the Job) — its title, description or skills changed
 job_content_changed = _events.signal("job-content-changed")
 # kwargs: job (the Job, flushed), before (JobStatus or None for a new job) — it was
-# published or closed by its company (not the bulk expiry of close_expired)
+# published or closed: by its company, by the expiry sweep (jobs.close_expired) or with its
+# company's deletion; every status move is sent (jobs.services.status_changed)
 job_status_changed = _events.signal("job-status-changed")
 # kwargs: job (the Job, flushed), decision ("approve" or "reject") — an admin's decision
 job_moderated = _events.signal("job-moderated")

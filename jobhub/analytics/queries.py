@@ -93,7 +93,12 @@ def _cohort(scope: list[ColumnElement[bool]], *, live_jobs: bool) -> CTE:
         Application.match_score,
         Application.resume_id,
         cast(Application.source, String).label("source"),
-    ).where(*scope, Application.created_at >= START, Application.created_at < END)
+    ).where(
+        *scope,
+        Application.created_at >= START,
+        Application.created_at < END,
+        Application.deleted_at.is_(None),  # undone by its import
+    )
     if live_jobs:  # deleted jobs disappear from every read, their applications with them
         query = query.join(Job, Job.id == Application.job_id).where(Job.deleted_at.is_(None))
     return query.cte("cohort")
@@ -451,6 +456,7 @@ def _previous_count(dashboard: Dashboard) -> ColumnElement[int]:
         dashboard.scope == SUBJECT,
         Application.created_at >= PREVIOUS_START,
         Application.created_at < PREVIOUS_END,
+        Application.deleted_at.is_(None),
     ).scalar_subquery()
 
 
@@ -458,7 +464,9 @@ def _lifetime_totals(dashboard: Dashboard) -> list[ColumnElement[int]]:
     """Lifetime views and applications (every status) of the subject's live jobs."""
     job_ids = select(Job.id).where(dashboard.jobs == SUBJECT, Job.deleted_at.is_(None))
     views = select(func.coalesce(func.sum(Job.views), 0)).where(Job.id.in_(job_ids))
-    applications = select(func.count()).where(Application.job_id.in_(job_ids))
+    applications = select(func.count()).where(
+        Application.job_id.in_(job_ids), Application.deleted_at.is_(None)
+    )
     return [views.scalar_subquery(), applications.scalar_subquery()]
 
 

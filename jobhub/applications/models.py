@@ -52,6 +52,8 @@ class ApplicationSource(enum.StrEnum):
     IMPORT = "import"
 
 
+MAX_COVER_LETTER = 10_000  # characters, on apply as in an import
+
 # What a candidate may say on apply (``import`` is set by imports only).
 APPLY_SOURCES = tuple(s for s in ApplicationSource if s is not ApplicationSource.IMPORT)
 
@@ -113,7 +115,10 @@ def transition_table_markdown() -> str:
 
 
 # Literal SQL (not bound parameters) so the index predicate is the same on both backends.
-_ACTIVE = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(ACTIVE_STATUSES)))
+# An application an import's undo soft-deleted (``deleted_at``) blocks nothing.
+_ACTIVE = "status IN ({}) AND deleted_at IS NULL".format(
+    ", ".join(f"'{s.value}'" for s in sorted(ACTIVE_STATUSES))
+)
 
 
 class Application(IdMixin, TimestampMixin, db.Model):
@@ -135,6 +140,7 @@ class Application(IdMixin, TimestampMixin, db.Model):
         # Analytics: a job's applications in a date range; the platform's per day.
         Index("ix_applications_job_id_created_at", "job_id", "created_at"),
         Index("ix_applications_created_at", "created_at"),
+        Index("ix_applications_import_id", "import_id"),
     )
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
@@ -163,6 +169,10 @@ class Application(IdMixin, TimestampMixin, db.Model):
     match_explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # The candidate deleted their account: the employer keeps the record, not the person.
     anonymized_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The import that created it (jobhub.imports); its undo soft-deletes (``deleted_at``)
+    # what it created, and a soft-deleted application is in no read.
+    import_id: Mapped[int | None] = mapped_column(default=None)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     job: Mapped[Job] = relationship(lazy="raise")
     candidate: Mapped[User] = relationship(lazy="raise")

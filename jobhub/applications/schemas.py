@@ -18,6 +18,7 @@ from marshmallow import validate
 from jobhub import bulk
 from jobhub.applications.models import (
     APPLY_SOURCES,
+    MAX_COVER_LETTER,
     ApplicationSource,
     ApplicationStatus,
     RejectionReason,
@@ -27,7 +28,6 @@ from jobhub.applications.services import DELETED_CANDIDATE
 from jobhub.jobs.models import JobStatus
 from jobhub.schemas import Schema, UtcDateTime
 
-MAX_COVER_LETTER = 10_000
 MAX_NOTE = 5_000
 
 

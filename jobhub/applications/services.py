@@ -16,10 +16,14 @@ and the status only.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -46,7 +50,8 @@ from jobhub.jobs import services as jobs
 from jobhub.jobs.models import Job
 from jobhub.notifications import services as notifications
 from jobhub.resumes import queries as resumes
-from jobhub.users.models import User
+from jobhub.users import services as users
+from jobhub.users.models import Role, User
 
 SORTS = ("newest", "match")
 OPEN_STATUSES = ACTIVE_STATUSES - FINAL_STATUSES
@@ -483,3 +488,268 @@ def bulk_apply(*, actor: User, job_ids: list[int], resume_id: int | None = None)
     return bulk.apply_each(
         found, lambda job: apply(actor=actor, job_id=job.id, resume_id=resume_id), "job_id"
     )
+
+
+# -- imports (jobhub.imports): validated rows in, set-based; undo -----------------------
+
+# A move in an imported history: (from_status, to_status, at, side).
+ImportedMove = tuple[ApplicationStatus | None, ApplicationStatus, datetime, Side]
+_CANDIDATE_TARGETS = frozenset({ApplicationStatus.WITHDRAWN, ApplicationStatus.HIRED})
+_IMPORT_CHUNK = 5_000
+
+
+def _side_of(current: ApplicationStatus, target: ApplicationStatus) -> Side | None:
+    """Which side the status table lets make this move (None: neither)."""
+    for side in (Side.EMPLOYER, Side.CANDIDATE):
+        if is_allowed(side, current, target):
+            return side
+    return None
+
+
+def import_row_problems(data: dict[str, Any], *, now: datetime) -> dict[str, list[str]]:
+    """What an imported row may not say beyond its schema (rejection reason, dates, the
+    history against the status table). Completes ``data``: ``created_at``,
+    ``status_changed_at`` and ``moves`` (the history as ``ImportedMove``)."""
+    problems: dict[str, list[str]] = {}
+    status = data["status"]
+    if data.get("rejection_reason") is not None and status != ApplicationStatus.REJECTED:
+        problems["rejection_reason"] = ["Only a rejected application has a rejection reason."]
+    history: list[tuple[ApplicationStatus, datetime]] = data.get("history") or []
+    moves: list[ImportedMove] = []
+    if history:
+        if history[0][0] != ApplicationStatus.APPLIED:
+            problems["history"] = ["Must start with applied."]
+        elif history[-1][0] != status:
+            problems["history"] = [f"Must end with the status ({status.value})."]
+        else:
+            moves.append((None, ApplicationStatus.APPLIED, history[0][1], Side.CANDIDATE))
+            for (before, before_at), (after, at) in pairwise(history):
+                side = _side_of(before, after)
+                if side is None:
+                    problems["history"] = [f"No move from {before.value} to {after.value}."]
+                    break
+                if at < before_at:
+                    problems["history"] = ["The moves must be in time order."]
+                    break
+                moves.append((before, after, at, side))
+        created = data.get("created_at") or history[0][1]
+        changed = data.get("status_changed_at") or history[-1][1]
+    else:
+        created = data.get("created_at") or now
+        changed = data.get("status_changed_at") or created
+        moves.append((None, ApplicationStatus.APPLIED, created, Side.CANDIDATE))
+        if status != ApplicationStatus.APPLIED:
+            # What another system knew: where it is and since when, as one move.
+            side = Side.CANDIDATE if status in _CANDIDATE_TARGETS else Side.EMPLOYER
+            moves.append((ApplicationStatus.APPLIED, status, changed, side))
+    if created > now:
+        problems["created_at"] = ["Must not be in the future."]
+    elif changed > now:
+        problems["status_changed_at"] = ["Must not be in the future."]
+    elif any(move[2] > now for move in moves):
+        problems["history"] = ["Must not be in the future."]
+    elif changed < created:
+        problems["status_changed_at"] = ["Must not be before created_at."]
+    data.update(created_at=created, status_changed_at=changed, moves=moves)
+    return problems
+
+
+def _live_jobs(company_id: int, job_ids: list[int]) -> set[int]:
+    """Which of these ids are live jobs of the company."""
+    live: set[int] = set()
+    for start in range(0, len(job_ids), _IMPORT_CHUNK):
+        chunk = job_ids[start : start + _IMPORT_CHUNK]
+        live.update(
+            db.session.scalars(
+                select(Job.id).where(
+                    Job.id.in_(chunk), Job.company_id == company_id, Job.deleted_at.is_(None)
+                )
+            )
+        )
+    return live
+
+
+def _active_pairs(company_id: int, candidate_ids: list[int]) -> set[tuple[int, int]]:
+    """(candidate, job) of these candidates' active applications to the company."""
+    active: set[tuple[int, int]] = set()
+    for start in range(0, len(candidate_ids), _IMPORT_CHUNK):
+        chunk = candidate_ids[start : start + _IMPORT_CHUNK]
+        active.update(
+            db.session.execute(
+                select(Application.candidate_id, Application.job_id).where(
+                    Application.company_id == company_id,
+                    Application.candidate_id.in_(chunk),
+                    Application.status.in_(ACTIVE_STATUSES),
+                    Application.deleted_at.is_(None),
+                )
+            ).tuples()
+        )
+    return active
+
+
+def check_import_rows(
+    *, company_id: int, rows: list[dict[str, Any]]
+) -> dict[int, dict[str, list[str]]]:
+    """The problems only the database can tell, for every row at once (a few statements,
+    whatever the row count): the job must be a live job of the company; the address must
+    be a candidate's (or nobody's yet); no second active application of a candidate for a
+    job (in the file or already). Completes each row's ``candidate_id`` (None: a new
+    account) and ``revive`` (an account an import's undo soft-deleted)."""
+    problems: dict[int, dict[str, list[str]]] = {}
+    live_jobs = _live_jobs(company_id, sorted({row["job_id"] for row in rows}))
+    accounts = users.imported_candidates(emails=sorted({row["candidate_email"] for row in rows}))
+    candidate_ids = sorted({found[0] for found in accounts.values() if found[2] == "live"})
+    active = _active_pairs(company_id, candidate_ids)
+    in_file: set[tuple[str, int]] = set()
+    for index, row in enumerate(rows):
+        found: dict[str, list[str]] = {}
+        email = row["candidate_email"]
+        account = accounts.get(email)
+        row["candidate_id"] = row["revive"] = None
+        if row["job_id"] not in live_jobs:
+            found["job_id"] = ["No job of this company has this id."]
+        if account is None or account[2] == "undone":
+            if not row.get("candidate_name"):
+                found["candidate_name"] = ["Required for an address without an account."]
+            if account is not None:
+                row["revive"] = account[0]
+        elif account[1] != Role.CANDIDATE or account[2] != "live":
+            found["candidate_email"] = ["Not the address of a candidate account."]
+        else:
+            row["candidate_id"] = account[0]
+        if row["status"] in ACTIVE_STATUSES:
+            pair = (email, row["job_id"])
+            if pair in in_file or (account and (account[0], row["job_id"]) in active):
+                found["job_id"] = ["The candidate already has an active application for it."]
+            in_file.add(pair)
+        if found:
+            problems[index] = found
+    return problems
+
+
+def import_applications(
+    *,
+    company_id: int,
+    import_id: int,
+    rows: list[dict[str, Any]],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Insert rows ``check_import_rows`` passed, set-based: the accounts of new addresses
+    (no password, no mail), the applications (source ``import``), their recorded moves
+    and the jobs' counts, in multi-row statements (never one per row). No notification,
+    webhook or match scoring: an import is the record of what happened elsewhere."""
+    if not rows:
+        return 0
+    now = utcnow()
+    new_accounts: dict[str, str] = {}
+    revive: list[int] = []
+    for row in rows:
+        if row["revive"] is not None:
+            revive.append(row["revive"])
+        elif row["candidate_id"] is None:
+            new_accounts.setdefault(row["candidate_email"], row["candidate_name"])
+    created = users.create_imported_candidates(
+        accounts=new_accounts, revive=sorted(set(revive)), import_id=import_id
+    )
+    table, events = Application.__table__, ApplicationEvent.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    done = 0
+    for start in range(0, len(rows), _IMPORT_CHUNK):
+        chunk = rows[start : start + _IMPORT_CHUNK]
+        values = [_imported_values(row, created, company_id, import_id, now) for row in chunk]
+        ids = list(db.session.execute(statement, values).scalars())
+        db.session.execute(insert(events), _imported_moves(ids, chunk))
+        done += len(ids)
+        if progress is not None:
+            progress(done)
+    _adjust_counts(Counter(row["job_id"] for row in rows))
+    return done
+
+
+def _imported_moves(ids: list[int], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The recorded moves of inserted applications (``ids``, in the rows' order)."""
+    return [
+        {
+            "application_id": application_id,
+            "from_status": before,
+            "to_status": after,
+            "actor_id": None,
+            "actor_side": side,
+            "note": None,
+            "reason": row.get("rejection_reason") if after == ApplicationStatus.REJECTED else None,
+            "created_at": at,
+        }
+        for application_id, row in zip(ids, rows, strict=True)
+        for before, after, at, side in row["moves"]
+    ]
+
+
+def _imported_values(
+    row: dict[str, Any], created: dict[str, int], company_id: int, import_id: int, now: datetime
+) -> dict[str, Any]:
+    candidate_id = row["candidate_id"] or row["revive"] or created[row["candidate_email"]]
+    return {
+        "job_id": row["job_id"],
+        "company_id": company_id,
+        "candidate_id": candidate_id,
+        "resume_id": None,
+        "cover_letter": row.get("cover_letter"),
+        "source": ApplicationSource.IMPORT,
+        "status": row["status"],
+        "rejection_reason": row.get("rejection_reason"),
+        "status_changed_at": row["status_changed_at"],
+        "match_score": None,
+        "match_explanation": None,
+        "anonymized_at": None,
+        "import_id": import_id,
+        "deleted_at": None,
+        "created_at": row["created_at"],
+        "updated_at": now,
+    }
+
+
+def _adjust_counts(counts: Counter[int]) -> None:
+    """Every job's ``applications_count`` moved by its delta: one executemany."""
+    if not counts:
+        return
+    table = Job.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == bindparam("counted_job"))
+        .values(applications_count=table.c.applications_count + bindparam("delta")),
+        [{"counted_job": job_id, "delta": delta} for job_id, delta in counts.items()],
+    )
+
+
+def undo_import(*, import_id: int) -> dict[str, int]:
+    """Soft-delete the live applications an import created, and the accounts it created
+    that have nothing else (no other live application, never signed in, no password)."""
+    live = (Application.import_id == import_id, Application.deleted_at.is_(None))
+    rows = db.session.execute(select(Application.job_id, Application.candidate_id).where(*live))
+    counts: Counter[int] = Counter()
+    candidates: set[int] = set()
+    for job_id, candidate_id in rows:
+        counts[job_id] -= 1
+        candidates.add(candidate_id)
+    result = db.session.execute(
+        update(Application)
+        .where(*live)
+        .values(deleted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    _adjust_counts(counts)
+    busy: set[int] = set()
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), _IMPORT_CHUNK):
+        chunk = ordered[start : start + _IMPORT_CHUNK]
+        busy.update(
+            db.session.scalars(
+                select(Application.candidate_id)
+                .where(Application.candidate_id.in_(chunk), Application.deleted_at.is_(None))
+                .distinct()
+            )
+        )
+    accounts = users.remove_imported_candidates(
+        import_id=import_id, user_ids=sorted(candidates - busy)
+    )
+    return {"applications": result.rowcount, "accounts": accounts}

@@ -55,8 +55,10 @@ JOB_LIST_COLUMNS = frozenset({"skills", "nice_to_have_skills"})
 
 # -- applications -------------------------------------------------------------------
 
-# What an import may set: the job by ``job_id`` (or ``job_reference``, a job's
-# external_ref, where the importer supports it), the candidate by email.
+# What an import reads: the job by ``job_id`` (a job of the importing company), the
+# candidate by email (and name, for an address without an account), the status with its
+# dates and, when given, the ``history`` of stage moves it went through. ``source`` is
+# checked but not kept: imported applications have the source ``import``.
 APPLICATION_IMPORT_COLUMNS: tuple[str, ...] = (
     "job_id",
     "candidate_email",
@@ -67,6 +69,7 @@ APPLICATION_IMPORT_COLUMNS: tuple[str, ...] = (
     "cover_letter",
     "created_at",
     "status_changed_at",
+    "history",
 )
 APPLICATION_READ_ONLY_COLUMNS: tuple[str, ...] = (
     "id",
@@ -74,7 +77,6 @@ APPLICATION_READ_ONLY_COLUMNS: tuple[str, ...] = (
     "company_id",
     "company_name",
     "match_score",
-    "history",
 )
 APPLICATION_EXPORT_COLUMNS: tuple[str, ...] = (
     "id",

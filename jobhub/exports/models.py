@@ -76,6 +76,8 @@ class Export(IdMixin, TimestampMixin, db.Model):
     storage_backend: Mapped[str | None] = mapped_column(String(16), default=None)
     sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     error: Mapped[str | None] = mapped_column(String(ERROR_MAX_LENGTH), default=None)
+    # Runs claimed so far: a run lost with its worker is claimed again, up to a limit.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select, true
 
 from jobhub.applications.interviews.models import Interview
 from jobhub.applications.models import Application, ApplicationEvent
@@ -154,6 +154,10 @@ ANONYMISED = "_anonymized_at"
 
 
 def _application_scope(owner: User) -> ColumnElement[bool]:
+    return and_(Application.deleted_at.is_(None), _application_owner(owner))
+
+
+def _application_owner(owner: User) -> ColumnElement[bool]:
     if owner.role == Role.ADMIN:
         return true()
     if owner.role == Role.EMPLOYER:
@@ -192,7 +196,7 @@ def own_applications_query(*, user_id: int, columns: Sequence[str]) -> Select:
         select(*selected)
         .join(Job, Job.id == Application.job_id)
         .join(User, User.id == Application.candidate_id)
-        .where(Application.candidate_id == user_id)
+        .where(Application.candidate_id == user_id, Application.deleted_at.is_(None))
         .order_by(Application.id)
     )
 

@@ -16,7 +16,6 @@ itself (SQLite allows a commit while a read is pending on the same connection).
 from __future__ import annotations
 
 import logging
-import secrets
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -127,8 +126,8 @@ def _connections() -> Iterator[tuple[Connection, Connection]]:
 
 def build(export: Export, owner: User) -> Built:
     """Write the export's file, store it, and say what was written."""
-    storage = get_storage()
-    key = f"exports/{export.id}-{secrets.token_hex(8)}.{export.filename.rsplit('.', 1)[1]}"
+    storage = get_storage(export.storage_backend)
+    key = export.storage_key  # planned by the claim: one key per run
     with tempfile.TemporaryFile() as spool:
         hashing = HashingWriter(spool)
         with _connections() as (reader, writer):

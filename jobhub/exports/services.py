@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
@@ -16,6 +17,7 @@ from jobhub.exports import queries
 from jobhub.exports.columns import EXPORT_COLUMNS
 from jobhub.exports.models import (
     ERROR_MAX_LENGTH,
+    EXTENSIONS,
     Export,
     ExportFormat,
     ExportResource,
@@ -203,37 +205,71 @@ def open_download(*, owner: User, export_id: int) -> tuple[Export, BinaryIO]:
 # -- the task's steps ----------------------------------------------------------------
 
 
-def claim(*, export_id: int) -> Export | None:
-    """Mark a queued export running; None when it is not queued (ran already, expired)."""
+def claim(*, export_id: int, max_attempts: int) -> Export | None:
+    """Take the export for this run; None when it is not to run (ran already, expired).
+
+    A ``running`` export is claimed again: its task was redelivered because the worker
+    that held it died (acks_late), so that run is lost. Its planned file (stored already
+    if the worker died between storing and committing) is deleted, and each run writes to
+    a key of its own, so a late finish of the lost run is refused (``finish``) and one
+    file is left. After ``max_attempts`` runs the export fails instead of looping on a
+    file that kills its worker.
+    """
     export = db.session.scalar(
         select(Export).where(Export.id == export_id).with_for_update(skip_locked=True)
     )
-    if export is None or export.status != ExportStatus.QUEUED:
+    if export is None or export.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         return None
+    if export.status == ExportStatus.RUNNING:
+        log.warning("export %s: run %d was lost; claiming it again", export.id, export.attempts)
+        if export.attempts >= max_attempts:
+            _mark_failed(export, f"The export did not finish after {max_attempts} attempts.")
+            return None
+        _drop_planned_file(export)
     export.status = ExportStatus.RUNNING
+    export.attempts += 1
     export.started_at = utcnow()
+    export.progress = 0
+    export.rows = 0
+    export.storage_backend = current_app.config["STORAGE_BACKEND"]
+    export.storage_key = f"exports/{export.id}-{secrets.token_hex(8)}.{EXTENSIONS[export.format]}"
     db.session.flush()
+    return export
+
+
+def _this_run(export_id: int, storage_key: str | None) -> Export | None:
+    """The export, locked, if it is still running as the run that planned ``storage_key``."""
+    export = db.session.scalar(select(Export).where(Export.id == export_id).with_for_update())
+    if (
+        export is None
+        or export.status != ExportStatus.RUNNING
+        or (storage_key is not None and export.storage_key != storage_key)
+    ):
+        return None
     return export
 
 
 def finish(
     *,
-    export: Export,
+    export_id: int,
     rows: int,
     size_bytes: int,
     sha256: str,
     storage_key: str,
-    storage_backend: str,
-) -> Export:
-    """The file is stored: done, kept EXPORT_RETENTION_HOURS, ``export.ready`` raised."""
+) -> Export | None:
+    """The file is stored: done, kept EXPORT_RETENTION_HOURS, ``export.ready`` raised.
+
+    None when the export is no longer this run's (a redelivery took it over): the
+    caller deletes its file."""
+    export = _this_run(export_id, storage_key)
+    if export is None:
+        return None
     now = utcnow()
     export.status = ExportStatus.DONE
     export.progress = 100
     export.rows = rows
     export.size_bytes = size_bytes
     export.sha256 = sha256
-    export.storage_key = storage_key
-    export.storage_backend = storage_backend
     export.finished_at = now
     export.expires_at = now + timedelta(hours=current_app.config["EXPORT_RETENTION_HOURS"])
     db.session.flush()
@@ -256,11 +292,31 @@ def finish(
     return export
 
 
-def fail(*, export_id: int, reason: str) -> None:
-    """The export could not be built: failed with a reason (kept as long as a file)."""
+def fail(*, export_id: int, reason: str, storage_key: str | None = None) -> None:
+    """The export could not be built: failed with a reason (kept as long as a file).
+
+    With ``storage_key``, only if the export is still that run's."""
     export = db.session.get(Export, export_id)
     if export is None or export.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         return
+    if storage_key is not None and _this_run(export_id, storage_key) is None:
+        return
+    _mark_failed(export, reason)
+
+
+def _drop_planned_file(export: Export) -> None:
+    """Delete, after the commit, the file a lost or failed run may have stored."""
+    if export.storage_key is None:
+        return
+    try:
+        delete_after_commit(get_storage(export.storage_backend), export.storage_key)
+    except StorageError:
+        log.exception("export %s: cannot reach the storage of %s", export.id, export.storage_key)
+    export.storage_key = None
+
+
+def _mark_failed(export: Export, reason: str) -> None:
+    _drop_planned_file(export)
     now = utcnow()
     export.status = ExportStatus.FAILED
     export.error = reason[:ERROR_MAX_LENGTH]

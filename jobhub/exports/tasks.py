@@ -9,18 +9,21 @@ from celery import shared_task
 
 from jobhub.db import db, transaction
 from jobhub.exports import runner, services
-from jobhub.exports.models import Export
+from jobhub.storage import delete_quietly, get_storage
 from jobhub.users.models import User
 
 log = logging.getLogger(__name__)
+# Runs of one export (the first and those redelivered after a worker died) before it fails.
+MAX_ATTEMPTS = 3
 FAILED = "The export could not be built; ask for a new one."
 
 
 @shared_task(name="exports.run", acks_late=True, reject_on_worker_lost=True)
 def run_export(export_id: int) -> str:
-    """Build one export; idempotent: an export that is not queued is left as it is."""
+    """Build one export; idempotent: a finished export is left as it is, and a running
+    one is a run lost with its worker (acks_late redelivered it), built again."""
     with transaction() as session:
-        export = services.claim(export_id=export_id)
+        export = services.claim(export_id=export_id, max_attempts=MAX_ATTEMPTS)
         if export is None:
             return "skipped"
         owner = db.session.get(User, export.owner_id)
@@ -33,17 +36,21 @@ def run_export(export_id: int) -> str:
     except Exception:
         log.exception("export %s failed", export_id)
         with transaction():
-            services.fail(export_id=export_id, reason=FAILED)
+            services.fail(export_id=export_id, reason=FAILED, storage_key=export.storage_key)
         return "failed"
     with transaction():
-        services.finish(
-            export=db.session.get(Export, export_id),
+        finished = services.finish(
+            export_id=export_id,
             rows=built.rows,
             size_bytes=built.size_bytes,
             sha256=built.sha256,
             storage_key=built.storage_key,
-            storage_backend=built.storage_backend,
         )
+    if finished is None:
+        # A redelivery took the export over (this worker was presumed dead): its file wins.
+        log.warning("export %s: superseded; dropping %s", export_id, built.storage_key)
+        delete_quietly(get_storage(built.storage_backend), built.storage_key)
+        return "superseded"
     runner.emit_progress(owner_id=owner.id, export_id=export_id, progress=100, rows=built.rows)
     return "done"
 

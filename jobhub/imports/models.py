@@ -63,6 +63,8 @@ class Import(IdMixin, TimestampMixin, db.Model):
     valid: Mapped[int] = mapped_column(default=0)
     invalid: Mapped[int] = mapped_column(default=0)
     created: Mapped[int] = mapped_column(default=0)
+    # 0-100: validation is the first half (rows read of ``total``), the insert the second.
+    progress: Mapped[int] = mapped_column(default=0, server_default="0")
     # Every refused row's problems: [{row, field, message}] (the API shows the first 1,000).
     errors: Mapped[list[dict[str, Any]]] = deferred(
         mapped_column(JSON, default=list, nullable=False)

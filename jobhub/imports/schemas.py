@@ -1,10 +1,11 @@
 """Import payloads, and the reading of an import's CSV: every row validated as the API
-validates the same object (a job row as ``POST /jobs``, through ``JobCreateSchema``).
+validates the same object (a job row as ``POST /jobs``, through ``JobCreateSchema``; an
+application row through ``ApplicationRowSchema`` and the applications service's checks).
 
-Rows are numbered as a spreadsheet shows them: the header is row 1, the first job row 2.
-Columns are ``exports.columns.JOB_IMPORT_COLUMNS``; an export's read-only columns (``id``,
-``company_id``, ``views``...) are ignored, so an export re-imports as it is; any other
-column is refused. Cells follow the export's rules (``parse_cell`` / ``parse_list``).
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row 2.
+Columns are ``exports.columns``' ``*_IMPORT_COLUMNS``; an export's read-only columns
+(``id``, ``company_id``, ``views``...) are ignored, so an export re-imports as it is; any
+other column is refused. Cells follow the export's rules (``parse_cell`` / ``parse_list``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from jobhub.applications import services as applications
+from jobhub.applications.models import (
+    MAX_COVER_LETTER,
+    ApplicationSource,
+    ApplicationStatus,
+    RejectionReason,
+)
 from jobhub.exports.columns import (
+    APPLICATION_IMPORT_COLUMNS,
+    APPLICATION_LIST_COLUMNS,
+    APPLICATION_READ_ONLY_COLUMNS,
     JOB_IMPORT_COLUMNS,
     JOB_LIST_COLUMNS,
     JOB_READ_ONLY_COLUMNS,
@@ -31,9 +42,8 @@ from jobhub.imports.models import MAX_ERRORS_SHOWN, ImportResource, ImportStatus
 from jobhub.jobs import services as jobs
 from jobhub.jobs.models import JobStatus
 from jobhub.jobs.schemas import JobCreateSchema
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import Id, Line, Schema, UtcDateTime
 
-REQUIRED_COLUMNS = ("title", "description")
 PROGRESS_EVERY = 5_000
 
 
@@ -42,7 +52,7 @@ class ImportFormSchema(Schema):
         ImportResource,
         by_value=True,
         required=True,
-        metadata={"description": "jobs (applications: not yet, 422)."},
+        metadata={"description": "What the file holds: `jobs` or `applications`."},
     )
     company_id = ma.fields.Integer(required=True, validate=validate.Range(min=1))
     dry_run = ma.fields.Boolean(
@@ -52,11 +62,6 @@ class ImportFormSchema(Schema):
         load_default=False,
         metadata={"description": "Import the valid rows even if some are invalid."},
     )
-
-    @ma.validates("resource")
-    def _supported(self, value: ImportResource, **_: Any) -> None:
-        if value != ImportResource.JOBS:
-            raise ma.ValidationError("Only jobs can be imported for now.")
 
 
 class ImportQueuedSchema(Schema):
@@ -82,6 +87,9 @@ class ImportSchema(Schema):
     valid = ma.fields.Integer()
     invalid = ma.fields.Integer()
     created = ma.fields.Integer()
+    progress = ma.fields.Integer(
+        metadata={"description": "0-100: validation is the first half, the insert the second."}
+    )
     errors = ma.fields.Method(
         "first_errors",
         metadata={"description": f"The first {MAX_ERRORS_SHOWN:,} row errors."},
@@ -103,6 +111,70 @@ class JobRowSchema(JobCreateSchema):
     status = ma.fields.Enum(JobStatus, by_value=True, load_default=JobStatus.DRAFT)
 
 
+class _Move(ma.fields.String):
+    """One entry of an exported ``history`` cell: ``<status> <ISO-8601 time>``."""
+
+    _at = UtcDateTime()
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        name, _, at = text.strip().partition(" ")
+        try:
+            status = ApplicationStatus(name)
+        except ValueError:
+            raise ma.ValidationError(f"Not a status followed by a time: {text[:60]!r}.") from None
+        return (status, self._at.deserialize(at.strip()))
+
+
+class ApplicationRowSchema(Schema):
+    """An application row, as an ``applications`` export writes it."""
+
+    job_id = Id(required=True)
+    candidate_email = ma.fields.Email(required=True, validate=validate.Length(max=320))
+    candidate_name = Line(validate=validate.Length(min=1, max=200))
+    status = ma.fields.Enum(
+        ApplicationStatus, by_value=True, load_default=ApplicationStatus.APPLIED
+    )
+    # Checked, not kept: imported applications have the source ``import``.
+    source = ma.fields.Enum(ApplicationSource, by_value=True)
+    rejection_reason = ma.fields.Enum(RejectionReason, by_value=True)
+    cover_letter = ma.fields.String(validate=validate.Length(max=MAX_COVER_LETTER))
+    created_at = UtcDateTime()
+    status_changed_at = UtcDateTime()
+    history = ma.fields.List(_Move())
+
+    @ma.post_load
+    def _normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["candidate_email"] = data["candidate_email"].strip().lower()
+        if data.get("candidate_name"):
+            data["candidate_name"] = " ".join(data["candidate_name"].split())
+        return data
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What a resource's file may hold: the columns read, those ignored, the list
+    columns and the required ones."""
+
+    readable: tuple[str, ...]
+    read_only: tuple[str, ...]
+    lists: frozenset[str]
+    required: tuple[str, ...]
+
+
+COLUMNS: dict[ImportResource, Columns] = {
+    ImportResource.JOBS: Columns(
+        JOB_IMPORT_COLUMNS, JOB_READ_ONLY_COLUMNS, JOB_LIST_COLUMNS, ("title", "description")
+    ),
+    ImportResource.APPLICATIONS: Columns(
+        APPLICATION_IMPORT_COLUMNS,
+        APPLICATION_READ_ONLY_COLUMNS,
+        APPLICATION_LIST_COLUMNS,
+        ("job_id", "candidate_email"),
+    ),
+}
+
+
 @dataclass
 class Validated:
     total: int = 0
@@ -115,26 +187,32 @@ class FileRefused(Exception):
     """The file as a whole cannot be read (encoding, header)."""
 
 
-def _header(reader: csv.DictReader) -> list[str]:
+Progress = Callable[[int, int], None]
+
+
+def _header(reader: csv.DictReader, spec: Columns) -> list[str]:
     names = [name.strip() for name in (reader.fieldnames or [])]
-    unknown = sorted(set(names) - set(JOB_IMPORT_COLUMNS) - set(JOB_READ_ONLY_COLUMNS))
+    unknown = sorted(set(names) - set(spec.readable) - set(spec.read_only))
     if unknown:
         raise FileRefused(f"Unknown columns: {', '.join(unknown)}.")
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    missing = [name for name in spec.required if name not in names]
     if missing:
         raise FileRefused(f"Missing columns: {', '.join(missing)}.")
     return names
 
 
-def _cells(record: dict[str, Any], columns: list[str]) -> dict[str, Any] | None:
-    """A CSV record as the fields ``POST /jobs`` takes (empty cells left out)."""
+def _cells(record: dict[str, Any], columns: list[str], lists: frozenset[str]) -> dict | None:
+    """A CSV record as the fields the API takes (empty cells left out)."""
     if None in record:  # more cells than the header names
         return None
     data: dict[str, Any] = {}
     for column in columns:
         text = record.get(column) or ""
-        if column in JOB_LIST_COLUMNS:
-            data[column] = parse_list(text)
+        if column in lists:
+            if items := parse_list(text):
+                data[column] = items
+            elif column in JOB_LIST_COLUMNS:
+                data[column] = []
         elif (value := parse_cell(text)) is not None:
             data[column] = value
     return data
@@ -152,53 +230,89 @@ def _flatten(row: int, messages: Any, prefix: str | None = None) -> Iterator[dic
         yield {"row": row, "field": prefix, "message": str(messages)}
 
 
-def _records(content: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+def _records(content: str, spec: Columns) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header's readable columns and every record (read at once: the total is known
+    before the validation starts, for its progress)."""
     reader = csv.DictReader(io.StringIO(content, newline=""))
     try:
-        columns = [c for c in _header(reader) if c in JOB_IMPORT_COLUMNS]
+        columns = [c for c in _header(reader, spec) if c in spec.readable]
+        return columns, list(reader)
     except csv.Error as exc:
         raise FileRefused(f"Not a readable CSV file: {exc}.") from None
-    return columns, reader
 
 
-def validate_job_rows(
-    content: str, *, now: datetime, progress: Callable[[int], None] | None = None
+def validate_rows(
+    resource: ImportResource,
+    content: str,
+    *,
+    company_id: int,
+    now: datetime,
+    progress: Progress | None = None,
 ) -> Validated:
-    """Every row through ``JobRowSchema`` and the service's own checks."""
-    columns, records = _records(content)
-    schema = JobRowSchema(exclude=("company_id",))
-    out = Validated()
-    try:
-        for out.total, record in enumerate(records, start=1):
-            _validate_row(out, schema, columns, record, now=now)
-            if progress is not None and out.total % PROGRESS_EVERY == 0:
-                progress(out.total)
-    except csv.Error as exc:
-        raise FileRefused(f"Not a readable CSV file: {exc}.") from None
+    """Every row of the file checked, nothing written; ``progress(rows, total)`` every
+    ``PROGRESS_EVERY`` rows."""
+    spec = COLUMNS[resource]
+    columns, records = _records(content, spec)
+    if resource == ImportResource.JOBS:
+        schema: ma.Schema = JobRowSchema(exclude=("company_id",))
+        check: Callable[[dict], dict] = lambda data: jobs.import_row_problems(data, now=now)  # noqa: E731
+    else:
+        schema = ApplicationRowSchema()
+        check = lambda data: applications.import_row_problems(data, now=now)  # noqa: E731
+    out = Validated(total=len(records))
+    numbers: list[int] = []
+    if progress is not None:
+        progress(0, out.total)
+    for index, record in enumerate(records):
+        row = index + 2
+        if _validate_row(out, schema, check, columns, spec.lists, record, row):
+            numbers.append(row)
+        if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1, out.total)
+    if resource == ImportResource.APPLICATIONS and out.rows:
+        _check_applications(out, numbers, company_id)
     return out
 
 
 def _validate_row(
-    out: Validated, schema: ma.Schema, columns: list[str], record: dict, *, now: datetime
-) -> None:
-    row = out.total + 1
-    data = _cells(record, columns)
+    out: Validated,
+    schema: ma.Schema,
+    check: Callable[[dict], dict],
+    columns: list[str],
+    lists: frozenset[str],
+    record: dict,
+    row: int,
+) -> bool:
+    data = _cells(record, columns, lists)
     if data is None:
         out.invalid += 1
         out.errors.append({"row": row, "field": None, "message": "More cells than columns."})
-        return
+        return False
     try:
         loaded = schema.load(data)
     except ma.ValidationError as exc:
         out.invalid += 1
         out.errors.extend(_flatten(row, exc.messages))
-        return
-    problems = jobs.import_row_problems(loaded, now=now)
+        return False
+    problems = check(loaded)
     if problems:
         out.invalid += 1
         out.errors.extend(_flatten(row, problems))
-        return
+        return False
     out.rows.append(loaded)
+    return True
+
+
+def _check_applications(out: Validated, numbers: list[int], company_id: int) -> None:
+    """The checks against the database, for every valid row at once."""
+    problems = applications.check_import_rows(company_id=company_id, rows=out.rows)
+    if not problems:
+        return
+    for index, found in problems.items():
+        out.errors.extend(_flatten(numbers[index], found))
+    out.invalid += len(problems)
+    out.rows = [row for index, row in enumerate(out.rows) if index not in problems]
+    out.errors.sort(key=lambda error: error["row"])
 
 
 class ImportUploadSchema(ImportFormSchema):

@@ -4,7 +4,9 @@ The task (``tasks.run_import``) drives an import through its statuses: ``queued`
 ``validating`` → ``validated`` (a dry run stops there until ``confirm``) → ``importing``
 → ``done``; a file that cannot be read, or invalid rows without ``skip_invalid``, end
 ``failed`` with nothing written. The rows go in with the ``done`` status, in one
-transaction. ``import.progress`` ``{id, status, rows}`` goes to the asker's sockets and
+transaction. ``import.progress`` ``{id, status, rows, progress}`` goes to the asker's
+sockets (every status change, every ``PROGRESS_EVERY`` rows validated, every chunk
+inserted) and
 ``import.finished`` to the asker (a key's imports: the company's members).
 """
 
@@ -12,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jobhub import metrics
+from jobhub.applications import services as applications
 from jobhub.audit import services as audit
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company
@@ -87,6 +90,7 @@ def record_validation(*, row: Import, total: int, valid: int, errors: list[dict]
         _finish(row, ImportStatus.VALIDATED)
         return False
     row.status = ImportStatus.IMPORTING
+    row.progress = 50
     db.session.flush()
     emit_progress(row)
     return True
@@ -94,13 +98,43 @@ def record_validation(*, row: Import, total: int, valid: int, errors: list[dict]
 
 def apply_rows(*, row: Import, rows: list[dict[str, Any]]) -> int:
     """Insert the valid rows set-based; the import is done in the same transaction."""
-    company = db.session.get(Company, row.company_id)
-    row.created = jobs.import_jobs(
-        company=company, actor_id=row.owner_id, import_id=row.id, rows=rows
-    )
+    if row.resource == ImportResource.APPLICATIONS:
+        progress = _insert_progress(row, len(rows))
+        row.created = applications.import_applications(
+            company_id=row.company_id, import_id=row.id, rows=rows, progress=progress
+        )
+    else:
+        company = db.session.get(Company, row.company_id)
+        row.created = jobs.import_jobs(
+            company=company, actor_id=row.owner_id, import_id=row.id, rows=rows
+        )
     metrics.import_rows("created", row.created)
     _finish(row, ImportStatus.DONE)
     return row.created
+
+
+def validation_progress(rows: int, total: int) -> int:
+    """The percentage while validating: the first half."""
+    return min(50, rows * 50 // total) if total else 50
+
+
+def _insert_progress(row: Import, count: int) -> Callable[[int], None]:
+    """Pushed at once while the insert runs (its transaction is still open, so
+    ``GET /imports/{id}`` shows 50 until it commits at 100)."""
+    owner_id, import_id = row.owner_id, row.id
+
+    def report(done: int) -> None:
+        if done < count:
+            percent = 50 + done * 50 // max(count, 1)
+            push(
+                owner_id=owner_id,
+                import_id=import_id,
+                status=ImportStatus.IMPORTING,
+                rows=done,
+                progress=percent,
+            )
+
+    return report
 
 
 def fail(*, import_id: int, reason: str) -> None:
@@ -112,6 +146,10 @@ def fail(*, import_id: int, reason: str) -> None:
 
 def _finish(row: Import, status: ImportStatus, error: str | None = None) -> None:
     row.status = status
+    if status == ImportStatus.DONE:
+        row.progress = 100
+    elif status == ImportStatus.VALIDATED:
+        row.progress = 50
     row.error = error[:ERROR_MAX_LENGTH] if error else None
     row.finished_at = utcnow()
     db.session.flush()
@@ -143,15 +181,34 @@ def emit_progress(row: Import, rows: int | None = None) -> None:
     """``import.progress`` to the asker's sockets, once this transaction commits."""
     if row.owner_id is None:
         return
-    payload = {"id": row.id, "status": row.status.value, "rows": rows or row.total}
+    payload = {
+        "id": row.id,
+        "status": row.status.value,
+        "rows": row.total if rows is None else rows,
+        "progress": row.progress,
+    }
     room = user_room(row.owner_id)
     on_commit(lambda: socketio.emit(PROGRESS_EVENT, payload, to=room, namespace="/"))
 
 
-def emit_now(*, owner_id: int | None, import_id: int, rows: int) -> None:
-    """Validation progress, pushed at once (the validating status is committed)."""
+def record_progress(*, import_id: int, rows: int, total: int) -> None:
+    """Validation progress: committed on the import (what ``GET /imports/{id}`` shows)
+    by the caller's transaction, pushed after it."""
+    row = db.session.get(Import, import_id)
+    if row is None:
+        return
+    row.total = total
+    row.progress = validation_progress(rows, total)
+    db.session.flush()
+    emit_progress(row, rows)
+
+
+def push(
+    *, owner_id: int | None, import_id: int, status: ImportStatus, rows: int, progress: int
+) -> None:
+    """``import.progress`` pushed at once (nothing of it waits for a commit)."""
     if owner_id is not None:
-        payload = {"id": import_id, "status": ImportStatus.VALIDATING.value, "rows": rows}
+        payload = {"id": import_id, "status": status.value, "rows": rows, "progress": progress}
         socketio.emit(PROGRESS_EVENT, payload, to=user_room(owner_id), namespace="/")
 
 
@@ -161,6 +218,7 @@ def confirm(*, row: Import, actor: Any) -> Import:
         raise Conflict(f"Only a validated dry run can be confirmed (this one is {row.status}).")
     row.confirmed = True
     row.status = ImportStatus.QUEUED
+    row.progress = 0
     row.finished_at = None
     _audit(row, actor, "import.confirmed")
     db.session.flush()
@@ -169,10 +227,14 @@ def confirm(*, row: Import, actor: Any) -> Import:
 
 
 def undo(*, row: Import, actor: Any) -> Import:
-    """Soft-delete what a finished import created (restorable job by job)."""
+    """Soft-delete what a finished import created: its jobs (restorable job by job), or its
+    applications and the accounts it created that have nothing else."""
     if row.status != ImportStatus.DONE:
         raise Conflict(f"Only a done import can be undone (this one is {row.status}).")
-    removed = jobs.undo_import(import_id=row.id)
+    if row.resource == ImportResource.APPLICATIONS:
+        removed: Any = applications.undo_import(import_id=row.id)
+    else:
+        removed = jobs.undo_import(import_id=row.id)
     row.status = ImportStatus.UNDONE
     _audit(row, actor, "import.undone", removed=removed)
     db.session.flush()

@@ -22,14 +22,14 @@ def run_import(import_id: int) -> str:
         row = services.claim(import_id=import_id)
         if row is None:
             return "skipped"
-        owner_id, content = row.owner_id, row.content
+        resource, company_id, content = row.resource, row.company_id, row.content
     try:
-        validated = schemas.validate_job_rows(
+        validated = schemas.validate_rows(
+            resource,
             content,
+            company_id=company_id,
             now=utcnow(),
-            progress=lambda rows: services.emit_now(
-                owner_id=owner_id, import_id=import_id, rows=rows
-            ),
+            progress=lambda rows, total: _progress(import_id, rows, total),
         )
     except schemas.FileRefused as exc:
         with transaction():
@@ -42,6 +42,11 @@ def run_import(import_id: int) -> str:
         with transaction():
             services.fail(import_id=import_id, reason=FAILED)
         return "failed"
+
+
+def _progress(import_id: int, rows: int, total: int) -> None:
+    with transaction():
+        services.record_progress(import_id=import_id, rows=rows, total=total)
 
 
 def _apply(import_id: int, validated: schemas.Validated) -> str:

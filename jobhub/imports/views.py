@@ -23,9 +23,10 @@ blp = Blueprint(
     "imports",
     __name__,
     description=(
-        "CSV imports of jobs into a company: every row validated first, then all rows in "
-        "one transaction (or the valid ones, `skip_invalid`); dry runs, undo. Progress "
-        "live over socket.io (`import.progress`), `import.finished` when done."
+        "CSV imports of jobs or applications into a company: every row validated first, "
+        "then all rows in one transaction (or the valid ones, `skip_invalid`); dry runs, "
+        "undo. Progress live over socket.io (`import.progress`) and in `progress`, "
+        "`import.finished` when done."
     ),
 )
 KEY_HEADER = "Idempotency-Key"
@@ -72,13 +73,19 @@ def _content(upload: Any) -> str:
     description="Invalid form fields, no file or not UTF-8, a company that is not yours.",
 )
 def create_import(form: dict[str, Any]) -> Import:
-    """Upload a CSV of jobs for one of your companies: validated and imported by a task."""
+    """Upload a CSV of jobs or applications for one of your companies: validated and
+    imported by a task."""
     try:
         company = companies.get_company(company_id=form["company_id"])
     except NotFound:
         raise ValidationError(errors={"form": {"company_id": ["No such company."]}}) from None
     role = companies.role_of(actor=current_user, company_id=company.id)
     authorize(policies.can_import(current_user, role), "Only the company's members import.")
+    resource = form["resource"].value
+    authorize(
+        policies.key_may_import(current_user, resource),
+        f"This API key lacks the scope {policies.RESOURCE_SCOPES.get(resource)}.",
+    )
     upload = form["file"]
     return services.create_import(
         actor=current_user,
@@ -149,5 +156,6 @@ def confirm_import(import_id: int) -> Import:
 @blp.alt_response(404, response="DEFAULT_ERROR", description="No such import, or not yours.")
 @blp.alt_response(409, response="DEFAULT_ERROR", description="`conflict`: the import is not done.")
 def undo_import(import_id: int) -> Import:
-    """Soft-delete every job the import created (each restorable); status `undone`."""
+    """Soft-delete what the import created (jobs; or applications and the accounts it
+    made that have nothing else); status `undone`."""
     return services.undo(row=_manageable(import_id), actor=current_user)

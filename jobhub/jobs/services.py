@@ -19,7 +19,7 @@ from typing import Any
 
 import redis
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, insert, update
+from sqlalchemy import Select, bindparam, delete, insert, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -172,6 +172,12 @@ def _publish(job: Job, company: Company, now: datetime) -> None:
         job.moderated_by_id = None
 
 
+def status_changed(job: Job, *, before: JobStatus | None) -> None:
+    """Every move of a job's status goes out here, whoever made it (its company, the expiry
+    sweep, its company's deletion): one ``job_status_changed`` (webhooks' job events)."""
+    signals.job_status_changed.send(current_app._get_current_object(), job=job, before=before)
+
+
 def job_written(job: Job) -> None:
     """After any write: retire cached searches; if public, look for matching alerts."""
     search.invalidate_search()
@@ -202,7 +208,7 @@ def create_job(*, actor: User, company: Company, data: dict[str, Any]) -> Job:
     _sync_skills(job)
     job_written(job)
     if job.status == JobStatus.PUBLISHED:
-        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=None)
+        status_changed(job, before=None)
     return job
 
 
@@ -248,7 +254,7 @@ def update_job(*, job: Job, changes: dict[str, Any]) -> Job:
     if changed & MATCHED_FIELDS:
         signals.job_content_changed.send(current_app._get_current_object(), job=job)
     if job.status != before:
-        signals.job_status_changed.send(current_app._get_current_object(), job=job, before=before)
+        status_changed(job, before=before)
     return job
 
 
@@ -302,27 +308,49 @@ def remove_company_jobs(*, company: Company) -> None:
         .values(deleted_at=now)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        update(Job)
-        .where(Job.company_id == company.id, Job.status == JobStatus.PUBLISHED)
-        .values(status=JobStatus.CLOSED, closed_at=now)
-        .execution_options(synchronize_session=False)
+    _close_each(
+        select(Job).where(Job.company_id == company.id, Job.status == JobStatus.PUBLISHED),
+        now=now,
+        skip_locked=False,  # the company's deletion must close every one of its jobs
     )
     search.invalidate_search()
 
 
+CLOSE_BATCH = 500
+
+
+def _close_each(query: Select[tuple[Job]], *, now: datetime, skip_locked: bool) -> int:
+    """Close the published jobs ``query`` selects, one by one through ``status_changed``,
+    in batches, each row locked (``FOR UPDATE``; with ``skip_locked``, a job someone is
+    editing right now is left for the next sweep instead of waited for)."""
+    closed = 0
+    while True:
+        batch = db.session.scalars(
+            query.where(Job.status == JobStatus.PUBLISHED)
+            .order_by(Job.id)
+            .limit(CLOSE_BATCH)
+            .with_for_update(skip_locked=skip_locked)
+            .execution_options(populate_existing=True)
+        ).all()
+        for job in batch:
+            job.status = JobStatus.CLOSED
+            job.closed_at = now
+        db.session.flush()
+        for job in batch:
+            status_changed(job, before=JobStatus.PUBLISHED)
+        closed += len(batch)
+        if len(batch) < CLOSE_BATCH:
+            return closed
+
+
 def close_expired(*, now: datetime | None = None) -> int:
-    """Close every published job past its expiry; returns how many."""
+    """Close every published job past its expiry (the beat sweep), each raising
+    ``job_status_changed`` as a close by its company does; returns how many."""
     now = now or utcnow()
-    result = db.session.execute(
-        update(Job)
-        .where(Job.status == JobStatus.PUBLISHED, Job.expires_at <= now)
-        .values(status=JobStatus.CLOSED, closed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:
+    closed = _close_each(select(Job).where(Job.expires_at <= now), now=now, skip_locked=True)
+    if closed:
         search.invalidate_search()
-    return result.rowcount
+    return closed
 
 
 # -- the view counter -----------------------------------------------------------------------------

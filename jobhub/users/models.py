@@ -54,6 +54,8 @@ class User(IdMixin, TimestampMixin, db.Model):
     email_verified: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The import that created the account (a candidate without a password; jobhub.imports).
+    import_id: Mapped[int | None] = mapped_column(default=None, index=True)
     # ACCOUNT_INACTIVE_DAYS: when the erasure warning was mailed (cleared by a later login).
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 
 from jobhub import passwords, signals
 from jobhub.audit import services as audit
@@ -84,6 +84,82 @@ def create_external_user(*, email: str, full_name: str, role: Role) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def imported_candidates(*, emails: list[str]) -> dict[str, tuple[int, Role, str]]:
+    """The accounts of these (normalised) addresses: ``{email: (id, role, state)}``, read
+    in a few statements whatever the count (an import's candidates). ``state``: ``live``,
+    ``undone`` (created by an import whose undo soft-deleted it) or ``deleted``."""
+    found: dict[str, tuple[int, Role, str]] = {}
+    for start in range(0, len(emails), _LOOKUP_CHUNK):
+        chunk = emails[start : start + _LOOKUP_CHUNK]
+        rows = db.session.execute(
+            select(User.email, User.id, User.role, User.deleted_at, User.import_id).where(
+                User.email.in_(chunk)
+            )
+        )
+        for email, user_id, role, deleted_at, import_id in rows:
+            state = "live" if deleted_at is None else "undone" if import_id else "deleted"
+            found[email] = (user_id, role, state)
+    return found
+
+
+_LOOKUP_CHUNK = 5_000
+
+
+def create_imported_candidates(
+    *, accounts: dict[str, str], revive: list[int], import_id: int
+) -> dict[str, int]:
+    """Candidate accounts for the addresses an import names that have none
+    (``{email: full_name}``): no password (they claim the account through the password
+    reset flow) and no mail. ``revive``: accounts an earlier import's undo soft-deleted,
+    live again and now this import's. Multi-row statements; returns ``{email: id}``."""
+    now = utcnow()
+    if revive:
+        db.session.execute(
+            update(User)
+            .where(User.id.in_(revive))
+            .values(deleted_at=None, is_active=True, import_id=import_id, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if not accounts:
+        return {}
+    values = [
+        {
+            "email": email,
+            "password_hash": NO_PASSWORD,
+            "full_name": name,
+            "role": Role.CANDIDATE,
+            "import_id": import_id,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for email, name in accounts.items()
+    ]
+    table = User.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = db.session.execute(statement, values).scalars()
+    return dict(zip(accounts, ids, strict=True))
+
+
+def remove_imported_candidates(*, import_id: int, user_ids: list[int]) -> int:
+    """Soft-delete the accounts among ``user_ids`` that this import created and that are
+    still as it left them (no password set, never signed in); returns how many."""
+    if not user_ids:
+        return 0
+    result = db.session.execute(
+        update(User)
+        .where(
+            User.id.in_(user_ids),
+            User.import_id == import_id,
+            User.deleted_at.is_(None),
+            User.password_hash == NO_PASSWORD,
+            User.last_login_at.is_(None),
+        )
+        .values(deleted_at=utcnow(), is_active=False)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def has_password(user: User) -> bool:

@@ -107,9 +107,21 @@ def company_owners(*, company_id: int) -> list[User]:
     )
 
 
+def locked_delivery(*, delivery_id: int) -> WebhookDelivery | None:
+    """The delivery, its row locked until the transaction ends (SELECT … FOR UPDATE on
+    PostgreSQL; SQLite has one writer anyway), read fresh from the database."""
+    return db.session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
 def claim_due(*, delivery_id: int, at: datetime, lease_until: datetime) -> bool:
-    """Take a due pending delivery for one attempt (its next attempt moved to the lease's
-    end, so a lost worker's attempt is picked up again); False when it is not due."""
+    """Take a due pending delivery for one attempt, counted at once (its next attempt moved
+    to the lease's end, so a lost worker's attempt is sent again then); False when it is not
+    due. One conditional UPDATE: of two workers claiming the same row, one wins."""
     result = db.session.execute(
         update(WebhookDelivery)
         .where(
@@ -117,7 +129,7 @@ def claim_due(*, delivery_id: int, at: datetime, lease_until: datetime) -> bool:
             WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.next_attempt_at <= at,
         )
-        .values(next_attempt_at=lease_until)
+        .values(next_attempt_at=lease_until, attempt=WebhookDelivery.attempt + 1)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1

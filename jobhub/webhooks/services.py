@@ -295,6 +295,7 @@ class Attempt:
     """What the task needs to send one attempt, read inside the claiming transaction."""
 
     delivery_id: int
+    number: int  # the attempt's number: its outcome counts while it still holds the claim
     url: str
     message_id: str
     body: str
@@ -304,20 +305,23 @@ class Attempt:
 def claim(*, delivery_id: int) -> Attempt | None:
     """Take a due delivery for one attempt; None when it is not due (or already settled).
 
-    A delivery of a disabled or deleted endpoint is settled as failed here.
+    The attempt is counted when claimed, so one whose worker was lost before it could
+    record an outcome still shows in the log (the next attempt has the next number). A
+    delivery of a disabled endpoint is settled as failed here, the attempt not counted.
     """
     at = now()
-    lease = timedelta(seconds=current_app.config["WEBHOOKS_TIMEOUT_SECONDS"] * 2 + 30)
+    lease = timedelta(seconds=current_app.config["WEBHOOKS_LEASE_SECONDS"])
     if not queries.claim_due(delivery_id=delivery_id, at=at, lease_until=at + lease):
         return None
-    delivery = queries.get_delivery(delivery_id=delivery_id)
+    delivery = queries.locked_delivery(delivery_id=delivery_id)
     endpoint = queries.get_endpoint(endpoint_id=delivery.endpoint_id)
-    db.session.refresh(delivery)
     if not endpoint.enabled:
+        delivery.attempt -= 1  # claimed, never sent
         _settle(delivery, DeliveryStatus.FAILED, error="The endpoint is disabled.")
         return None
     return Attempt(
         delivery_id=delivery.id,
+        number=delivery.attempt,
         url=endpoint.url,
         message_id=delivery.event_id,
         body=delivery.body,
@@ -351,18 +355,25 @@ def send(attempt: Attempt) -> transport.Outcome:
     )
 
 
-def record_outcome(*, delivery_id: int, outcome: transport.Outcome) -> WebhookDelivery | None:
-    """Write what the attempt gave, and decide: done, retry when, give up, disable."""
-    delivery = queries.get_delivery(delivery_id=delivery_id)
+def record_outcome(*, attempt: Attempt, outcome: transport.Outcome) -> WebhookDelivery | None:
+    """Write what the attempt gave, and decide: done, retry when, give up, disable.
+
+    Under the row's lock, and only while the delivery is pending: a success always counts
+    (the receiver has the message), a failure only from the attempt that holds the claim
+    (one whose lease lapsed, and was claimed again, leaves the decision to the newer one).
+    """
+    delivery = queries.locked_delivery(delivery_id=attempt.delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.PENDING:
         return None  # deleted with its endpoint meanwhile, or settled by another attempt
+    succeeded = outcome.status is not None and 200 <= outcome.status < 300
+    if delivery.attempt != attempt.number and not succeeded:
+        return None
     endpoint = queries.get_endpoint(endpoint_id=delivery.endpoint_id)
     at = now()
-    delivery.attempt += 1
     delivery.last_attempt_at = at
     delivery.response_status = outcome.status
     delivery.duration_ms = outcome.duration_ms
-    if outcome.status is not None and 200 <= outcome.status < 300:
+    if succeeded:
         _settle(delivery, DeliveryStatus.SUCCEEDED, error=None)
         endpoint.failing_since = None
         metrics.webhook_delivery("delivered")

@@ -23,7 +23,7 @@ def deliver(delivery_id: int) -> str:
         return "skipped"
     outcome = services.send(attempt)
     with transaction():
-        delivery = services.record_outcome(delivery_id=delivery_id, outcome=outcome)
+        delivery = services.record_outcome(attempt=attempt, outcome=outcome)
     return delivery.status.value if delivery is not None else "skipped"
 
 

@@ -99,7 +99,7 @@ SEMANTIC_REFUSALS: dict[str, tuple[list[int], str]] = {
     "PATCH /api/v1/webhooks/{webhook_id}": ([422], "as creating: the url's host must resolve"),
     "POST /api/v1/imports": (
         [422],
-        "company_id one of the caller's companies; a UTF-8 CSV; resource=applications not yet",
+        "company_id one of the caller's companies; a UTF-8 CSV; an API key's scope",
     ),
     # Bulk routes check every item against the rows (it exists, is the caller's, may move
     # so): one bad item is a 422 naming its index, and nothing is changed.

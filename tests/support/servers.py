@@ -97,8 +97,10 @@ def celery_process(
     log_path: Path,
     app: str = "celery_worker:celery",
     concurrency: int = 1,
+    beat: bool = False,
 ) -> Iterator[subprocess.Popen]:
-    """A Celery worker for ``app`` (``module:attribute``), ready when this yields."""
+    """A Celery worker for ``app`` (``module:attribute``), ready when this yields; with
+    ``beat``, running the beat schedule too (``-B``, its state file beside the log)."""
     command = [
         str(BIN / "celery"),
         "-A",
@@ -110,6 +112,8 @@ def celery_process(
         "--without-mingle",
         "--without-heartbeat",
     ]
+    if beat:
+        command += ["-B", f"--schedule={log_path.with_suffix('.beat-schedule')}"]
     process = spawn(command, env=_process_env(environ), log_path=log_path)
 
     def ready() -> bool:

@@ -13,7 +13,8 @@ SCOPES_DOC = (
     "POST/PATCH/DELETE /jobs/bulk, POST /imports, its confirm and undo. "
     "`applications:read`: GET /applications, GET /applications/{id}, "
     "GET /applications/{id}/history. `applications:write`: PATCH /applications/{id}/status "
-    "and /applications/bulk/status. `webhooks:manage`: every webhook endpoint of §11. "
+    "and /applications/bulk/status, and (with `jobs:write`) POST /imports of applications. "
+    "`webhooks:manage`: every webhook endpoint of §11. "
     "Always for the key's own company only."
 )
 
