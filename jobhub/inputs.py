@@ -27,6 +27,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import pagination
 from webargs import core
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.routing import IntegerConverter
 
 from jobhub.errors import BadRequest, NotFound, UnsupportedMediaType, ValidationError
@@ -211,7 +212,16 @@ class JsonProvider(DefaultJSONProvider):
 
 
 class Parser(FlaskParser):
-    """flask-smorest's parser with the guarded loader, 415s and capped errors."""
+    """flask-smorest's parser with the guarded loader, 415s and capped errors; and
+    ``form_and_files``: one multipart body of form fields and files, read (and documented)
+    by one schema. flask-smorest documents only one body per operation, so a ``form`` and
+    a ``files`` argument on the same view showed the file alone (a client reading the
+    document sent no form fields)."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "form_and_files": "load_form_and_files"}
+
+    def load_form_and_files(self, req: Request, schema: ma.Schema) -> Any:
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def _raw_load_json(self, req: Request) -> Any:
         # content_length too: a form read earlier (the panel's throttle keys) empties the stream
@@ -298,6 +308,10 @@ def _bind_bounded(self: ma.Schema, field_name: str, field_obj: ma.fields.Field) 
 def install_parsers() -> None:
     """Before any view module is imported (flask-smorest binds its parser at decoration)."""
     flask_smorest.Blueprint.ARGUMENTS_PARSER = PARSER
+    flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "form_and_files": "multipart/form-data",
+    }
     flask_smorest.Blueprint.PAGINATION_ARGUMENTS_PARSER = PARSER
     pagination._pagination_parameters_schema_factory = _bounded_pagination_schema
 

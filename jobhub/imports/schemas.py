@@ -47,10 +47,6 @@ from jobhub.jobs.schemas import JobCreateSchema
 from jobhub.schemas import Id, Line, Schema, UtcDateTime
 
 
-class ImportFileSchema(Schema):
-    file = Upload(required=True, metadata={"description": "The CSV (UTF-8, header row)."})
-
-
 class ImportFormSchema(Schema):
     resource = ma.fields.Enum(
         ImportResource,
@@ -390,3 +386,9 @@ def _check_applications(out: Validated, numbers: list[int], company_id: int) -> 
     out.invalid += len(problems)
     out.rows = [row for index, row in enumerate(out.rows) if index not in problems]
     out.errors.sort(key=lambda error: error["row"])
+
+
+class ImportUploadSchema(ImportFormSchema):
+    """``POST /imports``: the form fields and the file, one multipart body."""
+
+    file = Upload(required=True, metadata={"description": "The CSV (UTF-8, header row)."})

@@ -13,10 +13,9 @@ from jobhub.errors import NotFound, ValidationError
 from jobhub.imports import policies, queries, services
 from jobhub.imports.models import Import
 from jobhub.imports.schemas import (
-    ImportFileSchema,
-    ImportFormSchema,
     ImportQueuedSchema,
     ImportSchema,
+    ImportUploadSchema,
 )
 from jobhub.security import auth_required, authorize, current_user
 
@@ -65,8 +64,7 @@ def _content(upload: Any) -> str:
 
 @blp.route("", methods=["POST"])
 @auth_required("employer", api_key="jobs:write")
-@blp.arguments(ImportFormSchema, location="form")
-@blp.arguments(ImportFileSchema, location="files")
+@blp.arguments(ImportUploadSchema, location="form_and_files")
 @blp.response(202, ImportQueuedSchema)
 @blp.doc(parameters=[KEY_DOC])
 @blp.alt_response(
@@ -74,7 +72,7 @@ def _content(upload: Any) -> str:
     response="DEFAULT_ERROR",
     description="Invalid form fields, no file or not UTF-8, a company that is not yours.",
 )
-def create_import(form: dict[str, Any], files: dict[str, Any]) -> Import:
+def create_import(form: dict[str, Any]) -> Import:
     """Upload a CSV of jobs or applications for one of your companies: validated and
     imported by a task."""
     try:
@@ -88,7 +86,7 @@ def create_import(form: dict[str, Any], files: dict[str, Any]) -> Import:
         policies.key_may_import(current_user, resource),
         f"This API key lacks the scope {policies.RESOURCE_SCOPES.get(resource)}.",
     )
-    upload = files["file"]
+    upload = form["file"]
     return services.create_import(
         actor=current_user,
         company=company,

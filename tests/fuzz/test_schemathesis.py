@@ -52,8 +52,9 @@ def fuzz_target(backend, schema, tmp_path_factory):
 
 
 @pytest.mark.xfail(
-    reason="issue 11 open: the last full run still reports findings (README, Fuzzing, Status);"
-    " remove this marker once a full run of the four roles is clean",
+    reason="issue 11 open: after merging main, the candidate's stateful phase found GET /jobs"
+    " refusing skills items that contain commas (split past maxItems 30): README, Fuzzing,"
+    " Status; remove this marker once a full run of the four roles is clean again",
     strict=False,
 )
 def test_schemathesis_finds_nothing_for_any_role(fuzz_target, tmp_path):

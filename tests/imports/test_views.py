@@ -172,3 +172,14 @@ def test_an_export_reimports_to_the_same_data(app, api, employer, company, make)
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Job))
     assert total == 6
+
+
+def test_the_upload_documents_its_form_fields_and_its_file_in_one_body(client):
+    """flask-smorest documented only the file of a form + files view (issue 11: a client
+    reading the document sent no company_id); one ``form_and_files`` schema says both."""
+    spec = client.get("/api/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/imports"]["post"]["requestBody"]["content"]
+    name = body["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schema = spec["components"]["schemas"][name]
+    assert set(schema["required"]) == {"company_id", "file", "resource"}
+    assert schema["properties"]["file"]["format"] == "binary"
