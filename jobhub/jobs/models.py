@@ -86,6 +86,9 @@ class ModerationStatus(enum.StrEnum):
 
 
 # The partial-index predicate: the rows anonymous search reads (expiry is checked on top).
+# A job lists at most this many skills (the schemas hold postings to it).
+MAX_SKILLS = 30
+
 _LISTED = "status = 'published' AND moderation_status = 'approved' AND deleted_at IS NULL"
 # Jobs not deleted: what the analytics counts read (index-only scans).
 _LIVE = "deleted_at IS NULL"

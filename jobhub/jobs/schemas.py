@@ -9,6 +9,7 @@ from marshmallow import validate
 
 from jobhub import bulk
 from jobhub.jobs.models import (
+    MAX_SKILLS,
     EmploymentType,
     JobStatus,
     ModerationStatus,
@@ -31,7 +32,6 @@ _CODES = """
 """
 CURRENCIES = frozenset(_CODES.split())
 MAX_SALARY = 100_000_000
-MAX_SKILLS = 30
 
 
 # Any case: "de" is taken as DE. The document says so (the pattern), so that a lower-case
@@ -60,15 +60,23 @@ class SkillList(ma.fields.List):
 
 
 class SkillQueryList(SkillList):
-    """Skills in a query string: ``skills=python,django`` or repeated ``skills=``."""
+    """Skills in a query string: ``skills=python,django`` or repeated ``skills=``.
+
+    The documented bounds (30 values of 1-100 characters) hold for the values as sent;
+    each is then split at its commas. More distinct skills than a job can list match
+    nothing (the search answers an empty page), they are not refused.
+    """
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:
         if isinstance(value, str):
             value = [value]
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            # Query strings: "python,django" and skills=python&skills=django alike.
-            value = [part for item in value for part in item.split(",") if part.strip()]
-        return super()._deserialize(value, attr, data, **kwargs)
+        sent = super()._deserialize(value, attr, data, **kwargs)
+        for validator in self.validators:
+            validator(sent)
+        return [part for item in sent for part in item.split(",") if part.strip()]
+
+    def _validate(self, value: Any) -> None:
+        """The bounds were checked on the values as sent, before splitting."""
 
 
 class CompanySummarySchema(FastDump):

@@ -125,6 +125,19 @@ def test_filters(client, corpus, query, expected):
     assert _titles(client, query + ("&sort=newest" if "q=" in query else "")) == expected
 
 
+def test_skills_bounds_hold_for_the_values_as_sent(client, corpus):
+    # 30 values (the documented maximum), each a comma list: 31 skills after splitting,
+    # more than any job lists, so nothing matches; not a 422 for schema-valid input.
+    sent = "&".join(f"skills=python,s{n}" for n in range(30))
+    assert _titles(client, sent) == []
+    assert _titles(client, "&".join(["skills=python,django"] * 30)) == ["Senior Python Developer"]
+    too_many = client.get(f"{API}?" + "&".join(["skills=python"] * 31))
+    assert too_many.status_code == 422
+    too_long = client.get(f"{API}?skills=" + ",".join(["python"] * 20))  # 139 characters
+    assert too_long.status_code == 422
+    assert client.get(f"{API}?skills=").status_code == 422
+
+
 def test_company_filter(client, corpus):
     titles = _titles(client, f"company_id={corpus['acme'].id}")
     assert titles == ["Senior Python Developer", "Embedded Intern"]

@@ -36,7 +36,7 @@ from sqlalchemy.orm import joinedload, load_only
 from jobhub.companies.models import Company
 from jobhub.db import db, read_only, utcnow
 from jobhub.errors import BadRequest
-from jobhub.jobs.models import Job, JobSkill
+from jobhub.jobs.models import MAX_SKILLS, Job, JobSkill
 from jobhub.jobs.queries import visible_jobs_query
 from jobhub.jobs.search.models import TS_CONFIG
 from jobhub.users.models import User
@@ -146,7 +146,11 @@ def apply_filters(
         query = query.where(Job.salary_sort >= params["salary_min"])
     if params.get("posted_within_days") is not None:
         query = query.where(Job.listed_at >= now - timedelta(days=params["posted_within_days"]))
-    for skill in params.get("skills") or ():
+    skills = params.get("skills") or ()
+    if len(skills) > MAX_SKILLS:  # more than any job lists: nothing matches
+        query = query.where(false())
+        skills = ()
+    for skill in skills:
         query = query.where(
             exists().where(JobSkill.job_id == Job.id, JobSkill.skill == skill).correlate(Job)
         )
