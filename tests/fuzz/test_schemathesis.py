@@ -51,12 +51,6 @@ def fuzz_target(backend, schema, tmp_path_factory):
             yield server, world
 
 
-@pytest.mark.xfail(
-    reason="issue 11 open: after merging main, the candidate's stateful phase found GET /jobs"
-    " refusing skills items that contain commas (split past maxItems 30): README, Fuzzing,"
-    " Status; remove this marker once a full run of the four roles is clean again",
-    strict=False,
-)
 def test_schemathesis_finds_nothing_for_any_role(fuzz_target, tmp_path):
     """Every role, one after the other (an employer's deletions must come in a fixed order)."""
     server, world = fuzz_target
