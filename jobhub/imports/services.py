@@ -83,11 +83,13 @@ def claim(*, import_id: int, max_attempts: int) -> Import | None:
     transaction), so the new run validates from the start. The run's number
     (``attempts``) is its token: a lost run that was only slow has its later steps
     refused (``record_validation``, ``apply_rows``, ``fail``). After ``max_attempts``
-    runs the import fails instead of looping on a file that kills its worker. A row
-    locked by a live run (inserting) is skipped: that run finishes it."""
-    row = db.session.scalar(
-        select(Import).where(Import.id == import_id).with_for_update(skip_locked=True)
-    )
+    runs the import fails instead of looping on a file that kills its worker.
+
+    The claim waits for the row's lock (not ``skip_locked`` as an export's does): a run
+    still inserting holds it to its commit (then the import is done and skipped here),
+    and so does, for a moment, the connection of a killed worker that was waiting inside
+    its insert; skipping that lock would ack the redelivered task and lose the import."""
+    row = db.session.scalar(select(Import).where(Import.id == import_id).with_for_update())
     if row is None or row.status not in (ImportStatus.QUEUED, *RUNNING):
         return None
     if row.status in RUNNING:
