@@ -188,6 +188,16 @@ class ApplicationView(SecureModelView):
     column_default_sort = ("id", True)
     simple_list_pager = True  # hundreds of thousands of rows: no count(*) per page
 
+    def get_query(self) -> Any:
+        return super().get_query().filter(Application.live())
+
+    def get_count_query(self) -> Any:
+        return super().get_count_query().filter(Application.live())
+
+    def get_one(self, id: Any) -> Any:
+        found = super().get_one(id)
+        return None if found is None or found.deleted_at is not None else found
+
 
 class ReportView(_RowActions):
     """Reports from users: resolve (upheld) or dismiss (nothing wrong)."""

@@ -38,6 +38,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    join,
     literal,
     null,
     or_,
@@ -97,7 +98,7 @@ def _cohort(scope: list[ColumnElement[bool]], *, live_jobs: bool) -> CTE:
         *scope,
         Application.created_at >= START,
         Application.created_at < END,
-        Application.deleted_at.is_(None),  # undone by its import
+        Application.live(),  # undone by its import
     )
     if live_jobs:  # deleted jobs disappear from every read, their applications with them
         query = query.join(Job, Job.id == Application.job_id).where(Job.deleted_at.is_(None))
@@ -456,7 +457,7 @@ def _previous_count(dashboard: Dashboard) -> ColumnElement[int]:
         dashboard.scope == SUBJECT,
         Application.created_at >= PREVIOUS_START,
         Application.created_at < PREVIOUS_END,
-        Application.deleted_at.is_(None),
+        Application.live(),
     ).scalar_subquery()
 
 
@@ -464,9 +465,7 @@ def _lifetime_totals(dashboard: Dashboard) -> list[ColumnElement[int]]:
     """Lifetime views and applications (every status) of the subject's live jobs."""
     job_ids = select(Job.id).where(dashboard.jobs == SUBJECT, Job.deleted_at.is_(None))
     views = select(func.coalesce(func.sum(Job.views), 0)).where(Job.id.in_(job_ids))
-    applications = select(func.count()).where(
-        Application.job_id.in_(job_ids), Application.deleted_at.is_(None)
-    )
+    applications = select(func.count()).where(Application.job_id.in_(job_ids), Application.live())
     return [views.scalar_subquery(), applications.scalar_subquery()]
 
 
@@ -658,14 +657,18 @@ def open_reports() -> int:
     )
 
 
+def _live_hires() -> tuple[Any, tuple[ColumnElement[bool], ...]]:
+    """Moves into ``hired`` of live applications (an undone import's are in no count)."""
+    joined = join(ApplicationEvent, Application, Application.id == ApplicationEvent.application_id)
+    return joined, (ApplicationEvent.to_status == S.HIRED, Application.live())
+
+
 def hires_by_period(window: Window) -> dict[str, int]:
     """Moves into ``hired`` recorded in the window, per local period."""
-    return count_by_period(
-        ApplicationEvent.created_at, window, ApplicationEvent.to_status == S.HIRED
-    )
+    joined, conditions = _live_hires()
+    return count_by_period(ApplicationEvent.created_at, window, *conditions, select_from=joined)
 
 
 def hires_between(start: datetime, end: datetime) -> int:
-    return count_between(
-        ApplicationEvent.created_at, start, end, ApplicationEvent.to_status == S.HIRED
-    )
+    joined, conditions = _live_hires()
+    return count_between(ApplicationEvent.created_at, start, end, *conditions, select_from=joined)

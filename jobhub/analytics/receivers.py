@@ -20,6 +20,7 @@ from jobhub import cache, signals
 from jobhub.analytics.services import CACHE_NAMESPACE
 from jobhub.applications.models import Application
 from jobhub.db import on_commit
+from jobhub.imports.models import Import
 from jobhub.jobs.models import Job
 from jobhub.jobs.moderation.models import JobReport
 from jobhub.resumes.models import Resume
@@ -42,6 +43,11 @@ def scopes_of(instance: Any) -> set[str]:
         return {f"candidate:{instance.id}", "platform"}
     if isinstance(instance, JobReport):
         return {"platform"}
+    if isinstance(instance, Import):
+        # Its rows go in, and its undo soft-deletes them, set-based (no ORM flush of
+        # theirs): the import's own row moving (done, undone) stands for them. The
+        # candidates' dashboards catch up within the cache's lifetime.
+        return {f"company:{instance.company_id}", "platform"}
     if isinstance(instance, Resume):
         return {f"candidate:{instance.user_id}"}
     return set()

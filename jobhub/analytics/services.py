@@ -376,8 +376,10 @@ def platform_numbers(*, range_: Range) -> dict[str, Any]:
         "moderation": _platform_moderation(window, states),
         "applications": _counted_block(
             range_,
-            queries.count_by_period(Application.created_at, window),
-            queries.count_between(Application.created_at, previous.start, previous.end),
+            queries.count_by_period(Application.created_at, window, Application.live()),
+            queries.count_between(
+                Application.created_at, previous.start, previous.end, Application.live()
+            ),
         ),
         "hires": _counted_block(
             range_,

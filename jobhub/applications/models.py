@@ -15,7 +15,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Text, text
+from sqlalchemy import JSON, ColumnElement, Float, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobhub.db import IdMixin, TimestampMixin, db, utcnow, value_enum
@@ -180,6 +180,13 @@ class Application(IdMixin, TimestampMixin, db.Model):
     @property
     def is_anonymized(self) -> bool:
         return self.anonymized_at is not None
+
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """The one filter of every read: not soft-deleted by its import's undo. (Only the
+        undo itself and the erasure of an account, which must reach every row, do not
+        apply it.)"""
+        return cls.deleted_at.is_(None)
 
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.status.value}>"

@@ -24,7 +24,7 @@ from jobhub.users.models import Role, User
 def visible_applications_query(actor: User) -> Select[tuple[Application]]:
     """Candidates see their own; employers those to their companies' jobs; admins all.
     An application an import's undo soft-deleted is in no read."""
-    query = select(Application).where(Application.deleted_at.is_(None))
+    query = select(Application).where(Application.live())
     if actor.role == Role.ADMIN:
         return query
     if actor.role == Role.EMPLOYER:
@@ -42,7 +42,7 @@ def has_active_application(*, candidate_id: int, job_id: int) -> bool:
                     Application.candidate_id == candidate_id,
                     Application.job_id == job_id,
                     Application.status.in_(ACTIVE_STATUSES),
-                    Application.deleted_at.is_(None),
+                    Application.live(),
                 )
             )
         )

@@ -580,7 +580,7 @@ def _active_pairs(company_id: int, candidate_ids: list[int]) -> set[tuple[int, i
                     Application.company_id == company_id,
                     Application.candidate_id.in_(chunk),
                     Application.status.in_(ACTIVE_STATUSES),
-                    Application.deleted_at.is_(None),
+                    Application.live(),
                 )
             ).tuples()
         )
@@ -725,7 +725,7 @@ def _adjust_counts(counts: Counter[int]) -> None:
 def undo_import(*, import_id: int) -> dict[str, int]:
     """Soft-delete the live applications an import created, and the accounts it created
     that have nothing else (no other live application, never signed in, no password)."""
-    live = (Application.import_id == import_id, Application.deleted_at.is_(None))
+    live = (Application.import_id == import_id, Application.live())
     rows = db.session.execute(select(Application.job_id, Application.candidate_id).where(*live))
     counts: Counter[int] = Counter()
     candidates: set[int] = set()
@@ -746,7 +746,7 @@ def undo_import(*, import_id: int) -> dict[str, int]:
         busy.update(
             db.session.scalars(
                 select(Application.candidate_id)
-                .where(Application.candidate_id.in_(chunk), Application.deleted_at.is_(None))
+                .where(Application.candidate_id.in_(chunk), Application.live())
                 .distinct()
             )
         )

@@ -154,7 +154,7 @@ ANONYMISED = "_anonymized_at"
 
 
 def _application_scope(owner: User) -> ColumnElement[bool]:
-    return and_(Application.deleted_at.is_(None), _application_owner(owner))
+    return and_(Application.live(), _application_owner(owner))
 
 
 def _application_owner(owner: User) -> ColumnElement[bool]:
@@ -196,7 +196,7 @@ def own_applications_query(*, user_id: int, columns: Sequence[str]) -> Select:
         select(*selected)
         .join(Job, Job.id == Application.job_id)
         .join(User, User.id == Application.candidate_id)
-        .where(Application.candidate_id == user_id, Application.deleted_at.is_(None))
+        .where(Application.candidate_id == user_id, Application.live())
         .order_by(Application.id)
     )
 

@@ -70,6 +70,9 @@ class Import(IdMixin, TimestampMixin, db.Model):
         mapped_column(JSON, default=list, nullable=False)
     )
     error: Mapped[str | None] = mapped_column(String(ERROR_MAX_LENGTH), default=None)
+    # Runs claimed since it was queued: a run lost with its worker is claimed again, up
+    # to a limit; each run's number is its token (a lost run's late steps are refused).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
     def __repr__(self) -> str:

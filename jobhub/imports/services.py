@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from sqlalchemy import select
 
 from jobhub import metrics
 from jobhub.applications import services as applications
@@ -32,8 +35,12 @@ from jobhub.notifications import services as notifications
 from jobhub.notifications.live.services import user_room
 from jobhub.users.models import User
 
+log = logging.getLogger(__name__)
+
 PROGRESS_EVENT = "import.progress"
 RUN_TASK = "imports.run"
+# The statuses of a run in progress: an import found so by a claim lost its run.
+RUNNING = (ImportStatus.VALIDATING, ImportStatus.IMPORTING)
 
 
 def create_import(
@@ -67,37 +74,82 @@ def create_import(
     return row
 
 
-def claim(*, import_id: int) -> Import | None:
-    """A queued import, now validating; None if it is not queued (idempotent task)."""
-    row = db.session.get(Import, import_id, with_for_update=True)
-    if row is None or row.status != ImportStatus.QUEUED:
+def claim(*, import_id: int, max_attempts: int) -> Import | None:
+    """Take the import for this run (now validating); None when it is not to run.
+
+    A ``validating`` or ``importing`` import is claimed again: its task was redelivered
+    because the worker that held it died (acks_late), so that run is lost. Nothing of it
+    is in the database but its counts (the rows go in with the ``done`` status, in one
+    transaction), so the new run validates from the start. The run's number
+    (``attempts``) is its token: a lost run that was only slow has its later steps
+    refused (``record_validation``, ``apply_rows``, ``fail``). After ``max_attempts``
+    runs the import fails instead of looping on a file that kills its worker.
+
+    The claim waits for the row's lock (not ``skip_locked`` as an export's does): a run
+    still inserting holds it to its commit (then the import is done and skipped here),
+    and so does, for a moment, the connection of a killed worker that was waiting inside
+    its insert; skipping that lock would ack the redelivered task and lose the import."""
+    row = db.session.scalar(select(Import).where(Import.id == import_id).with_for_update())
+    if row is None or row.status not in (ImportStatus.QUEUED, *RUNNING):
         return None
+    if row.status in RUNNING:
+        log.warning("import %s: run %d was lost; claiming it again", row.id, row.attempts)
+        if row.attempts >= max_attempts:
+            _finish(
+                row,
+                ImportStatus.FAILED,
+                f"The import did not finish after {max_attempts} attempts; nothing was imported.",
+            )
+            return None
     row.status = ImportStatus.VALIDATING
+    row.attempts += 1
+    row.progress = 0
     db.session.flush()
     emit_progress(row, 0)
     return row
 
 
-def record_validation(*, row: Import, total: int, valid: int, errors: list[dict]) -> bool:
-    """Counts and errors stored; True when the rows should go in now."""
+def _this_run(import_id: int, attempt: int, *statuses: ImportStatus) -> Import | None:
+    """The import, locked, if it is still in ``statuses`` as run number ``attempt``."""
+    row = db.session.scalar(select(Import).where(Import.id == import_id).with_for_update())
+    if row is None or row.status not in statuses or row.attempts != attempt:
+        return None
+    return row
+
+
+def record_validation(
+    *, import_id: int, attempt: int, total: int, valid: int, errors: list[dict]
+) -> ImportStatus | None:
+    """Counts and errors stored; the status they lead to (``importing``: the rows go in
+    now). None when the import is no longer this run's (a redelivery took it over)."""
+    row = _this_run(import_id, attempt, ImportStatus.VALIDATING)
+    if row is None:
+        return None
     row.total, row.valid, row.invalid = total, valid, total - valid
     row.errors = errors
     row.progress = 50  # every row read: the first half is done
     metrics.import_rows("invalid", row.invalid)
     if row.invalid and not row.skip_invalid:
         _finish(row, ImportStatus.FAILED, f"{row.invalid} invalid rows; nothing was imported.")
-        return False
+        return row.status
     if row.dry_run and not row.confirmed:
         _finish(row, ImportStatus.VALIDATED)
-        return False
+        return row.status
     row.status = ImportStatus.IMPORTING
     db.session.flush()
     emit_progress(row, 0)
-    return True
+    return row.status
 
 
-def apply_rows(*, row: Import, rows: list[dict[str, Any]]) -> int:
-    """Insert the valid rows set-based; the import is done in the same transaction."""
+def apply_rows(*, import_id: int, attempt: int, rows: list[dict[str, Any]]) -> int | None:
+    """Insert the valid rows set-based; the import is done in the same transaction.
+
+    The import stays locked until that transaction ends, so two runs never insert
+    together, and a run that is no longer the import's (a redelivery took it over, or
+    finished it) inserts nothing: None."""
+    row = _this_run(import_id, attempt, ImportStatus.IMPORTING)
+    if row is None:
+        return None
     progress = _insert_progress(row, len(rows))
     if row.resource == ImportResource.APPLICATIONS:
         row.created = applications.import_applications(
@@ -141,10 +193,15 @@ def _insert_progress(row: Import, count: int) -> Callable[[int], None]:
     return report
 
 
-def fail(*, import_id: int, reason: str) -> None:
-    """The file could not be read or the task broke: failed, nothing written."""
-    row = db.session.get(Import, import_id)
-    if row is not None:
+def fail(*, import_id: int, reason: str, attempt: int | None = None) -> None:
+    """The file could not be read or the task broke: failed, nothing written.
+
+    With ``attempt``, only if the import is still that run's."""
+    if attempt is None:
+        row = db.session.get(Import, import_id)
+    else:
+        row = _this_run(import_id, attempt, *RUNNING)
+    if row is not None and row.status in (ImportStatus.QUEUED, *RUNNING):
         _finish(row, ImportStatus.FAILED, reason)
 
 
@@ -194,10 +251,10 @@ def emit_progress(row: Import, rows: int | None = None) -> None:
     on_commit(lambda: socketio.emit(PROGRESS_EVENT, payload, to=room, namespace="/"))
 
 
-def record_progress(*, import_id: int, rows: int, total: int) -> None:
+def record_progress(*, import_id: int, attempt: int, rows: int, total: int) -> None:
     """Validation progress: committed on the import (what ``GET /imports/{id}`` shows)
-    by the caller's transaction, pushed after it."""
-    row = db.session.get(Import, import_id)
+    by the caller's transaction, pushed after it; nothing from a lost run."""
+    row = _this_run(import_id, attempt, ImportStatus.VALIDATING)
     if row is None:
         return
     row.total = total
@@ -222,6 +279,7 @@ def confirm(*, row: Import, actor: Any) -> Import:
     row.confirmed = True
     row.status = ImportStatus.QUEUED
     row.progress = 0
+    row.attempts = 0  # the confirmed run has MAX_ATTEMPTS runs of its own
     row.finished_at = None
     _audit(row, actor, "import.confirmed")
     db.session.flush()

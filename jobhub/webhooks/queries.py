@@ -82,7 +82,7 @@ def companies_applied_to(*, candidate_id: int) -> list[int]:
     return list(
         db.session.scalars(
             select(Application.company_id)
-            .where(Application.candidate_id == candidate_id)
+            .where(Application.candidate_id == candidate_id, Application.live())
             .distinct()
         )
     )

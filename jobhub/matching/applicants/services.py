@@ -36,7 +36,7 @@ def scorable(
     query = (
         select(Application)
         .join(Resume, Resume.id == Application.resume_id)
-        .where(Resume.analysis_status == AnalysisStatus.DONE)
+        .where(Resume.analysis_status == AnalysisStatus.DONE, Application.live())
     )
     if unscored_only:
         query = query.where(Application.match_score.is_(None))

@@ -41,6 +41,7 @@ def due(kind: ReminderKind, now: datetime, limit: int) -> Select:
             and_(Interview.starts_at > after, Interview.starts_at <= until),
             Interview.notice_minutes >= int(kind.lead / timedelta(minutes=1)),
             Application.status.in_(_OPEN),
+            Application.live(),
             ~claimed,
         )
         .order_by(Interview.starts_at, Interview.id)

@@ -67,7 +67,7 @@ def _notify(interview_ids: list[int], kind: ReminderKind) -> None:
     rows = db.session.execute(
         select(Interview, Application)
         .join(Application, Application.id == Interview.application_id)
-        .where(Interview.id.in_(interview_ids))
+        .where(Interview.id.in_(interview_ids), Application.live())
         .options(*with_people(), joinedload(Application.job), joinedload(Application.candidate))
         .order_by(Interview.id)
     ).all()
