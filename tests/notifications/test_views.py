@@ -260,3 +260,22 @@ def test_put_preferences_validates(client, alice, auth_headers, payload):
     assert response.json["error"] == "validation_error"
     stored = client.get(f"{BASE}/preferences", headers=headers).json
     assert stored["job.match"] == {"in_app": True, "email": False}
+
+
+def test_the_compiled_dump_writes_what_marshmallow_writes(app, alice, add_notifications):
+    import marshmallow as ma
+    from sqlalchemy import select
+
+    from jobhub.db import db
+    from jobhub.notifications.models import Notification
+    from jobhub.notifications.schemas import NotificationSchema
+
+    add_notifications(alice, 1, data={"job_id": 7, "nested": {"ça": [1, None]}})
+    add_notifications(alice, 1, data={}, read_at=utcnow(), title="Zürich 😀")
+    with app.app_context():
+        rows = db.session.scalars(select(Notification)).all()
+        schema = NotificationSchema(many=True)
+        dumped = schema.dump(rows)
+        assert dumped == ma.Schema.dump(schema, rows)
+        assert [type(item["data"]) for item in dumped] == [dict, dict]
+        assert {item["read"] for item in dumped} == {True, False}
