@@ -297,6 +297,8 @@ def _value_dumper(field: ma.fields.Field) -> Callable[[Any], Any] | None:
         return lambda value: field._serialize(value, None, None)
     if kind is ma.fields.Enum and field.by_value and type(field.field) is ma.fields.Raw:
         return _scalar(lambda member: member.value)
+    if kind is ma.fields.Dict and field.key_field is None and field.value_field is None:
+        return _scalar(dict)  # marshmallow's Mapping writes a plain copy
     if kind is ma.fields.List:
         inner = _value_dumper(field.inner)
         return None if inner is None else _scalar(lambda items: [inner(i) for i in items])

@@ -18,7 +18,22 @@ from jobhub.applications.models import (
 from jobhub.companies import services as companies
 from jobhub.db import db
 from jobhub.errors import NotFound
+from jobhub.jobs.models import Job
 from jobhub.users.models import Role, User
+
+# What ApplicationSchema shows of the job and the candidate (JobSummarySchema,
+# CandidateField): not the job's description and search vector, nor the candidate's
+# password hash and profile.
+LISTED_JOB_COLUMNS = ("id", "title", "company_id", "company_name", "location", "status")
+LISTED_CANDIDATE_COLUMNS = ("id", "full_name", "email", "headline", "location", "deleted_at")
+LISTED = (
+    joinedload(Application.job).load_only(
+        *(getattr(Job, name) for name in LISTED_JOB_COLUMNS), raiseload=False
+    ),
+    joinedload(Application.candidate).load_only(
+        *(getattr(User, name) for name in LISTED_CANDIDATE_COLUMNS), raiseload=False
+    ),
+)
 
 
 def visible_applications_query(actor: User) -> Select[tuple[Application]]:
@@ -72,9 +87,7 @@ def list_query(
 
     ``sort=match`` orders by ``match_score`` (highest first, not yet computed last).
     """
-    query = visible_applications_query(actor).options(
-        joinedload(Application.job), joinedload(Application.candidate)
-    )
+    query = visible_applications_query(actor).options(*LISTED)
     if status is not None:
         query = query.where(Application.status == status)
     if job_id is not None:

@@ -31,7 +31,7 @@ from jobhub.applications.schemas import (
     documented_errors,
     shown,
 )
-from jobhub.pagination import PAGINATION, paginated
+from jobhub.pagination import PAGINATION, paginated, paginated_in_one
 from jobhub.security import auth_required, authorize, current_user
 
 blp = Blueprint(
@@ -75,7 +75,7 @@ def apply(data: dict[str, Any], job_id: int) -> Shown:
 def list_applications(args: dict[str, Any], pagination_parameters: Any) -> list[Shown]:
     """Candidates: their own; employers: those to their companies' jobs; admins: all."""
     query = queries.list_query(actor=current_user, **args)
-    return _shown(paginated(query, pagination_parameters))
+    return _shown(paginated_in_one(query, pagination_parameters))
 
 
 BULK_422 = (

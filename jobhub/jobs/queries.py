@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, text
+from sqlalchemy.orm import joinedload, load_only
 
 from jobhub.companies import services as companies
+from jobhub.companies.models import Company
 from jobhub.db import utcnow
 from jobhub.jobs.models import Job
 from jobhub.security import api_key_caller
@@ -17,6 +19,27 @@ from jobhub.users.models import Role, User
 LISTED = text(
     "jobs.status = 'published' AND jobs.moderation_status = 'approved' AND jobs.deleted_at IS NULL"
 )
+
+# The columns a job in a list shows (JobSchema): not the search vector, the denormalised
+# company name, the sort keys or the moderation audit columns.
+LISTED_COLUMNS = (
+    "id", "company_id", "title", "description", "location", "country", "remote",
+    "employment_type", "seniority", "salary_min", "salary_max", "salary_currency", "skills",
+    "nice_to_have_skills", "status", "moderation_status", "moderation_reason", "published_at",
+    "expires_at", "closed_at", "views", "applications_count", "created_at", "updated_at",
+    "deleted_at",
+)  # fmt: skip
+COMPANY_COLUMNS = ("id", "name", "slug", "verified")
+
+
+def listed_columns() -> tuple:
+    """Loader options for jobs in a list: the shown columns and company fields only."""
+    return (
+        load_only(*(getattr(Job, name) for name in LISTED_COLUMNS), raiseload=False),
+        joinedload(Job.company).load_only(
+            *(getattr(Company, name) for name in COMPANY_COLUMNS), raiseload=False
+        ),
+    )
 
 
 def public_condition(now: datetime | None = None) -> ColumnElement[bool]:

@@ -34,7 +34,7 @@ from jobhub.db import db, enqueue_after_commit, on_commit, utcnow
 from jobhub.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from jobhub.extensions import redis_store
 from jobhub.jobs.models import CONTENT_FIELDS, Job, JobSkill, JobStatus, ModerationStatus
-from jobhub.jobs.queries import visible_jobs_query
+from jobhub.jobs.queries import listed_columns, visible_jobs_query
 from jobhub.jobs.search import services as search
 from jobhub.users.models import Role, User
 
@@ -123,7 +123,8 @@ def my_jobs_query(
         query = query.where(Job.moderation_status == moderation_status)
     if company_id is not None:
         query = query.where(Job.company_id == company_id)
-    return query.options(joinedload(Job.company)).order_by(Job.created_at.desc(), Job.id.desc())
+    # Only what JobSchema shows: no search vector, moderation audit or company profile.
+    return query.options(*listed_columns()).order_by(Job.created_at.desc(), Job.id.desc())
 
 
 # -- writing ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from jobhub.jobs.schemas import (
     MyJobsArgsSchema,
 )
 from jobhub.jobs.search import services as search
-from jobhub.pagination import PAGINATION, paginated
+from jobhub.pagination import PAGINATION, paginated_in_one
 from jobhub.security import (
     API_KEY_SECURITY,
     BEARER,
@@ -194,7 +194,9 @@ def bulk_delete_jobs(data: dict[str, Any]) -> dict[str, Any]:
 @blp.paginate(**PAGINATION)
 def my_jobs(args: dict[str, Any], pagination_parameters) -> list[Job]:
     """Every job of your companies, any status (`deleted=true`: the trash)."""
-    return paginated(services.my_jobs_query(actor=current_user, **args), pagination_parameters)
+    return paginated_in_one(
+        services.my_jobs_query(actor=current_user, **args), pagination_parameters
+    )
 
 
 @blp.route("/<int:job_id>")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 
 from jobhub.notifications.models import NOTIFICATION_TYPES
-from jobhub.schemas import Schema, UtcDateTime
+from jobhub.schemas import FastDump, Schema, UtcDateTime
 
 MAX_BULK_IDS = 100
 
 
-class NotificationSchema(Schema):
+class NotificationSchema(FastDump):
     id = ma.fields.Integer(dump_only=True)
     type = ma.fields.String(metadata={"enum": list(NOTIFICATION_TYPES)})
     title = ma.fields.String()

@@ -46,7 +46,7 @@ from jobhub.notifications.schemas import (
     ReadAllResultSchema,
     UnreadCountSchema,
 )
-from jobhub.pagination import PAGINATION, paginated
+from jobhub.pagination import PAGINATION, paginated_in_one
 from jobhub.security import SETUP_ONLY_CLAIM, auth_required, current_user
 from jobhub.users.models import User
 from jobhub.users.services import get_user
@@ -66,7 +66,7 @@ blp = Blueprint(
 def list_notifications(pagination_parameters: Any, **filters: Any) -> list:
     """Your notifications, newest first; filter by `unread` and `type`."""
     query = queries.list_notifications(user=current_user, **filters)
-    return paginated(query, pagination_parameters)
+    return paginated_in_one(query, pagination_parameters)
 
 
 @blp.route("/unread-count")

@@ -111,8 +111,12 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(api, make, world
                 response = api.get(user, f"/applications?page_size={size}&sort=match")
             assert len(response.get_json()) == size
             counts.append(len(queries))
+            # Page and count in one statement; jobs and candidates joined, no N+1.
+            listing = [q for q in queries if "FROM applications" in q or "FROM jobs" in q]
+            assert len(listing) == 1, listing
+            assert "FROM users" not in " ".join(queries[queries.index(listing[0]) + 1 :])
         assert counts[0] == counts[1], counts
-        assert counts[0] <= 4  # the caller, the count, the page (+ PostgreSQL's SET)
+        assert counts[0] <= 3  # the caller (and its revocation check), then page and count
 
 
 def test_history_and_notes_are_paged_oldest_first(api, world):

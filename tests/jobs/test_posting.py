@@ -283,3 +283,24 @@ def test_my_jobs_lists_every_status_of_my_companies_only(
     assert [j["title"] for j in drafts] == ["Draft"]
     candidate = make_user(role="candidate")
     assert client.get(f"{API}/mine", headers=auth_headers(candidate)).status_code == 403
+
+
+def test_my_jobs_page_and_count_are_one_statement_whatever_the_page_size(
+    client, auth_headers, employer, company, make, count_queries
+):
+    for _ in range(30):
+        make("job", company=company)
+    headers = auth_headers(employer)
+    counts = []
+    for size in (3, 30):
+        with count_queries() as queries:
+            response = client.get(f"{API}/mine?page_size={size}", headers=headers)
+        assert len(response.get_json()) == size
+        assert json.loads(response.headers["X-Pagination"])["total"] == 30
+        assert all(job["company"]["id"] == company.id for job in response.get_json())
+        counts.append(len(queries))
+        # One statement lists the jobs, with their companies and the count; no N+1.
+        assert len([q for q in queries if "FROM jobs" in q]) == 1, queries
+    assert counts[0] == counts[1] <= 3, counts
+    past = client.get(f"{API}/mine?page=3&page_size=20", headers=headers)
+    assert past.get_json() == [] and json.loads(past.headers["X-Pagination"])["total"] == 30

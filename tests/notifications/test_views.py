@@ -89,14 +89,32 @@ def test_list_query_count_does_not_grow_with_page_size(
 ):
     add_notifications(alice, 60)
     headers = auth_headers(alice)
-    counts = []
+    counts, listing = [], []
     for size in (5, 60):
         with count_queries() as queries:
             response = client.get(BASE, headers=headers, query_string={"page_size": size})
         assert len(response.json) == size
+        assert json.loads(response.headers["X-Pagination"])["total"] == 60
         counts.append(len(queries))
+        listing.append([q for q in queries if "FROM notifications" in q])
     assert counts[0] == counts[1]
-    assert counts[0] <= 5  # user, revocation (embedded), count, page; commit adds nothing
+    assert counts[0] <= 3  # the caller (and its revocation check), then page and count
+    # The page and its count are one statement.
+    assert [len(statements) for statements in listing] == [1, 1]
+
+
+def test_a_page_past_the_last_still_has_the_total(
+    client, alice, add_notifications, auth_headers, count_queries
+):
+    add_notifications(alice, 3)
+    headers = auth_headers(alice)
+    with count_queries() as queries:
+        response = client.get(BASE, headers=headers, query_string={"page": 3, "page_size": 2})
+    assert response.status_code == 200 and response.json == []
+    assert json.loads(response.headers["X-Pagination"])["total"] == 3
+    assert len([q for q in queries if "FROM notifications" in q]) == 2  # the page, the count
+    empty = client.get(BASE, headers=headers, query_string={"type": "interview.scheduled"})
+    assert empty.json == [] and json.loads(empty.headers["X-Pagination"])["total"] == 0
 
 
 def test_unread_count(client, alice, bob, add_notifications, auth_headers):
@@ -242,3 +260,22 @@ def test_put_preferences_validates(client, alice, auth_headers, payload):
     assert response.json["error"] == "validation_error"
     stored = client.get(f"{BASE}/preferences", headers=headers).json
     assert stored["job.match"] == {"in_app": True, "email": False}
+
+
+def test_the_compiled_dump_writes_what_marshmallow_writes(app, alice, add_notifications):
+    import marshmallow as ma
+    from sqlalchemy import select
+
+    from jobhub.db import db
+    from jobhub.notifications.models import Notification
+    from jobhub.notifications.schemas import NotificationSchema
+
+    add_notifications(alice, 1, data={"job_id": 7, "nested": {"ça": [1, None]}})
+    add_notifications(alice, 1, data={}, read_at=utcnow(), title="Zürich 😀")
+    with app.app_context():
+        rows = db.session.scalars(select(Notification)).all()
+        schema = NotificationSchema(many=True)
+        dumped = schema.dump(rows)
+        assert dumped == ma.Schema.dump(schema, rows)
+        assert [type(item["data"]) for item in dumped] == [dict, dict]
+        assert {item["read"] for item in dumped} == {True, False}

@@ -31,13 +31,11 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import websearch_to_tsquery
-from sqlalchemy.orm import joinedload, load_only
 
-from jobhub.companies.models import Company
 from jobhub.db import db, read_only, utcnow
 from jobhub.errors import BadRequest
 from jobhub.jobs.models import MAX_SKILLS, Job, JobSkill
-from jobhub.jobs.queries import visible_jobs_query
+from jobhub.jobs.queries import listed_columns, visible_jobs_query
 from jobhub.jobs.search.models import TS_CONFIG
 from jobhub.users.models import User
 
@@ -58,28 +56,6 @@ FILTERS = (
     "company_id",
     "posted_within_days",
 )
-# The columns a job in a list shows (JobSchema): not the search vector, the denormalised
-# company name, the sort keys or the moderation audit columns.
-LISTED_COLUMNS = (
-    "id", "company_id", "title", "description", "location", "country", "remote",
-    "employment_type", "seniority", "salary_min", "salary_max", "salary_currency", "skills",
-    "nice_to_have_skills", "status", "moderation_status", "moderation_reason", "published_at",
-    "expires_at", "closed_at", "views", "applications_count", "created_at", "updated_at",
-    "deleted_at",
-)  # fmt: skip
-COMPANY_COLUMNS = ("id", "name", "slug", "verified")
-
-
-def listed_columns() -> tuple:
-    """Loader options for jobs in a list: the shown columns and company fields only."""
-    return (
-        load_only(*(getattr(Job, name) for name in LISTED_COLUMNS), raiseload=False),
-        joinedload(Job.company).load_only(
-            *(getattr(Company, name) for name in COMPANY_COLUMNS), raiseload=False
-        ),
-    )
-
-
 # bm25 column weights, in models.FTS_COLUMNS order: a title hit outweighs the rest.
 BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0, 0.5)
 
