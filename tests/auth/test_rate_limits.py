@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tests.factories import DEFAULT_PASSWORD
 from tests.support.api import fresh_ip, register_body
 
@@ -38,24 +40,24 @@ def test_login_is_limited_to_5_per_minute_per_ip(client, make_user):
 
 
 def test_login_is_limited_to_5_per_minute_per_email_across_ips(client, make_user):
-    make_user(email="alice@example.com")
+    # Addresses of this test's own: the limit counts per address, across tests too.
+    alice, bob = (f"{name}-{uuid.uuid4().hex[:8]}@example.com" for name in ("alice", "bob"))
+    make_user(email=alice)
     for _ in range(5):
         response = client.post(
             LOGIN,
-            json={"email": "alice@example.com", "password": "Wrong-Pass-99x"},
+            json={"email": alice, "password": "Wrong-Pass-99x"},
             environ_base=fresh_ip(),
         )
         assert response.status_code == 401
     # The same address, spelled differently, from yet another IP, with the right password.
     blocked = client.post(
         LOGIN,
-        json={"email": " ALICE@example.com", "password": DEFAULT_PASSWORD},
+        json={"email": " " + alice.upper(), "password": DEFAULT_PASSWORD},
         environ_base=fresh_ip(),
     )
     assert_429(blocked)
-    other_email = client.post(
-        LOGIN, json={"email": "bob@example.com", "password": "x"}, environ_base=fresh_ip()
-    )
+    other_email = client.post(LOGIN, json={"email": bob, "password": "x"}, environ_base=fresh_ip())
     assert other_email.status_code == 401
 
 
