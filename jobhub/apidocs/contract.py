@@ -11,6 +11,9 @@ from facts the operation's own document states, and never replace a view's decla
 - a query or path parameter: 422 (validation);
 - a request body: 400 (malformed JSON), 413 (over ``MAX_CONTENT_LENGTH``), 415 (not the
   declared media type) and 422;
+- every operation: 400 (a query string over 4096 bytes, an untrusted Host) and 422 (a
+  control character in a query parameter, declared or not): ``jobhub.inputs`` checks
+  them before any view;
 - every path but the ones exempt from the default rate limit: 429 with ``Retry-After``.
 
 Text fields say what they refuse (jobhub/schemas.py's bounds): every input string a
@@ -36,7 +39,8 @@ from marshmallow import validate
 RATE_LIMITED = "RATE_LIMITED"
 ERROR_SCHEMA = "ErrorEnvelope"
 _ERRORS = {
-    400: "`bad_request`: the body is not well-formed JSON (or nested too deep, a number too long).",
+    400: "`bad_request`: the body is not well-formed JSON (or nested too deep, a number too "
+    "long), the query string is longer than 4096 bytes, or the Host is not trusted.",
     401: "`unauthorized`, `token_expired` or `token_revoked`: no valid token.",
     403: "`forbidden`: the caller may not take this action (role, relation to the row); "
     "`account_disabled`: the account is disabled.",
@@ -106,16 +110,13 @@ def error_response(description: str, **extra: Any) -> dict[str, Any]:
 
 def _statuses(path: str, operation: dict[str, Any]) -> set[int]:
     """The shared error statuses this operation can answer, from its own document."""
-    statuses: set[int] = set()
-    parameters = [p for p in operation.get("parameters", []) if isinstance(p, dict)]
+    statuses: set[int] = {400, 422}  # the query string's guard (jobhub.inputs), everywhere
     if any("bearerAuth" in requirement for requirement in operation.get("security", [])):
         statuses |= {401, 403}
     if "{" in path:  # flask-smorest documents path parameters on the path, not here
         statuses |= {404, 422}
-    if parameters:
-        statuses.add(422)
     if "requestBody" in operation:
-        statuses |= {400, 413, 415, 422}
+        statuses |= {413, 415}
     return statuses
 
 

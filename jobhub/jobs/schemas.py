@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from jobhub import bulk
+from jobhub import skills as taxonomy
 from jobhub.jobs.models import (
     MAX_SKILLS,
     EmploymentType,
@@ -41,19 +42,30 @@ COUNTRY_DESCRIPTION = "An ISO 3166-1 alpha-2 code in any case (stored upper-case
 
 
 def _upper(value: Any) -> Any:
-    return value.strip().upper() if isinstance(value, str) else value
+    # ASCII only: "ß".upper() is "SS", which would pass the pattern the sent value fails.
+    return value.strip().upper() if isinstance(value, str) and value.isascii() else value
 
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+MAX_SKILL_LENGTH = 100  # job_skills.skill, saved_search_skills.skill
+
+
+def _fits_once_cleaned(name: str) -> None:
+    if len(taxonomy.clean(name)) > MAX_SKILL_LENGTH:
+        raise ma.ValidationError(f"Longer than {MAX_SKILL_LENGTH} characters in lower case.")
+
+
 class SkillList(ma.fields.List):
-    """A JSON list of skills."""
+    """A JSON list of skills (each kept as the taxonomy cleans it: it must still fit)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            ma.fields.String(validate=validate.Length(min=1, max=100)),
+            ma.fields.String(
+                validate=[validate.Length(min=1, max=MAX_SKILL_LENGTH), _fits_once_cleaned]
+            ),
             validate=validate.Length(max=MAX_SKILLS),
             **kwargs,
         )

@@ -132,6 +132,14 @@ def get(name: str) -> Skill | None:
     return None if found is None else _taxonomy().by_name[found]
 
 
+def clean(name: str) -> str:
+    """A name as kept when the taxonomy lacks it: whitespace collapsed, lower case.
+
+    Lower case can be longer than the name ("İ" is two characters in lower case).
+    """
+    return " ".join(name.split()).lower()
+
+
 def normalize(names: Iterable[str]) -> list[str]:
     """Canonicalise names, de-duplicated in first-seen order.
 
@@ -141,7 +149,7 @@ def normalize(names: Iterable[str]) -> list[str]:
     """
     result: dict[str, None] = {}
     for name in names:
-        cleaned = " ".join(name.split()).lower()
+        cleaned = clean(name)
         if cleaned:
             result.setdefault(canonical(cleaned) or cleaned, None)
     return list(result)

@@ -125,3 +125,17 @@ def test_audit_filters_document_the_control_character_refusal(spec, api, admin, 
         assert parameters[name]["pattern"] == NO_CONTROL_PATTERN, name
     response = api.get(admin, path.removeprefix("/api/v1"), query_string={"action": "a\x01"})
     assert response.status_code == 422
+
+
+def test_every_operation_declares_the_query_string_refusals(spec, api):
+    """A 4 KB query string (400) or a control character in any parameter (422) is refused
+    before any view, on operations with no parameters too (schemathesis found the 400
+    undocumented on ``GET /auth/identities``)."""
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method in ("get", "put", "post", "patch", "delete"):
+                assert {"400", "422"} <= set(operation["responses"]), (method, path)
+    over_long = api.get(None, "/auth/identities", query_string={"x": "a" * 4097})
+    assert (over_long.status_code, over_long.get_json()["error"]) == (400, "bad_request")
+    control = api.get(None, "/auth/identities", query_string={"x": "a\x01"})
+    assert (control.status_code, control.get_json()["error"]) == (422, "validation_error")

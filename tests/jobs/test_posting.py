@@ -94,6 +94,10 @@ def test_skills_are_normalised_through_the_taxonomy(app, client, auth_headers, e
         ({"status": "closed"}, "status"),
         ({"title": "x"}, "title"),
         ({"skills": "python"}, "skills"),
+        # 102 characters in lower case: longer than a stored skill (a 500 on PostgreSQL once)
+        ({"skills": ["İ" * 51]}, "skills"),
+        ({"nice_to_have_skills": ["İ" * 51]}, "nice_to_have_skills"),
+        ({"country": "ß"}, "country"),  # "SS" in upper case, but not a code as sent
         ({"views": 1000}, "views"),
         ({"moderation_status": "approved"}, "moderation_status"),
     ],

@@ -274,3 +274,24 @@ def test_an_empty_filter_value_in_a_saved_search_is_422(api, candidate, field):
     response = api.post(candidate, "/saved-searches", json={"name": "x", field: ""})
     assert response.status_code == 422, response.get_json()
     assert list(response.get_json()["errors"]["json"]) == [field]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"skills": ["İ" * 51]}, "skills"), ({"country": "ß"}, "country")],
+    ids=["skill-longer-in-lower-case", "non-ascii-country"],
+)
+def test_a_value_that_only_fits_before_case_folding_is_422(api, candidate, fields, field):
+    """Lower case "İ" is two characters: once a 500 on PostgreSQL (varchar(100))."""
+    created = api("POST", candidate, "/saved-searches", json={"name": "kept"})
+    response = api.post(candidate, "/saved-searches", json={"name": "x", **fields})
+    assert (response.status_code, list(response.get_json()["errors"]["json"])) == (422, [field])
+    url = f"/saved-searches/{created['id']}"
+    response = api.patch(candidate, url, json={"name": "y", **fields})
+    assert (response.status_code, list(response.get_json()["errors"]["json"])) == (422, [field])
+    assert [s["name"] for s in api("GET", candidate, "/saved-searches")] == ["kept"]
+
+
+def test_a_skill_of_100_characters_in_lower_case_is_kept(api, candidate):
+    body = api("POST", candidate, "/saved-searches", json={"name": "x", "skills": ["İ" * 50]})
+    assert body["skills"] == ["i\u0307" * 50]
