@@ -4,7 +4,6 @@ sees a 500, and once it is back every request succeeds without a restart (pre-pi
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -15,6 +14,7 @@ from jobhub.config import TestingConfig
 from jobhub.db import db
 from jobhub.jobs.search.models import POSTGRESQL_PREPARE
 from tests.support.api import bearer, register_body
+from tests.support.load import in_process
 from tests.support.postgres_server import CAN_RUN_POSTGRES, CANNOT_RUN_POSTGRES, OwnPostgres
 from tests.support.servers import wait_for
 
@@ -65,36 +65,10 @@ def _signed_in(client) -> str:
     return login.get_json()["access_token"]
 
 
-class Load:
-    """Clients calling ``/auth/me`` in threads until stopped; every status is kept."""
-
-    def __init__(self, app, token: str, threads: int = 4) -> None:
-        self.app, self.token = app, token
-        self.statuses: list[int] = []
-        self.running = True
-        self.threads = [threading.Thread(target=self._run) for _ in range(threads)]
-
-    def _run(self) -> None:
-        client = self.app.test_client()
-        while self.running:
-            self.statuses.append(client.get(ME, headers=bearer(self.token)).status_code)
-            time.sleep(0.01)  # pacing the load, not waiting for a result
-
-    def __enter__(self) -> Load:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.running = False
-        for thread in self.threads:
-            thread.join(timeout=30)
-
-
 def test_postgres_restart_under_load(restart_app, own_postgres):
     client = restart_app.test_client()
     token = _signed_in(client)
-    with Load(restart_app, token) as load:
+    with in_process(restart_app, token) as load:
         wait_for(lambda: load.statuses.count(200) >= 20, timeout=30, what="load before")
         own_postgres.stop()
         started = time.monotonic()

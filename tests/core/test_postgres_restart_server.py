@@ -5,7 +5,6 @@ gunicorn (the pool's pre-ping), and nothing but 200 or 503 at any time."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -16,6 +15,7 @@ from jobhub.db import db
 from jobhub.jobs.search.models import POSTGRESQL_PREPARE
 from tests.support.api import register_body
 from tests.support.browser import production_gunicorn
+from tests.support.load import over_http
 from tests.support.postgres_server import CAN_RUN_POSTGRES, CANNOT_RUN_POSTGRES, OwnPostgres
 from tests.support.servers import wait_for
 
@@ -26,33 +26,6 @@ pytestmark = [
 ]
 
 ME = "/api/v1/auth/me"
-
-
-class Load:
-    """Threads calling ``/auth/me`` over HTTP until stopped; every status is kept."""
-
-    def __init__(self, url: str, token: str, threads: int = 3) -> None:
-        self.url, self.token = url, token
-        self.statuses: list[int] = []
-        self.running = True
-        self.threads = [threading.Thread(target=self._run) for _ in range(threads)]
-
-    def _run(self) -> None:
-        with requests.Session() as session:
-            session.headers["Authorization"] = f"Bearer {self.token}"
-            while self.running:
-                self.statuses.append(session.get(self.url + ME, timeout=15).status_code)
-                time.sleep(0.02)  # pacing the load, not waiting for a result
-
-    def __enter__(self) -> Load:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.running = False
-        for thread in self.threads:
-            thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -91,7 +64,7 @@ def test_postgres_restart_under_gunicorn(backend, own_postgres, tmp_path):
         assert login.status_code == 200, login.text
         token = login.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
-        with Load(url, token) as load:
+        with over_http(url, token) as load:
             wait_for(lambda: load.statuses.count(200) >= 20, timeout=30, what="load before")
 
             own_postgres.stop()

@@ -7,7 +7,6 @@ limits and socket.io delivery recover without a restart."""
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 
@@ -22,6 +21,7 @@ from jobhub.users.models import User
 from tests.factories import DEFAULT_PASSWORD
 from tests.notifications.live_client import LiveClient
 from tests.support.browser import production_gunicorn
+from tests.support.load import over_http
 from tests.support.redis_server import HAVE_REDIS_SERVER, OwnRedis
 from tests.support.servers import wait_for
 
@@ -33,33 +33,6 @@ pytestmark = [
 
 ME = "/api/v1/auth/me"
 LOGIN = "/api/v1/auth/login"
-
-
-class Load:
-    """Threads calling ``/auth/me`` over HTTP until stopped; every status is kept."""
-
-    def __init__(self, url: str, token: str, threads: int = 3) -> None:
-        self.url, self.token = url, token
-        self.statuses: list[int] = []
-        self.running = True
-        self.threads = [threading.Thread(target=self._run) for _ in range(threads)]
-
-    def _run(self) -> None:
-        with requests.Session() as session:
-            session.headers["Authorization"] = f"Bearer {self.token}"
-            while self.running:
-                self.statuses.append(session.get(self.url + ME, timeout=15).status_code)
-                time.sleep(0.02)  # pacing the load, not waiting for a result
-
-    def __enter__(self) -> Load:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.running = False
-        for thread in self.threads:
-            thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -104,7 +77,7 @@ def test_redis_outage_under_gunicorn(backend, app, make_user, own_redis, tmp_pat
         tab = LiveClient(url, token).connect()
         try:
             tab.next_payload("unread_count")
-            with Load(url, token) as load:
+            with over_http(url, token) as load:
                 wait_for(lambda: load.statuses.count(200) >= 20, timeout=30, what="load before")
 
                 own_redis.stop()
