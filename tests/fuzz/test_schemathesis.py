@@ -51,12 +51,6 @@ def fuzz_target(backend, schema, tmp_path_factory):
             yield server, world
 
 
-@pytest.mark.xfail(
-    reason="issue 11 open: the CI run of 2026-12-03 11:00 found a 500 on PATCH"
-    " /saved-searches/{id} and an undocumented 400 (query string over 4 KB) on GET"
-    " /auth/identities (README, Fuzzing, Status); remove once a full run is clean",
-    strict=False,
-)
 def test_schemathesis_finds_nothing_for_any_role(fuzz_target, tmp_path):
     """Every role, one after the other (an employer's deletions must come in a fixed order)."""
     server, world = fuzz_target

@@ -137,6 +137,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[list[int], str]] = {
     "GET /api/v1/analytics/jobs/{job_id}": ([422], "as /analytics/me"),
     "GET /api/v1/analytics/companies/{company_id}": ([422], "as /analytics/me"),
     "GET /api/v1/analytics/platform": ([422], "as /analytics/me"),
+    "GET /api/v1/admin/audit": ([422], "since must not be after until"),
+    "GET /api/v1/admin/audit.csv": ([422], "as /admin/audit"),
 }
 
 
