@@ -177,8 +177,17 @@ def applications_query(*, owner: User, filters: dict[str, Any], columns: Sequenc
     if "id" not in columns:
         selected.append(Application.id.label("id"))
     selected.append(Application.anonymized_at.label(ANONYMISED))
+    return application_rows(owner=owner, filters=filters, selected=selected)
+
+
+def application_rows(
+    *, owner: User, filters: dict[str, Any], selected: Sequence[ColumnElement[Any]]
+) -> Select:
+    """``selected`` for each application an export of ``owner`` reads, in id order (the
+    expressions may use the application, its job and its candidate)."""
     return (
         select(*selected)
+        .select_from(Application)
         .join(Job, Job.id == Application.job_id)
         .join(User, User.id == Application.candidate_id)
         .where(_application_scope(owner), *_application_filters(filters))
