@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import IO, Any
 
 from flask import current_app
@@ -294,28 +295,18 @@ def _copy(
     compiled = query.compile(dialect=reader.dialect, compile_kwargs={"render_postcompile": True})
     params = {k: v.value if isinstance(v, enum.Enum) else v for k, v in compiled.params.items()}
     statement = f"COPY ({compiled}) TO STDOUT WITH ({options})"
-    size, rows, pending = _batch(), 0, []
+    size, rows = _batch(), 0
     cursor = reader.connection.driver_connection.cursor()
     with cursor, cursor.copy(statement, params) as copy:
-        for record in copy:
-            pending.append(record)
-            if len(pending) >= size:
-                rows += _flush(out, pending, crlf=crlf)
-                progress.advance(rows)
-    if pending:
-        rows += _flush(out, pending, crlf=crlf)
-        progress.advance(rows)
+        records = iter(copy)
+        while batch := list(islice(records, size)):
+            if crlf:
+                out.write(b"\r\n".join([record[:-1] for record in batch]) + b"\r\n")
+            else:
+                out.write(b"".join(batch))
+            rows += len(batch)
+            progress.advance(rows)
     return rows
-
-
-def _flush(out: IO[bytes], records: list[Any], *, crlf: bool) -> int:
-    count = len(records)
-    if crlf:
-        out.write(b"\r\n".join([record[:-1] for record in records]) + b"\r\n")
-    else:
-        out.write(b"".join(records))
-    records.clear()
-    return count
 
 
 def _stream(reader: Connection, query: Select) -> Any:
