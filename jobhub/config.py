@@ -197,6 +197,9 @@ class Config:
         self.EXPORT_RETENTION_HOURS = _int(env, "EXPORT_RETENTION_HOURS", 72)
         # Rows read per round trip (and per progress step) by the export task.
         self.EXPORT_BATCH_SIZE = max(1, _int(env, "EXPORT_BATCH_SIZE", 2000))
+        # PostgreSQL builds the applications' CSV and JSON lines cells itself and streams
+        # them with COPY (jobhub.exports.cells); off: every cell goes through Python.
+        self.EXPORT_PG_COPY = _bool(env.get("EXPORT_PG_COPY"), True)
         self.IMPORT_PROGRESS_ROWS = max(1, _int(env, "IMPORT_PROGRESS_ROWS", 5000))
         if self.EXPORT_RETENTION_HOURS < 1:
             raise ConfigError("EXPORT_RETENTION_HOURS must be at least 1")

@@ -177,13 +177,35 @@ def applications_query(*, owner: User, filters: dict[str, Any], columns: Sequenc
     if "id" not in columns:
         selected.append(Application.id.label("id"))
     selected.append(Application.anonymized_at.label(ANONYMISED))
-    return (
+    return application_rows(owner=owner, filters=filters, selected=selected)
+
+
+def application_rows(
+    *,
+    owner: User,
+    filters: dict[str, Any],
+    selected: Sequence[ColumnElement[Any]],
+    moves: Any = None,
+) -> Select:
+    """``selected`` for each application an export of ``owner`` reads, in id order (the
+    expressions may use the application, its job, its candidate and ``moves``, a
+    subquery by ``application_id`` left-joined when given)."""
+    query = (
         select(*selected)
+        .select_from(Application)
         .join(Job, Job.id == Application.job_id)
         .join(User, User.id == Application.candidate_id)
-        .where(_application_scope(owner), *_application_filters(filters))
-        .order_by(Application.id)
     )
+    if moves is not None:
+        query = query.outerjoin(moves, moves.c.application_id == Application.id)
+    return query.where(_application_scope(owner), *_application_filters(filters)).order_by(
+        Application.id
+    )
+
+
+def application_ids(*, owner: User, filters: dict[str, Any]) -> Select:
+    """The ids of the applications an export of ``owner`` reads (unordered)."""
+    return select(Application.id).where(_application_scope(owner), *_application_filters(filters))
 
 
 def own_applications_query(*, user_id: int, columns: Sequence[str]) -> Select:
