@@ -47,7 +47,7 @@ from sqlalchemy import (
 )
 
 from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus
-from jobhub.companies.models import Company
+from jobhub.companies.models import Company, CompanyMember
 from jobhub.db import UtcDateTime, db
 from jobhub.jobs import services as jobs
 from jobhub.jobs.models import Job, JobSkill
@@ -503,6 +503,44 @@ def report(kind: str, *, subject_id: int, window: Window, previous: Window | Non
     for row in db.session.execute(statement, params):
         grouped.setdefault(row.part, []).append(row)
     return Report(rows=grouped)
+
+
+# -- whom a dashboard is about ----------------------------------------------------------------
+
+
+def _membership(user_id: int | None, company_id: Any) -> Any:
+    """The user's role in the company (NULL: none), as a column."""
+    return (
+        select(CompanyMember.role)
+        .where(CompanyMember.user_id == user_id, CompanyMember.company_id == company_id)
+        .scalar_subquery()
+        .label("membership")
+    )
+
+
+def job_subject(*, actor: User, job_id: int) -> Any | None:
+    """A job ``actor`` may see (``jobs.visible_jobs_query``), with the few columns a
+    dashboard needs and the actor's membership of its company: one statement."""
+    query = jobs.visible_jobs_query(actor).where(Job.id == job_id)
+    columns = (Job.id, Job.company_id, Job.title.label("name"), Job.views)
+    return db.session.execute(
+        query.with_only_columns(*columns, _membership(actor.id, Job.company_id))
+    ).one_or_none()
+
+
+def company_subject(*, user_id: int | None, company_id: int) -> Any | None:
+    """A live company's id and name, with the user's membership of it (none asked for
+    anonymous callers): one statement."""
+    membership = null().label("membership") if user_id is None else _membership(user_id, Company.id)
+    return db.session.execute(
+        select(
+            Company.id,
+            Company.id.label("company_id"),
+            Company.name,
+            literal(0).label("views"),
+            membership,
+        ).where(Company.id == company_id, Company.deleted_at.is_(None))
+    ).one_or_none()
 
 
 # -- counts per local period ------------------------------------------------------------------
