@@ -47,7 +47,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus
+from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus, Side
 from jobhub.companies.models import Company, CompanyMember
 from jobhub.db import UtcDateTime, db
 from jobhub.jobs import services as jobs
@@ -445,7 +445,6 @@ DASHBOARDS = {
         False,
         frozenset({"summary", "status", "trend", "previous", "job_skill", "company"}),
     ),
-    "responsiveness": Dashboard(Application.company_id, True, frozenset({"summary"})),
 }
 
 
@@ -504,6 +503,48 @@ def report(kind: str, *, subject_id: int, window: Window, previous: Window | Non
     for row in db.session.execute(statement, params):
         grouped.setdefault(row.part, []).append(row)
     return Report(rows=grouped)
+
+
+# -- a company's public responsiveness ---------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _responsiveness_statement() -> Select[Any]:
+    """The first response of each cohort application (the same definition as the
+    dashboards' ``responded_at``: the earliest recorded employer move out of ``applied``
+    before the end of the window), and the three figures over them. Only those moves are
+    read: no histories, no window function."""
+    cohort = _cohort([Application.company_id == SUBJECT], live_jobs=True)
+    event = ApplicationEvent
+    first = (
+        select(event.application_id, func.min(event.created_at).label("responded_at"))
+        .join(cohort, cohort.c.id == event.application_id)
+        .where(
+            event.created_at < END,
+            event.from_status == S.APPLIED,
+            event.actor_side == Side.EMPLOYER,
+        )
+        .group_by(event.application_id)
+        .subquery("first_response")
+    )
+    hours = _duration(cohort.c.created_at, first.c.responded_at, HOUR)
+    return (
+        select(
+            func.count().label("applications"),
+            func.count(first.c.responded_at).label("responded"),
+            percentile(hours, 0.5).label("median_hours_to_first_response"),
+            percentile(hours, 0.9).label("p90_hours_to_first_response"),
+        )
+        .select_from(cohort)
+        .outerjoin(first, first.c.application_id == cohort.c.id)
+    )
+
+
+def responsiveness(*, company_id: int, window: Window) -> dict[str, Any]:
+    """Applications to the company's live jobs submitted in the window, how many had a
+    first response, and the median and p90 hours to it (one statement)."""
+    params = {"subject": company_id, "start": window.start, "end": window.end}
+    return dict(db.session.execute(_responsiveness_statement(), params).mappings().one())
 
 
 # -- whom a dashboard is about ----------------------------------------------------------------

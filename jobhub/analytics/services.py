@@ -498,10 +498,7 @@ def responsiveness(*, company: Subject, render: Render) -> Answer:
     def compute() -> dict[str, Any]:
         end = utcnow()
         window = Window(start=end - timedelta(days=RESPONSIVENESS_DAYS), end=end)
-        report = queries.report(
-            "responsiveness", subject_id=company.id, window=window, previous=None
-        )
-        summary = _summary(report)
+        summary = queries.responsiveness(company_id=company.id, window=window)
         enough = summary["applications"] >= RESPONSIVENESS_MINIMUM
 
         def shown(value: Any) -> Any:
