@@ -2,10 +2,11 @@
 
 A namespace (``analytics``) holds scopes, each what one kind of write can change (for
 analytics: ``candidate:<id>``, ``company:<id>``, ``platform``). Each scope has a version
-number that is part of every key read under it; a write bumps the versions of the
-scopes it touches after its transaction commits, so the next read misses and
-recomputes. Entries written under an old version are never read again and expire on
-their own.
+number; an entry is stored with the versions it was computed under (its stamp) and is
+served only while they are still current. A write bumps the versions of the scopes it
+touches after its transaction commits, so the next read misses and recomputes, and the
+recomputed answer replaces the stale entry. A read is one Redis round trip: the scopes'
+versions and the entry in one ``MGET``.
 
 With Redis the cache and versions are shared by every process; without it (the
 embedded default) they live in the app object, per process.
@@ -39,9 +40,9 @@ class _LocalStore:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.versions: dict[str, int] = {}
-        self.entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.entries: OrderedDict[str, tuple[float, tuple[str, str]]] = OrderedDict()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> tuple[str, str] | None:
         with self.lock:
             entry = self.entries.get(key)
             if entry is None or entry[0] < time.monotonic():
@@ -50,7 +51,7 @@ class _LocalStore:
             self.entries.move_to_end(key)
             return entry[1]
 
-    def set(self, key: str, value: str, ttl: int) -> None:
+    def set(self, key: str, value: tuple[str, str], ttl: int) -> None:
         with self.lock:
             self.entries[key] = (time.monotonic() + ttl, value)
             self.entries.move_to_end(key)
@@ -75,13 +76,15 @@ def _version_key(namespace: str, scope: str) -> str:
     return f"{PREFIX}:{namespace}:version:{scope}"
 
 
-def _key(
-    namespace: str, name: str, scopes: list[str], versions: list[int], params: dict[str, Any]
-) -> str:
+def _key(namespace: str, name: str, params: dict[str, Any]) -> str:
     raw = json.dumps(params, sort_keys=True, default=str)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    stamp = ".".join(f"{s}={v}" for s, v in zip(scopes, versions, strict=True))
-    return f"{PREFIX}:{namespace}:{name}:{stamp}:{digest}"
+    return f"{PREFIX}:{namespace}:{name}:{digest}"
+
+
+def _stamp(scopes: list[str], versions: list[Any]) -> str:
+    """The versions an entry is valid under, written in front of its body."""
+    return ".".join(f"{s}={int(v or 0)}" for s, v in zip(scopes, versions, strict=True))
 
 
 def cached(
@@ -95,34 +98,36 @@ def cached(
 ) -> tuple[str, str | None]:
     """(body, ``hit`` | ``miss``): the cached rendered answer, or ``compute()`` stored.
 
-    What is cached is the response body itself, so a hit costs two Redis round trips
-    and no serialisation. The state is None when the cache is off (``ttl`` 0) or Redis
-    fails, and the answer is computed each time.
+    What is cached is the response body itself, behind its stamp (``_stamp``), so a hit
+    costs one Redis round trip and no serialisation. The state is None when the cache is
+    off (``ttl`` 0) or Redis fails, and the answer is computed each time.
     """
     if ttl <= 0:
         return compute(), None
+    key = _key(namespace, name, params)
     client = redis_store.client(current_app)
     if client is None:
         store = _local(current_app, namespace)
-        key = _key(namespace, name, scopes, store.version_of(scopes), params)
-        body = store.get(key)
-        if body is not None:
-            return body, "hit"
+        stamp = _stamp(scopes, store.version_of(scopes))
+        entry = store.get(key)
+        if entry is not None and entry[0] == stamp:
+            return entry[1], "hit"
         body = compute()
-        store.set(key, body, ttl)
+        store.set(key, (stamp, body), ttl)
         return body, "miss"
     try:
-        versions = [int(v or 0) for v in client.mget([_version_key(namespace, s) for s in scopes])]
-        key = _key(namespace, name, scopes, versions, params)
-        stored = client.get(key)
+        *versions, stored = client.mget([*(_version_key(namespace, s) for s in scopes), key])
     except redis.RedisError:
         log.warning("%s cache unavailable", namespace, exc_info=True)
         return compute(), None
+    stamp = _stamp(scopes, versions).encode()
     if stored is not None:
-        return stored.decode(), "hit"
+        found, _, cached_body = bytes(stored).partition(b"\n")
+        if found == stamp:
+            return cached_body.decode(), "hit"
     body = compute()
     try:
-        client.set(key, body, ex=ttl)
+        client.set(key, stamp + b"\n" + body.encode(), ex=ttl)
     except redis.RedisError:
         log.warning("%s cache unavailable", namespace, exc_info=True)
         return body, None

@@ -37,17 +37,18 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    exists,
     func,
-    join,
     literal,
+    not_,
     null,
     or_,
     select,
     union_all,
 )
 
-from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus
-from jobhub.companies.models import Company
+from jobhub.applications.models import Application, ApplicationEvent, ApplicationStatus, Side
+from jobhub.companies.models import Company, CompanyMember
 from jobhub.db import UtcDateTime, db
 from jobhub.jobs import services as jobs
 from jobhub.jobs.models import Job, JobSkill
@@ -444,7 +445,6 @@ DASHBOARDS = {
         False,
         frozenset({"summary", "status", "trend", "previous", "job_skill", "company"}),
     ),
-    "responsiveness": Dashboard(Application.company_id, True, frozenset({"summary"})),
 }
 
 
@@ -503,6 +503,86 @@ def report(kind: str, *, subject_id: int, window: Window, previous: Window | Non
     for row in db.session.execute(statement, params):
         grouped.setdefault(row.part, []).append(row)
     return Report(rows=grouped)
+
+
+# -- a company's public responsiveness ---------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _responsiveness_statement() -> Select[Any]:
+    """The first response of each cohort application (the same definition as the
+    dashboards' ``responded_at``: the earliest recorded employer move out of ``applied``
+    before the end of the window), and the three figures over them. Only those moves are
+    read: no histories, no window function."""
+    cohort = _cohort([Application.company_id == SUBJECT], live_jobs=True)
+    event = ApplicationEvent
+    first = (
+        select(event.application_id, func.min(event.created_at).label("responded_at"))
+        .join(cohort, cohort.c.id == event.application_id)
+        .where(
+            event.created_at < END,
+            event.from_status == S.APPLIED,
+            event.actor_side == Side.EMPLOYER,
+        )
+        .group_by(event.application_id)
+        .subquery("first_response")
+    )
+    hours = _duration(cohort.c.created_at, first.c.responded_at, HOUR)
+    return (
+        select(
+            func.count().label("applications"),
+            func.count(first.c.responded_at).label("responded"),
+            percentile(hours, 0.5).label("median_hours_to_first_response"),
+            percentile(hours, 0.9).label("p90_hours_to_first_response"),
+        )
+        .select_from(cohort)
+        .outerjoin(first, first.c.application_id == cohort.c.id)
+    )
+
+
+def responsiveness(*, company_id: int, window: Window) -> dict[str, Any]:
+    """Applications to the company's live jobs submitted in the window, how many had a
+    first response, and the median and p90 hours to it (one statement)."""
+    params = {"subject": company_id, "start": window.start, "end": window.end}
+    return dict(db.session.execute(_responsiveness_statement(), params).mappings().one())
+
+
+# -- whom a dashboard is about ----------------------------------------------------------------
+
+
+def _membership(user_id: int | None, company_id: Any) -> Any:
+    """The user's role in the company (NULL: none), as a column."""
+    return (
+        select(CompanyMember.role)
+        .where(CompanyMember.user_id == user_id, CompanyMember.company_id == company_id)
+        .scalar_subquery()
+        .label("membership")
+    )
+
+
+def job_subject(*, actor: User, job_id: int) -> Any | None:
+    """A job ``actor`` may see (``jobs.visible_jobs_query``), with the few columns a
+    dashboard needs and the actor's membership of its company: one statement."""
+    query = jobs.visible_jobs_query(actor).where(Job.id == job_id)
+    columns = (Job.id, Job.company_id, Job.title.label("name"), Job.views)
+    return db.session.execute(
+        query.with_only_columns(*columns, _membership(actor.id, Job.company_id))
+    ).one_or_none()
+
+
+def company_subject(*, user_id: int | None, company_id: int) -> Any | None:
+    """A live company's id and name, with the user's membership of it (none asked for
+    anonymous callers): one statement."""
+    membership = null().label("membership") if user_id is None else _membership(user_id, Company.id)
+    return db.session.execute(
+        select(
+            Company.id,
+            Company.id.label("company_id"),
+            Company.name,
+            literal(0).label("views"),
+            membership,
+        ).where(Company.id == company_id, Company.deleted_at.is_(None))
+    ).one_or_none()
 
 
 # -- counts per local period ------------------------------------------------------------------
@@ -658,9 +738,13 @@ def open_reports() -> int:
 
 
 def _live_hires() -> tuple[Any, tuple[ColumnElement[bool], ...]]:
-    """Moves into ``hired`` of live applications (an undone import's are in no count)."""
-    joined = join(ApplicationEvent, Application, Application.id == ApplicationEvent.application_id)
-    return joined, (ApplicationEvent.to_status == S.HIRED, Application.live())
+    """Moves into ``hired`` of live applications (an undone import's are in no count):
+    those of no undone application, an anti-join on the few undone ones
+    (``ix_applications_deleted_id``) instead of a join with every application."""
+    undone = exists().where(
+        Application.id == ApplicationEvent.application_id, not_(Application.live())
+    )
+    return ApplicationEvent.__table__, (ApplicationEvent.to_status == S.HIRED, ~undone)
 
 
 def hires_by_period(window: Window) -> dict[str, int]:

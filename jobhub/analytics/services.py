@@ -17,8 +17,9 @@ from jobhub import cache
 from jobhub.analytics import queries
 from jobhub.analytics.queries import LADDER, Window
 from jobhub.applications.models import Application, ApplicationStatus
-from jobhub.companies.models import Company
+from jobhub.companies.models import MemberRole
 from jobhub.db import utcnow
+from jobhub.errors import NotFound
 from jobhub.jobs.models import Job, JobStatus, ModerationStatus
 from jobhub.skills import taxonomy
 from jobhub.sql import next_period, period_start
@@ -37,6 +38,37 @@ RECOMMENDATIONS = 3
 Answer = tuple[str, str | None]
 # Turns an answer into its JSON body (the view's schema); cached as rendered.
 Render = Callable[[dict[str, Any]], str]
+
+
+# -- whom a dashboard is about ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The job or company a dashboard is about (``name``: the job's title or the
+    company's name), with the caller's membership of its company."""
+
+    id: int
+    company_id: int
+    name: str
+    views: int
+    membership: MemberRole | None
+
+
+def job_subject(*, actor: User, job_id: int) -> Subject:
+    """A job the actor may see (else 404), and their membership of its company."""
+    row = queries.job_subject(actor=actor, job_id=job_id)
+    if row is None:
+        raise NotFound("No such job.")
+    return Subject(**row._asdict())
+
+
+def company_subject(*, user_id: int | None, company_id: int) -> Subject:
+    """A live company (else 404), and the user's membership of it."""
+    row = queries.company_subject(user_id=user_id, company_id=company_id)
+    if row is None:
+        raise NotFound("No such company.")
+    return Subject(**row._asdict())
 
 
 # -- the range -------------------------------------------------------------------------------
@@ -254,7 +286,7 @@ def _employer_report(kind: str, subject_id: int, range_: Range) -> tuple[queries
 # -- the dashboards ---------------------------------------------------------------------------
 
 
-def job_dashboard(*, job: Job, range_: Range, render: Render) -> Answer:
+def job_dashboard(*, job: Subject, range_: Range, render: Render) -> Answer:
     """A job's funnel, response times, match scores, skills and sources."""
 
     def compute() -> dict[str, Any]:
@@ -262,7 +294,7 @@ def job_dashboard(*, job: Job, range_: Range, render: Render) -> Answer:
         # The job as read for this request: its views include those not yet flushed.
         measures["views"] = job.views
         measures["view_to_apply"] = _rate(measures["lifetime_applications"], job.views)
-        return {"job_id": job.id, "title": job.title, **measures}
+        return {"job_id": job.id, "title": job.name, **measures}
 
     return _cached(
         f"job:{job.id}",
@@ -272,7 +304,7 @@ def job_dashboard(*, job: Job, range_: Range, render: Render) -> Answer:
     )
 
 
-def company_dashboard(*, company: Company, range_: Range, render: Render) -> Answer:
+def company_dashboard(*, company: Subject, range_: Range, render: Render) -> Answer:
     """The job measures over every live job of the company, and one row per job."""
 
     def compute() -> dict[str, Any]:
@@ -460,16 +492,13 @@ def platform_dashboard(*, range_: Range, render: Render) -> Answer:
     )
 
 
-def responsiveness(*, company: Company, render: Render) -> Answer:
+def responsiveness(*, company: Subject, render: Render) -> Answer:
     """The public figure: how often and how fast the company answers applicants."""
 
     def compute() -> dict[str, Any]:
         end = utcnow()
         window = Window(start=end - timedelta(days=RESPONSIVENESS_DAYS), end=end)
-        report = queries.report(
-            "responsiveness", subject_id=company.id, window=window, previous=None
-        )
-        summary = _summary(report)
+        summary = queries.responsiveness(company_id=company.id, window=window)
         enough = summary["applications"] >= RESPONSIVENESS_MINIMUM
 
         def shown(value: Any) -> Any:

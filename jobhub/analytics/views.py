@@ -7,6 +7,7 @@ public responsiveness.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -24,8 +25,6 @@ from jobhub.analytics.schemas import (
     PlatformAnalyticsSchema,
     ResponsivenessSchema,
 )
-from jobhub.companies import services as companies
-from jobhub.jobs import services as jobs
 from jobhub.security import auth_required, authorize, current_user
 
 blp = Blueprint("analytics", __name__, description=DEFINITIONS)
@@ -46,8 +45,15 @@ HEADERS_DOC = {
 }
 
 
-def _render(schema: Schema) -> services.Render:
-    return lambda answer: json.dumps(schema.dump(answer), separators=(",", ":"))
+@functools.cache
+def _schema(schema: type[Schema]) -> Schema:
+    return schema()
+
+
+def _render(schema: type[Schema]) -> services.Render:
+    """The body of an answer shaped by ``schema`` (one instance per process, used only on
+    a miss: a cache hit serialises nothing)."""
+    return lambda answer: json.dumps(_schema(schema).dump(answer), separators=(",", ":"))
 
 
 def _respond(answer: services.Answer, cache_control: str) -> Response:
@@ -74,7 +80,7 @@ def my_analytics(args: dict[str, Any]) -> Response:
     """Your search (candidates): counts by status, rates, trend, skills, companies, gap."""
     return _respond(
         services.candidate_dashboard(
-            user=current_user, range_=_range(args), render=_render(CandidateAnalyticsSchema())
+            user=current_user, range_=_range(args), render=_render(CandidateAnalyticsSchema)
         ),
         PRIVATE,
     )
@@ -86,13 +92,14 @@ def my_analytics(args: dict[str, Any]) -> Response:
 @blp.response(200, JobAnalyticsSchema, headers=HEADERS_DOC)
 def job_analytics(args: dict[str, Any], job_id: int) -> Response:
     """A job's funnel, time in stage, response times, match scores, skills and sources."""
-    job = jobs.get_visible_job(actor=current_user, job_id=job_id)
-    membership = companies.membership_role(user_id=current_user.id, company_id=job.company_id)
+    job = services.job_subject(actor=current_user, job_id=job_id)
     authorize(
-        policies.can_view_company_analytics(current_user, membership), "No such job.", hidden=True
+        policies.can_view_company_analytics(current_user, job.membership),
+        "No such job.",
+        hidden=True,
     )
     return _respond(
-        services.job_dashboard(job=job, range_=_range(args), render=_render(JobAnalyticsSchema())),
+        services.job_dashboard(job=job, range_=_range(args), render=_render(JobAnalyticsSchema)),
         PRIVATE,
     )
 
@@ -103,16 +110,15 @@ def job_analytics(args: dict[str, Any], job_id: int) -> Response:
 @blp.response(200, CompanyAnalyticsSchema, headers=HEADERS_DOC)
 def company_analytics(args: dict[str, Any], company_id: int) -> Response:
     """The job measures over every live job of the company, plus one row per job."""
-    company = companies.get_company(company_id=company_id)
-    membership = companies.membership_role(user_id=current_user.id, company_id=company.id)
+    company = services.company_subject(user_id=current_user.id, company_id=company_id)
     authorize(
-        policies.can_view_company_analytics(current_user, membership),
+        policies.can_view_company_analytics(current_user, company.membership),
         "No such company.",
         hidden=True,
     )
     return _respond(
         services.company_dashboard(
-            company=company, range_=_range(args), render=_render(CompanyAnalyticsSchema())
+            company=company, range_=_range(args), render=_render(CompanyAnalyticsSchema)
         ),
         PRIVATE,
     )
@@ -125,7 +131,7 @@ def company_analytics(args: dict[str, Any], company_id: int) -> Response:
 def platform_analytics(args: dict[str, Any]) -> Response:
     """The platform's health (admins): users, jobs, moderation, applications, hires."""
     return _respond(
-        services.platform_dashboard(range_=_range(args), render=_render(PlatformAnalyticsSchema())),
+        services.platform_dashboard(range_=_range(args), render=_render(PlatformAnalyticsSchema)),
         PRIVATE,
     )
 
@@ -134,7 +140,7 @@ def platform_analytics(args: dict[str, Any]) -> Response:
 @blp.response(200, ResponsivenessSchema, headers=HEADERS_DOC)
 def company_responsiveness(company_id: int) -> Response:
     """How often and how fast the company answers applicants (public; last 90 days)."""
-    company = companies.get_company(company_id=company_id)
+    company = services.company_subject(user_id=None, company_id=company_id)
     return _respond(
-        services.responsiveness(company=company, render=_render(ResponsivenessSchema())), PUBLIC
+        services.responsiveness(company=company, render=_render(ResponsivenessSchema)), PUBLIC
     )

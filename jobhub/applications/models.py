@@ -140,6 +140,20 @@ class Application(IdMixin, TimestampMixin, db.Model):
         # Analytics: a job's applications in a date range; the platform's per day.
         Index("ix_applications_job_id_created_at", "job_id", "created_at"),
         Index("ix_applications_created_at", "created_at"),
+        # Analytics: the platform's live applications per day, read from the index alone.
+        Index(
+            "ix_applications_live_created_at",
+            "created_at",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        # The few undone (soft-deleted) applications, which the platform's hires leave out.
+        Index(
+            "ix_applications_deleted_id",
+            "id",
+            postgresql_where=text("deleted_at IS NOT NULL"),
+            sqlite_where=text("deleted_at IS NOT NULL"),
+        ),
         Index("ix_applications_import_id", "import_id"),
     )
 

@@ -79,6 +79,23 @@ def test_platform_counts(api, app, make, make_user, history):
     }
 
 
+def test_platform_leaves_out_undone_applications_and_their_hires(api, make, make_user, history):
+    admin = make_user(role="admin")
+    job = make("job", company=make("company"), published_at=at(0))
+    hired = [("applied", at(1)), ("offered", at(2)), ("hired", at(24 * 2))]
+    history(job, make_user(role="candidate"), hired)
+    history(job, make_user(role="candidate"), hired, deleted_at=at(24 * 3))  # undone import
+    history(job, make_user(role="candidate"), [("applied", at(1))], deleted_at=at(24 * 3))
+
+    body = api.ok(admin, "/analytics/platform", **MARCH)
+
+    assert body["applications"]["total"] == 1
+    assert body["hires"]["total"] == 1
+    assert {p["period"]: p["count"] for p in body["hires"]["points"] if p["count"]} == {
+        "2026-03-04": 1
+    }
+
+
 def test_responsiveness_is_null_below_five_applications(api, make, make_user, history):
     company = make("company", name="Acme")
     job = make("job", company=company)
