@@ -1,19 +1,22 @@
 """Imports benchmark: a CSV of 100,000 jobs validated and inserted by the import task.
 
-    python -m bench.imports [--rows 100000]
+    python -m bench.imports [--rows 100000] [--checked] [--profile FILE]
 
 Runs on its own: creates its own PostgreSQL database (dropped at the end), migrates it,
 then in a fresh process (``--worker``: what a Celery worker process runs) makes an
 employer and a verified company, writes a CSV of N varied job rows (skills, salaries,
 published and draft), stores the import as ``POST /imports`` does and times the
 ``imports.run`` task body: every row through the validation, then in one transaction a
-COPY into a staging table and the merges into jobs and their skills (the search trigger
-per row). Target: >= 10,000 rows/s.
+COPY into a staging table and the merges into jobs (search vectors computed by the merge)
+and their skills (foreign keys held by the import, or checked per row with
+``--checked``). ``--profile`` writes cProfile stats of the task body. Target: >= 10,000
+rows/s.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import dataclasses
 import io
@@ -74,7 +77,7 @@ def make_csv(rows: int) -> str:
     return out.getvalue()
 
 
-def worker(rows: int) -> dict[str, Any]:
+def worker(rows: int, profile: str | None = None) -> dict[str, Any]:
     """In the child process: one import of ``rows`` jobs, timed as the task runs it."""
     from jobhub import create_app
     from jobhub.db import db, transaction
@@ -99,9 +102,15 @@ def worker(rows: int) -> dict[str, Any]:
                 filename="bench.csv",
             )
             import_id = created.id
+        profiler = cProfile.Profile() if profile else None
         started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         outcome = run_import.run(import_id)
         seconds = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
         row = db.session.get(Import, import_id)
         return {
             "outcome": outcome,
@@ -135,13 +144,18 @@ class Result:
         ]
 
 
-def measure(*, rows: int) -> Result:
+def measure(*, rows: int, profile: Path | None = None, checked: bool = False) -> Result:
     with database() as database_url, tempfile.TemporaryDirectory() as upload_dir:
         env = _environ(database_url, upload_dir)
+        if checked:
+            env["IMPORT_TRUSTED_REFERENCES"] = "false"
         flask(env, "db", "upgrade")
         load_before = load_average()
+        command = [str(BIN / "python"), "-m", "bench.imports", "--worker", "--rows", str(rows)]
+        if profile is not None:
+            command += ["--profile", str(profile.resolve())]
         result = subprocess.run(
-            [str(BIN / "python"), "-m", "bench.imports", "--worker", "--rows", str(rows)],
+            command,
             cwd=ROOT,
             env=_child_env(env),
             capture_output=True,
@@ -165,11 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
+    parser.add_argument(
+        "--checked",
+        action="store_true",
+        help="IMPORT_TRUSTED_REFERENCES=false: PostgreSQL's per-row foreign-key checks",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="write cProfile stats of the task body here (pstats)"
+    )
     options = parser.parse_args(argv)
     if options.worker:
-        print(json.dumps(worker(options.rows)))
+        profile = str(options.profile) if options.profile else None
+        print(json.dumps(worker(options.rows, profile)))
         return 0
-    result = measure(rows=options.rows)
+    result = measure(rows=options.rows, profile=options.profile, checked=options.checked)
     print("\n".join(result.lines()))
     if options.output:
         options.output.write_text(json.dumps(dataclasses.asdict(result), indent=2))
