@@ -1,6 +1,7 @@
 """Imports benchmark: a CSV of 100,000 jobs validated and inserted by the import task.
 
-    python -m bench.imports [--rows 100000] [--checked] [--profile FILE]
+    python -m bench.imports [--rows 100000] [--resource jobs|applications] [--checked]
+                            [--profile FILE]
 
 Runs on its own: creates its own PostgreSQL database (dropped at the end), migrates it,
 then in a fresh process (``--worker``: what a Celery worker process runs) makes an
@@ -10,7 +11,8 @@ published and draft), stores the import as ``POST /imports`` does and times the
 COPY into a staging table and the merges into jobs (search vectors computed by the merge)
 and their skills (foreign keys held by the import, or checked per row with
 ``--checked``). ``--profile`` writes cProfile stats of the task body. Target: >= 10,000
-rows/s.
+rows/s. ``--resource applications``: N applications (a new candidate each, half naming
+their job by ``job_reference``) to 200 jobs, by the same COPY path.
 """
 
 from __future__ import annotations
@@ -77,8 +79,45 @@ def make_csv(rows: int) -> str:
     return out.getvalue()
 
 
-def worker(rows: int, profile: str | None = None) -> dict[str, Any]:
-    """In the child process: one import of ``rows`` jobs, timed as the task runs it."""
+APPLICATION_JOBS = 200
+
+
+def make_applications_csv(rows: int, job_ids: list[int]) -> str:
+    """``rows`` applications to the company's jobs, half by ``job_id`` and half by
+    ``job_reference``, each from a new address (an account is made per row), a quarter
+    with a three-move history."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["job_id", "job_reference", "candidate_email", "candidate_name", "status", "history"]
+    )
+    for n in range(rows):
+        index = n % len(job_ids)
+        by_id = n % 2 == 0
+        history = ""
+        status = "applied"
+        if n % 4 == 1:
+            status = "interviewing"
+            history = (
+                "applied 2026-01-02T09:00:00Z; screening 2026-01-03T10:00:00Z; "
+                "interviewing 2026-01-05T15:30:00Z"
+            )
+        writer.writerow(
+            [
+                job_ids[index] if by_id else "",
+                "" if by_id else f"REQ-{index}",
+                f"person{n}@example.com",
+                f"Person {n}",
+                status,
+                history,
+            ]
+        )
+    return out.getvalue()
+
+
+def worker(rows: int, profile: str | None = None, resource: str = "jobs") -> dict[str, Any]:
+    """In the child process: one import of ``rows`` jobs (or applications to
+    ``APPLICATION_JOBS`` jobs), timed as the task runs it."""
     from jobhub import create_app
     from jobhub.db import db, transaction
     from jobhub.imports import services
@@ -87,17 +126,25 @@ def worker(rows: int, profile: str | None = None) -> dict[str, Any]:
     from tests import factories
 
     app = create_app()
-    content = make_csv(rows)
     with app.app_context():
         app.extensions["celery"].conf.task_always_eager = False
         app.extensions["celery"].conf.task_ignore_result = True
         with transaction():
             owner = factories.create_user(role="employer")
             company = factories.create_company(owner=owner, verified=True)
+            if resource == "applications":
+                jobs = [
+                    factories.create_job(company=company, external_ref=f"REQ-{n}")
+                    for n in range(APPLICATION_JOBS)
+                ]
+                db.session.flush()
+                content = make_applications_csv(rows, [job.id for job in jobs])
+            else:
+                content = make_csv(rows)
             created = services.create_import(
                 actor=owner,
                 company=company,
-                resource=ImportResource.JOBS,
+                resource=ImportResource(resource),
                 content=content,
                 filename="bench.csv",
             )
@@ -126,6 +173,7 @@ def worker(rows: int, profile: str | None = None) -> dict[str, Any]:
 @dataclasses.dataclass
 class Result:
     rows: int
+    resource: str
     load_before: float
     load_after: float
     run: dict[str, Any]
@@ -134,7 +182,8 @@ class Result:
         run = self.run
         verdict = "met" if run["rows_per_second"] >= TARGET_ROWS_PER_SECOND else "missed"
         return [
-            f"{self.rows:,} job rows ({run['csv_mib']} MiB of CSV); load average (1 min) "
+            f"{self.rows:,} {self.resource} rows ({run['csv_mib']} MiB of CSV); load average "
+            "(1 min) "
             f"before/after: {self.load_before:.2f} / {self.load_after:.2f}",
             "| rows | created | status | seconds | rows/s |",
             "|---:|---:|---|---:|---:|",
@@ -144,7 +193,13 @@ class Result:
         ]
 
 
-def measure(*, rows: int, profile: Path | None = None, checked: bool = False) -> Result:
+def measure(
+    *,
+    rows: int,
+    profile: Path | None = None,
+    checked: bool = False,
+    resource: str = "jobs",
+) -> Result:
     with database() as database_url, tempfile.TemporaryDirectory() as upload_dir:
         env = _environ(database_url, upload_dir)
         if checked:
@@ -152,6 +207,7 @@ def measure(*, rows: int, profile: Path | None = None, checked: bool = False) ->
         flask(env, "db", "upgrade")
         load_before = load_average()
         command = [str(BIN / "python"), "-m", "bench.imports", "--worker", "--rows", str(rows)]
+        command += ["--resource", resource]
         if profile is not None:
             command += ["--profile", str(profile.resolve())]
         result = subprocess.run(
@@ -166,7 +222,7 @@ def measure(*, rows: int, profile: Path | None = None, checked: bool = False) ->
         if result.returncode != 0:
             raise RuntimeError(f"import worker failed:\n{result.stdout}\n{result.stderr}")
         run_ = json.loads(result.stdout.strip().splitlines()[-1])
-        return Result(rows, load_before, load_average(), run_)
+        return Result(rows, resource, load_before, load_average(), run_)
 
 
 def run(*, quick: bool = False) -> Result:
@@ -179,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--resource", choices=("jobs", "applications"), default="jobs")
     parser.add_argument(
         "--checked",
         action="store_true",
@@ -190,9 +247,14 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.worker:
         profile = str(options.profile) if options.profile else None
-        print(json.dumps(worker(options.rows, profile)))
+        print(json.dumps(worker(options.rows, profile, options.resource)))
         return 0
-    result = measure(rows=options.rows, profile=options.profile, checked=options.checked)
+    result = measure(
+        rows=options.rows,
+        profile=options.profile,
+        checked=options.checked,
+        resource=options.resource,
+    )
     print("\n".join(result.lines()))
     if options.output:
         options.output.write_text(json.dumps(dataclasses.asdict(result), indent=2))

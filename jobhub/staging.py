@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -98,23 +98,26 @@ def _may_skip_checks(cursor: Any) -> bool:
 
 
 @contextmanager
-def references_held(cursor: Any, locks: Sequence[tuple[str, int | None]]) -> Iterator[bool]:
+def references_held(cursor: Any, locks: Sequence[tuple[str, Collection[int]]]) -> Iterator[bool]:
     """Inside: foreign keys not checked row by row, if the role may and every row of
-    ``locks`` (table, id; None: no reference) exists, locked here ``FOR KEY SHARE``.
-    Yields whether the checks are off. The tables are this module's callers' constants."""
+    ``locks`` (table, ids) exists, locked here ``FOR KEY SHARE`` (one statement per
+    table). Yields whether the checks are off. The tables are the callers' constants."""
     from psycopg import sql
 
     if not _may_skip_checks(cursor):
         yield False
         return
-    for table, row_id in locks:
-        if row_id is None:
+    for table, ids in locks:
+        wanted = sorted(set(ids))
+        if not wanted:
             continue
         cursor.execute(
-            sql.SQL("SELECT 1 FROM {} WHERE id = %s FOR KEY SHARE").format(sql.Identifier(table)),
-            (row_id,),
+            sql.SQL(
+                "SELECT count(*) FROM (SELECT 1 FROM {} WHERE id = ANY(%s) FOR KEY SHARE) AS held"
+            ).format(sql.Identifier(table)),
+            (wanted,),
         )
-        if cursor.fetchone() is None:  # gone: let PostgreSQL's checks refuse the rows
+        if cursor.fetchone()[0] != len(wanted):  # one is gone: PostgreSQL's checks refuse
             yield False
             return
     cursor.execute(

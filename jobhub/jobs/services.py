@@ -42,7 +42,8 @@ ALLOWED_MOVES: dict[JobStatus, tuple[JobStatus, ...]] = {
     JobStatus.PUBLISHED: (JobStatus.CLOSED,),
     JobStatus.CLOSED: (JobStatus.PUBLISHED,),
 }
-EDITABLE_FIELDS = (*CONTENT_FIELDS, "expires_at")
+EDITABLE_FIELDS = (*CONTENT_FIELDS, "expires_at", "external_ref")
+REFERENCE_TAKEN = "Already used by another job of this company."
 VIEWS_KEY = "jobhub:jobs:views"
 VIEWS_FLUSHING_PREFIX = "jobhub:jobs:views:flushing:"
 log = logging.getLogger(__name__)
@@ -148,8 +149,37 @@ def _check(job: Job, *, now: datetime, expires_changed: bool) -> None:
         errors["salary_currency"] = ["Required when a salary is given."]
     if expires_changed and job.expires_at is not None and job.expires_at <= now:
         errors["expires_at"] = ["Must be in the future."]
+    if job.external_ref is not None and _reference_taken(job):
+        errors["external_ref"] = [REFERENCE_TAKEN]
     if errors:
         raise ValidationError(errors={"json": errors})
+
+
+def _reference_taken(job: Job) -> bool:
+    """Another job of the company (deleted ones too: the index holds them) has the ref."""
+    company_id = job.company_id if job.company_id is not None else job.company.id
+    query = select(Job.id).where(Job.company_id == company_id, Job.external_ref == job.external_ref)
+    if job.id is not None:
+        query = query.where(Job.id != job.id)
+    with db.session.no_autoflush:
+        return db.session.scalar(query.limit(1)) is not None
+
+
+def reference_viewer(actor: Any) -> Callable[[int], bool]:
+    """Whether ``actor`` may see a company's job references (``Job.shown_external_ref``):
+    its members (a company's API key: its own) and admins; asked once per company."""
+    if actor is None:
+        return lambda _company_id: False
+    if getattr(actor, "role", None) == Role.ADMIN:
+        return lambda _company_id: True
+    seen: dict[int, bool] = {}
+
+    def sees(company_id: int) -> bool:
+        if company_id not in seen:
+            seen[company_id] = companies.role_of(actor=actor, company_id=company_id) is not None
+        return seen[company_id]
+
+    return sees
 
 
 def _sync_skills(job: Job) -> None:
@@ -460,7 +490,46 @@ def import_row_problems(data: dict[str, Any], *, now: datetime) -> dict[str, lis
     return problems
 
 
+_REFERENCE_CHUNK = 1000
+
+
+def jobs_by_reference(*, company_id: int, refs: list[str]) -> dict[str, int]:
+    """The company's jobs (deleted ones too) with these ``external_ref``: ref → id."""
+    found: dict[str, int] = {}
+    for start in range(0, len(refs), _REFERENCE_CHUNK):
+        chunk = refs[start : start + _REFERENCE_CHUNK]
+        query = select(Job.external_ref, Job.id).where(
+            Job.company_id == company_id, Job.external_ref.in_(chunk)
+        )
+        found.update({ref: job_id for ref, job_id in db.session.execute(query)})
+    return found
+
+
+def check_import_references(
+    *, company_id: int, rows: list[dict[str, Any]]
+) -> dict[int, dict[str, list[str]]]:
+    """The imported rows whose ``external_ref`` another job of the company has, or an
+    earlier row of the file (one statement per thousand references)."""
+    refs = [row["external_ref"] for row in rows if row.get("external_ref") is not None]
+    if not refs:
+        return {}
+    taken = jobs_by_reference(company_id=company_id, refs=sorted(set(refs)))
+    problems: dict[int, dict[str, list[str]]] = {}
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        ref = row.get("external_ref")
+        if ref is None:
+            continue
+        if ref in taken:
+            problems[index] = {"external_ref": [REFERENCE_TAKEN]}
+        elif ref in seen:
+            problems[index] = {"external_ref": ["Used by an earlier row of this file."]}
+        seen.add(ref)
+    return problems
+
+
 _IMPORT_DEFAULTS: dict[str, Any] = {
+    "external_ref": None,
     "location": None,
     "country": None,
     "salary_min": None,
@@ -573,7 +642,7 @@ def _copy_jobs(
     names = sql.SQL(", ").join(sql.Identifier(name) for name in columns)
     stage = sql.Identifier(_STAGE)
     vector = sql.SQL(fulltext.search_vector_sql())  # a constant of jobhub.jobs.search
-    locks = [("companies", company_id), ("users", actor_id)]
+    locks = [("companies", [company_id]), ("users", [] if actor_id is None else [actor_id])]
     with staging.driver_connection().cursor() as cursor:
         staging.copy_to_stage(
             cursor,

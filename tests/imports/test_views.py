@@ -225,3 +225,37 @@ def test_imported_jobs_are_searched_and_filtered_as_written_ones(
             ).all()
             db.session.rollback()
             assert imported == rewritten and all(imported)
+
+
+def test_imported_jobs_keep_their_references_unique_per_company(app, api, employer, company):
+    first = api(
+        "POST",
+        employer,
+        "/jobs",
+        json={
+            "company_id": company.id,
+            "title": "Existing",
+            "description": "x",
+            "external_ref": "R-1",
+        },
+    )
+    header = "title,description,external_ref"
+    rows = ["Fresh one,Text.,R-2", "Taken,Text.,R-1", "Again,Text.,R-2", "None given,Text.,"]
+    body = _imported(api, employer, company, _csv(*rows, header=header), skip_invalid="true")
+    assert (body["status"], body["valid"], body["invalid"]) == ("done", 2, 2)
+    assert body["errors"] == [
+        {
+            "row": 3,
+            "field": "external_ref",
+            "message": "Already used by another job of this company.",
+        },
+        {"row": 4, "field": "external_ref", "message": "Used by an earlier row of this file."},
+    ]
+    jobs = _jobs(app, company)
+    assert [(job.title, job.external_ref) for job in jobs] == [
+        ("Existing", "R-1"),
+        ("Fresh one", "R-2"),
+        ("None given", None),
+    ]
+    assert api("GET", employer, f"/jobs/{jobs[1].id}")["external_ref"] == "R-2"
+    assert first["external_ref"] == "R-1"
