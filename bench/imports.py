@@ -1,19 +1,24 @@
 """Imports benchmark: a CSV of 100,000 jobs validated and inserted by the import task.
 
-    python -m bench.imports [--rows 100000]
+    python -m bench.imports [--rows 100000] [--resource jobs|applications] [--checked]
+                            [--profile FILE]
 
 Runs on its own: creates its own PostgreSQL database (dropped at the end), migrates it,
 then in a fresh process (``--worker``: what a Celery worker process runs) makes an
 employer and a verified company, writes a CSV of N varied job rows (skills, salaries,
 published and draft), stores the import as ``POST /imports`` does and times the
 ``imports.run`` task body: every row through the validation, then in one transaction a
-COPY into a staging table and the merges into jobs and their skills (the search trigger
-per row). Target: >= 10,000 rows/s.
+COPY into a staging table and the merges into jobs (search vectors computed by the merge)
+and their skills (foreign keys held by the import, or checked per row with
+``--checked``). ``--profile`` writes cProfile stats of the task body. Target: >= 10,000
+rows/s. ``--resource applications``: N applications (a new candidate each, half naming
+their job by ``job_reference``) to 200 jobs, by the same COPY path.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import dataclasses
 import io
@@ -74,8 +79,45 @@ def make_csv(rows: int) -> str:
     return out.getvalue()
 
 
-def worker(rows: int) -> dict[str, Any]:
-    """In the child process: one import of ``rows`` jobs, timed as the task runs it."""
+APPLICATION_JOBS = 200
+
+
+def make_applications_csv(rows: int, job_ids: list[int]) -> str:
+    """``rows`` applications to the company's jobs, half by ``job_id`` and half by
+    ``job_reference``, each from a new address (an account is made per row), a quarter
+    with a three-move history."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["job_id", "job_reference", "candidate_email", "candidate_name", "status", "history"]
+    )
+    for n in range(rows):
+        index = n % len(job_ids)
+        by_id = n % 2 == 0
+        history = ""
+        status = "applied"
+        if n % 4 == 1:
+            status = "interviewing"
+            history = (
+                "applied 2026-01-02T09:00:00Z; screening 2026-01-03T10:00:00Z; "
+                "interviewing 2026-01-05T15:30:00Z"
+            )
+        writer.writerow(
+            [
+                job_ids[index] if by_id else "",
+                "" if by_id else f"REQ-{index}",
+                f"person{n}@example.com",
+                f"Person {n}",
+                status,
+                history,
+            ]
+        )
+    return out.getvalue()
+
+
+def worker(rows: int, profile: str | None = None, resource: str = "jobs") -> dict[str, Any]:
+    """In the child process: one import of ``rows`` jobs (or applications to
+    ``APPLICATION_JOBS`` jobs), timed as the task runs it."""
     from jobhub import create_app
     from jobhub.db import db, transaction
     from jobhub.imports import services
@@ -84,24 +126,38 @@ def worker(rows: int) -> dict[str, Any]:
     from tests import factories
 
     app = create_app()
-    content = make_csv(rows)
     with app.app_context():
         app.extensions["celery"].conf.task_always_eager = False
         app.extensions["celery"].conf.task_ignore_result = True
         with transaction():
             owner = factories.create_user(role="employer")
             company = factories.create_company(owner=owner, verified=True)
+            if resource == "applications":
+                jobs = [
+                    factories.create_job(company=company, external_ref=f"REQ-{n}")
+                    for n in range(APPLICATION_JOBS)
+                ]
+                db.session.flush()
+                content = make_applications_csv(rows, [job.id for job in jobs])
+            else:
+                content = make_csv(rows)
             created = services.create_import(
                 actor=owner,
                 company=company,
-                resource=ImportResource.JOBS,
+                resource=ImportResource(resource),
                 content=content,
                 filename="bench.csv",
             )
             import_id = created.id
+        profiler = cProfile.Profile() if profile else None
         started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         outcome = run_import.run(import_id)
         seconds = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
         row = db.session.get(Import, import_id)
         return {
             "outcome": outcome,
@@ -117,6 +173,7 @@ def worker(rows: int) -> dict[str, Any]:
 @dataclasses.dataclass
 class Result:
     rows: int
+    resource: str
     load_before: float
     load_after: float
     run: dict[str, Any]
@@ -125,7 +182,8 @@ class Result:
         run = self.run
         verdict = "met" if run["rows_per_second"] >= TARGET_ROWS_PER_SECOND else "missed"
         return [
-            f"{self.rows:,} job rows ({run['csv_mib']} MiB of CSV); load average (1 min) "
+            f"{self.rows:,} {self.resource} rows ({run['csv_mib']} MiB of CSV); load average "
+            "(1 min) "
             f"before/after: {self.load_before:.2f} / {self.load_after:.2f}",
             "| rows | created | status | seconds | rows/s |",
             "|---:|---:|---|---:|---:|",
@@ -135,13 +193,25 @@ class Result:
         ]
 
 
-def measure(*, rows: int) -> Result:
+def measure(
+    *,
+    rows: int,
+    profile: Path | None = None,
+    checked: bool = False,
+    resource: str = "jobs",
+) -> Result:
     with database() as database_url, tempfile.TemporaryDirectory() as upload_dir:
         env = _environ(database_url, upload_dir)
+        if checked:
+            env["IMPORT_TRUSTED_REFERENCES"] = "false"
         flask(env, "db", "upgrade")
         load_before = load_average()
+        command = [str(BIN / "python"), "-m", "bench.imports", "--worker", "--rows", str(rows)]
+        command += ["--resource", resource]
+        if profile is not None:
+            command += ["--profile", str(profile.resolve())]
         result = subprocess.run(
-            [str(BIN / "python"), "-m", "bench.imports", "--worker", "--rows", str(rows)],
+            command,
             cwd=ROOT,
             env=_child_env(env),
             capture_output=True,
@@ -152,7 +222,7 @@ def measure(*, rows: int) -> Result:
         if result.returncode != 0:
             raise RuntimeError(f"import worker failed:\n{result.stdout}\n{result.stderr}")
         run_ = json.loads(result.stdout.strip().splitlines()[-1])
-        return Result(rows, load_before, load_average(), run_)
+        return Result(rows, resource, load_before, load_average(), run_)
 
 
 def run(*, quick: bool = False) -> Result:
@@ -165,11 +235,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--resource", choices=("jobs", "applications"), default="jobs")
+    parser.add_argument(
+        "--checked",
+        action="store_true",
+        help="IMPORT_TRUSTED_REFERENCES=false: PostgreSQL's per-row foreign-key checks",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="write cProfile stats of the task body here (pstats)"
+    )
     options = parser.parse_args(argv)
     if options.worker:
-        print(json.dumps(worker(options.rows)))
+        profile = str(options.profile) if options.profile else None
+        print(json.dumps(worker(options.rows, profile, options.resource)))
         return 0
-    result = measure(rows=options.rows)
+    result = measure(
+        rows=options.rows,
+        profile=options.profile,
+        checked=options.checked,
+        resource=options.resource,
+    )
     print("\n".join(result.lines()))
     if options.output:
         options.output.write_text(json.dumps(dataclasses.asdict(result), indent=2))

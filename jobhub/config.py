@@ -201,6 +201,9 @@ class Config:
         # them with COPY (jobhub.exports.cells); off: every cell goes through Python.
         self.EXPORT_PG_COPY = _bool(env.get("EXPORT_PG_COPY"), True)
         self.IMPORT_PROGRESS_ROWS = max(1, _int(env, "IMPORT_PROGRESS_ROWS", 5000))
+        # PostgreSQL: imports lock the rows they reference once and skip the per-row
+        # foreign-key checks, when the role may (jobhub.staging.references_held).
+        self.IMPORT_TRUSTED_REFERENCES = _bool(env.get("IMPORT_TRUSTED_REFERENCES"), default=True)
         if self.EXPORT_RETENTION_HOURS < 1:
             raise ConfigError("EXPORT_RETENTION_HOURS must be at least 1")
         # Accounts idle this many days are erased after a warning mail 30 days before;

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from jobhub import bulk, signals
+from jobhub import bulk, signals, staging
 from jobhub.applications.models import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
@@ -587,16 +587,42 @@ def _active_pairs(company_id: int, candidate_ids: list[int]) -> set[tuple[int, i
     return active
 
 
+def _check_job_link(
+    row: dict[str, Any],
+    found: dict[str, list[str]],
+    live_jobs: set[int],
+    by_reference: dict[str, int],
+) -> None:
+    """The row's job (by id, or by reference: then its ``job_id`` is completed) must be a
+    live job of the company; both given must name the same job."""
+    ref = row.get("job_reference")
+    if ref is None:
+        if row["job_id"] not in live_jobs:
+            found["job_id"] = ["No job of this company has this id."]
+        return
+    job_id = by_reference.get(ref)
+    if job_id is None or job_id not in live_jobs:
+        found["job_reference"] = ["No job of this company has this reference."]
+    elif row.get("job_id") not in (None, job_id):
+        found["job_reference"] = ["Names another job than job_id."]
+    row["job_id"] = row.get("job_id") or job_id
+
+
 def check_import_rows(
     *, company_id: int, rows: list[dict[str, Any]]
 ) -> dict[int, dict[str, list[str]]]:
     """The problems only the database can tell, for every row at once (a few statements,
     whatever the row count): the job must be a live job of the company; the address must
     be a candidate's (or nobody's yet); no second active application of a candidate for a
-    job (in the file or already). Completes each row's ``candidate_id`` (None: a new
+    job (in the file or already); a ``job_reference`` names a live job of the company
+    (and the same as ``job_id`` if both are given). Completes each row's ``job_id`` (from
+    its reference), ``candidate_id`` (None: a new
     account) and ``revive`` (an account an import's undo soft-deleted)."""
     problems: dict[int, dict[str, list[str]]] = {}
-    live_jobs = _live_jobs(company_id, sorted({row["job_id"] for row in rows}))
+    refs = sorted({row["job_reference"] for row in rows if row.get("job_reference")})
+    by_reference = jobs.jobs_by_reference(company_id=company_id, refs=refs) if refs else {}
+    named = {row["job_id"] for row in rows if row.get("job_id") is not None}
+    live_jobs = _live_jobs(company_id, sorted(named | set(by_reference.values())))
     accounts = users.imported_candidates(emails=sorted({row["candidate_email"] for row in rows}))
     candidate_ids = sorted({found[0] for found in accounts.values() if found[2] == "live"})
     active = _active_pairs(company_id, candidate_ids)
@@ -606,8 +632,7 @@ def check_import_rows(
         email = row["candidate_email"]
         account = accounts.get(email)
         row["candidate_id"] = row["revive"] = None
-        if row["job_id"] not in live_jobs:
-            found["job_id"] = ["No job of this company has this id."]
+        _check_job_link(row, found, live_jobs, by_reference)
         if account is None or account[2] == "undone":
             if not row.get("candidate_name"):
                 found["candidate_name"] = ["Required for an address without an account."]
@@ -637,7 +662,8 @@ def import_applications(
     """Insert rows ``check_import_rows`` passed, set-based: the accounts of new addresses
     (no password, no mail), the applications (source ``import``), their recorded moves
     and the jobs' counts, in multi-row statements (never one per row). No notification,
-    webhook or match scoring: an import is the record of what happened elsewhere."""
+    webhook or match scoring: an import is the record of what happened elsewhere. On
+    PostgreSQL the applications and moves go in by COPY and ``INSERT … SELECT``."""
     if not rows:
         return 0
     now = utcnow()
@@ -651,20 +677,100 @@ def import_applications(
     created = users.create_imported_candidates(
         accounts=new_accounts, revive=sorted(set(revive)), import_id=import_id
     )
+    values = [_imported_values(row, created, company_id, import_id, now) for row in rows]
+    if db.session.get_bind().dialect.name == "postgresql":
+        done = _copy_applications(values, rows, company_id=company_id, progress=progress)
+    else:
+        done = _insert_applications(values, rows, progress=progress)
+    _adjust_counts(Counter(row["job_id"] for row in rows))
+    return done
+
+
+def _insert_applications(
+    values: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    *,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Multi-row INSERTs … RETURNING (SQLite): the applications, then their moves."""
     table, events = Application.__table__, ApplicationEvent.__table__
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     done = 0
     step = current_app.config["IMPORT_PROGRESS_ROWS"]
     for start in range(0, len(rows), step):
-        chunk = rows[start : start + step]
-        values = [_imported_values(row, created, company_id, import_id, now) for row in chunk]
-        ids = list(db.session.execute(statement, values).scalars())
-        db.session.execute(insert(events), _imported_moves(ids, chunk))
+        ids = list(db.session.execute(statement, values[start : start + step]).scalars())
+        db.session.execute(insert(events), _imported_moves(ids, rows[start : start + step]))
         done += len(ids)
         if progress is not None:
             progress(done)
-    _adjust_counts(Counter(row["job_id"] for row in rows))
     return done
+
+
+def _copy_applications(
+    values: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    *,
+    company_id: int,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """PostgreSQL: the ids drawn from the sequence at once, so the moves know theirs; the
+    applications and their moves COPYed into two staging tables (``jobhub.staging``) and
+    merged by one ``INSERT … SELECT`` each, without per-row foreign-key checks when
+    ``staging.references_held`` may (the company, the jobs and the candidates locked in
+    one statement each; the moves' applications are this transaction's)."""
+    from psycopg import sql  # only on PostgreSQL, whose driver is loaded by then
+
+    table, events = Application.__table__, ApplicationEvent.__table__
+    with staging.driver_connection().cursor() as cursor:
+        ids = _drawn_ids(cursor, values)
+        moves = _imported_moves(ids, rows)
+        columns = list(values[0])
+        staging.copy_to_stage(
+            cursor,
+            table=table,
+            stage=_APPLICATIONS_STAGE,
+            columns=columns,
+            rows=values,
+            progress=progress,
+        )
+        event_columns = list(moves[0])
+        staging.copy_to_stage(
+            cursor, table=events, stage=_EVENTS_STAGE, columns=event_columns, rows=moves
+        )
+        locks = [
+            ("companies", [company_id]),
+            ("jobs", [value["job_id"] for value in values]),
+            ("users", [value["candidate_id"] for value in values]),
+        ]
+        merge = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}")
+        with staging.references_held(cursor, locks):
+            for target, stage, names in (
+                (table, _APPLICATIONS_STAGE, columns),
+                (events, _EVENTS_STAGE, event_columns),
+            ):
+                listed = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+                cursor.execute(
+                    merge.format(sql.Identifier(target.name), listed, listed, sql.Identifier(stage))
+                )
+        for stage in (_APPLICATIONS_STAGE, _EVENTS_STAGE):
+            cursor.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(stage)))
+    return len(ids)
+
+
+def _drawn_ids(cursor: Any, values: list[dict[str, Any]]) -> list[int]:
+    """Ids for the rows from the applications' sequence, one statement; set on them."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence('applications', 'id')) FROM generate_series(1, %s)",
+        (len(values),),
+    )
+    ids = [found for (found,) in cursor.fetchall()]
+    for value, application_id in zip(values, ids, strict=True):
+        value["id"] = application_id
+    return ids
+
+
+_APPLICATIONS_STAGE = "import_applications_stage"
+_EVENTS_STAGE = "import_application_events_stage"
 
 
 def _imported_moves(ids: list[int], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

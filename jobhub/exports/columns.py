@@ -23,7 +23,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # What an import may set (names as in POST /jobs). ``skills`` and
 # ``nice_to_have_skills`` are lists (joined with LIST_SEPARATOR in CSV).
-JOB_IMPORT_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "status", "expires_at")
+JOB_IMPORT_COLUMNS: tuple[str, ...] = (*CONTENT_FIELDS, "status", "expires_at", "external_ref")
 # Read-only columns an export adds (an importer ignores them; ``id`` identifies the
 # exported job, ``company_id`` the company it belonged to).
 JOB_READ_ONLY_COLUMNS: tuple[str, ...] = (
@@ -55,12 +55,15 @@ JOB_LIST_COLUMNS = frozenset({"skills", "nice_to_have_skills"})
 
 # -- applications -------------------------------------------------------------------
 
-# What an import reads: the job by ``job_id`` (a job of the importing company), the
+# What an import reads: the job by ``job_id`` or by ``job_reference`` (the
+# ``external_ref`` of a job of the importing company; a row giving both must name the
+# same job), the
 # candidate by email (and name, for an address without an account), the status with its
 # dates and, when given, the ``history`` of stage moves it went through. ``source`` is
 # checked but not kept: imported applications have the source ``import``.
 APPLICATION_IMPORT_COLUMNS: tuple[str, ...] = (
     "job_id",
+    "job_reference",
     "candidate_email",
     "candidate_name",
     "status",

@@ -68,6 +68,7 @@ JOB_SOURCE: dict[str, Any] = {
     "nice_to_have_skills": Job.nice_to_have_skills,
     "status": Job.status,
     "expires_at": Job.expires_at,
+    "external_ref": Job.external_ref,
     "moderation_status": Job.moderation_status,
     "published_at": Job.published_at,
     "closed_at": Job.closed_at,

@@ -42,7 +42,7 @@ from jobhub.exports.columns import (
 )
 from jobhub.imports.models import MAX_ERRORS_SHOWN, ImportResource, ImportStatus
 from jobhub.jobs import services as jobs
-from jobhub.jobs.models import JobStatus
+from jobhub.jobs.models import MAX_EXTERNAL_REF, JobStatus
 from jobhub.jobs.schemas import JobCreateSchema
 from jobhub.schemas import Id, Line, Schema, UtcDateTime
 
@@ -129,7 +129,10 @@ class _Move(ma.fields.String):
 class ApplicationRowSchema(Schema):
     """An application row, as an ``applications`` export writes it."""
 
-    job_id = Id(required=True)
+    # The job by id or by its reference (``external_ref``); a row may give both (the same
+    # job), not neither.
+    job_id = Id()
+    job_reference = Line(validate=validate.Length(min=1, max=MAX_EXTERNAL_REF))
     candidate_email = ma.fields.Email(required=True, validate=validate.Length(max=320))
     candidate_name = Line(validate=validate.Length(min=1, max=200))
     status = ma.fields.Enum(
@@ -142,6 +145,11 @@ class ApplicationRowSchema(Schema):
     created_at = UtcDateTime()
     status_changed_at = UtcDateTime()
     history = ma.fields.List(_Move())
+
+    @ma.validates_schema
+    def _names_a_job(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("job_id") is None and data.get("job_reference") is None:
+            raise ma.ValidationError("Give job_id or job_reference.", "job_id")
 
     @ma.post_load
     def _normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -231,6 +239,7 @@ class Columns:
     read_only: tuple[str, ...]
     lists: frozenset[str]
     required: tuple[str, ...]
+    one_of: tuple[str, ...] = ()  # at least one of these
 
 
 COLUMNS: dict[ImportResource, Columns] = {
@@ -241,7 +250,8 @@ COLUMNS: dict[ImportResource, Columns] = {
         APPLICATION_IMPORT_COLUMNS,
         APPLICATION_READ_ONLY_COLUMNS,
         APPLICATION_LIST_COLUMNS,
-        ("job_id", "candidate_email"),
+        ("candidate_email",),
+        ("job_id", "job_reference"),
     ),
 }
 
@@ -269,6 +279,8 @@ def _header(reader: csv.DictReader, spec: Columns) -> list[str]:
     missing = [name for name in spec.required if name not in names]
     if missing:
         raise FileRefused(f"Missing columns: {', '.join(missing)}.")
+    if spec.one_of and not set(spec.one_of) & set(names):
+        raise FileRefused(f"Missing columns: one of {', '.join(spec.one_of)}.")
     return names
 
 
@@ -342,8 +354,12 @@ def validate_rows(
             numbers.append(row)
         if progress is not None and (index + 1) % every == 0:
             progress(index + 1, out.total)
-    if resource == ImportResource.APPLICATIONS and out.rows:
-        _check_applications(out, numbers, company_id)
+    if out.rows:
+        if resource == ImportResource.APPLICATIONS:
+            found = applications.check_import_rows(company_id=company_id, rows=out.rows)
+        else:
+            found = jobs.check_import_references(company_id=company_id, rows=out.rows)
+        _refuse(out, numbers, found)
     return out
 
 
@@ -376,9 +392,9 @@ def _validate_row(
     return True
 
 
-def _check_applications(out: Validated, numbers: list[int], company_id: int) -> None:
-    """The checks against the database, for every valid row at once."""
-    problems = applications.check_import_rows(company_id=company_id, rows=out.rows)
+def _refuse(out: Validated, numbers: list[int], problems: dict[int, dict]) -> None:
+    """The rows the checks against the database refused (by index among the valid rows,
+    which were rows ``numbers`` of the file) move to the errors."""
     if not problems:
         return
     for index, found in problems.items():

@@ -15,6 +15,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import (
     JSON,
     Computed,
@@ -88,6 +89,12 @@ class ModerationStatus(enum.StrEnum):
 # The partial-index predicate: the rows anonymous search reads (expiry is checked on top).
 # A job lists at most this many skills (the schemas hold postings to it).
 MAX_SKILLS = 30
+# A job's own reference in its company's systems (SPEC §10: application imports name
+# their job by ``job_id`` or ``job_reference``); unique within the company.
+MAX_EXTERNAL_REF = 100
+# The request's answer to "may the caller see this company's references?" (its
+# members and admins), set on ``g`` under this name by jobhub.jobs.views.
+REFERENCE_VIEWER = "jobhub_reference_viewer"
 
 _LISTED = "status = 'published' AND moderation_status = 'approved' AND deleted_at IS NULL"
 # Jobs not deleted: what the analytics counts read (index-only scans).
@@ -97,6 +104,9 @@ _LIVE = "deleted_at IS NULL"
 class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
+        # NULLs are distinct: jobs without a reference never clash. An index, not a
+        # constraint: SQLite adds it without rebuilding the table (and its FTS triggers).
+        Index("ux_jobs_company_id_external_ref", "company_id", "external_ref", unique=True),
         # Newest-first and salary-first keyset scans over the public rows.
         # expires_at is a key column so counts and scans need not visit the table.
         Index(
@@ -188,6 +198,7 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     views: Mapped[int] = mapped_column(default=0)
     applications_count: Mapped[int] = mapped_column(default=0)
+    external_ref: Mapped[str | None] = mapped_column(String(MAX_EXTERNAL_REF), default=None)
     # The import that created the job (jobhub.imports; its undo soft-deletes them).
     import_id: Mapped[int | None] = mapped_column(default=None, index=True)
 
@@ -204,6 +215,16 @@ class Job(IdMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     )
 
     company: Mapped[Company] = relationship(lazy="raise")
+
+    @property
+    def shown_external_ref(self) -> str | None:
+        """``external_ref`` as the caller may see it: for the company's members and
+        admins (``REFERENCE_VIEWER`` on ``g``); null for anyone else, and outside a
+        request (tasks, webhooks)."""
+        if self.external_ref is None or not has_app_context():
+            return None
+        viewer = g.get(REFERENCE_VIEWER)
+        return self.external_ref if viewer is not None and viewer(self.company_id) else None
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.status.value}/{self.moderation_status.value}>"

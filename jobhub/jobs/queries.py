@@ -27,7 +27,7 @@ LISTED_COLUMNS = (
     "employment_type", "seniority", "salary_min", "salary_max", "salary_currency", "skills",
     "nice_to_have_skills", "status", "moderation_status", "moderation_reason", "published_at",
     "expires_at", "closed_at", "views", "applications_count", "created_at", "updated_at",
-    "deleted_at",
+    "deleted_at", "external_ref",
 )  # fmt: skip
 COMPANY_COLUMNS = ("id", "name", "slug", "verified")
 

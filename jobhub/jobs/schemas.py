@@ -10,6 +10,7 @@ from marshmallow import validate
 from jobhub import bulk
 from jobhub import skills as taxonomy
 from jobhub.jobs.models import (
+    MAX_EXTERNAL_REF,
     MAX_SKILLS,
     EmploymentType,
     JobStatus,
@@ -121,6 +122,14 @@ class _JobFields(Schema):
     skills = SkillList(metadata={"description": "Required skills, normalised by the taxonomy."})
     nice_to_have_skills = SkillList()
     expires_at = UtcDateTime(allow_none=True)
+    external_ref = Line(
+        allow_none=True,
+        validate=validate.Length(min=1, max=MAX_EXTERNAL_REF),
+        metadata={
+            "description": "Your own reference for the job (unique within the company; "
+            "application imports may name the job by it as `job_reference`)."
+        },
+    )
 
     @ma.pre_load
     def _clean(self, data: Any, **_: Any) -> Any:
@@ -189,6 +198,14 @@ class JobSchema(FastDump):
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     deleted_at = UtcDateTime(allow_none=True)
+    external_ref = ma.fields.String(
+        allow_none=True,
+        attribute="shown_external_ref",
+        metadata={
+            "description": "The company's own reference: its members and admins only "
+            "(null for anyone else)."
+        },
+    )
 
 
 class SearchFilters(Schema):

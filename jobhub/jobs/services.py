@@ -12,8 +12,6 @@ they are written straight to the database with an atomic ``UPDATE … views = vi
 from __future__ import annotations
 
 import contextlib
-import enum
-import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -26,7 +24,7 @@ from sqlalchemy import Select, bindparam, delete, insert, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from jobhub import bulk, signals
+from jobhub import bulk, signals, staging
 from jobhub import skills as taxonomy
 from jobhub.companies import services as companies
 from jobhub.companies.models import Company, MemberRole
@@ -35,6 +33,7 @@ from jobhub.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from jobhub.extensions import redis_store
 from jobhub.jobs.models import CONTENT_FIELDS, Job, JobSkill, JobStatus, ModerationStatus
 from jobhub.jobs.queries import listed_columns, visible_jobs_query
+from jobhub.jobs.search import models as fulltext
 from jobhub.jobs.search import services as search
 from jobhub.users.models import Role, User
 
@@ -43,7 +42,8 @@ ALLOWED_MOVES: dict[JobStatus, tuple[JobStatus, ...]] = {
     JobStatus.PUBLISHED: (JobStatus.CLOSED,),
     JobStatus.CLOSED: (JobStatus.PUBLISHED,),
 }
-EDITABLE_FIELDS = (*CONTENT_FIELDS, "expires_at")
+EDITABLE_FIELDS = (*CONTENT_FIELDS, "expires_at", "external_ref")
+REFERENCE_TAKEN = "Already used by another job of this company."
 VIEWS_KEY = "jobhub:jobs:views"
 VIEWS_FLUSHING_PREFIX = "jobhub:jobs:views:flushing:"
 log = logging.getLogger(__name__)
@@ -149,8 +149,37 @@ def _check(job: Job, *, now: datetime, expires_changed: bool) -> None:
         errors["salary_currency"] = ["Required when a salary is given."]
     if expires_changed and job.expires_at is not None and job.expires_at <= now:
         errors["expires_at"] = ["Must be in the future."]
+    if job.external_ref is not None and _reference_taken(job):
+        errors["external_ref"] = [REFERENCE_TAKEN]
     if errors:
         raise ValidationError(errors={"json": errors})
+
+
+def _reference_taken(job: Job) -> bool:
+    """Another job of the company (deleted ones too: the index holds them) has the ref."""
+    company_id = job.company_id if job.company_id is not None else job.company.id
+    query = select(Job.id).where(Job.company_id == company_id, Job.external_ref == job.external_ref)
+    if job.id is not None:
+        query = query.where(Job.id != job.id)
+    with db.session.no_autoflush:
+        return db.session.scalar(query.limit(1)) is not None
+
+
+def reference_viewer(actor: Any) -> Callable[[int], bool]:
+    """Whether ``actor`` may see a company's job references (``Job.shown_external_ref``):
+    its members (a company's API key: its own) and admins; asked once per company."""
+    if actor is None:
+        return lambda _company_id: False
+    if getattr(actor, "role", None) == Role.ADMIN:
+        return lambda _company_id: True
+    seen: dict[int, bool] = {}
+
+    def sees(company_id: int) -> bool:
+        if company_id not in seen:
+            seen[company_id] = companies.role_of(actor=actor, company_id=company_id) is not None
+        return seen[company_id]
+
+    return sees
 
 
 def _sync_skills(job: Job) -> None:
@@ -461,7 +490,46 @@ def import_row_problems(data: dict[str, Any], *, now: datetime) -> dict[str, lis
     return problems
 
 
+_REFERENCE_CHUNK = 1000
+
+
+def jobs_by_reference(*, company_id: int, refs: list[str]) -> dict[str, int]:
+    """The company's jobs (deleted ones too) with these ``external_ref``: ref → id."""
+    found: dict[str, int] = {}
+    for start in range(0, len(refs), _REFERENCE_CHUNK):
+        chunk = refs[start : start + _REFERENCE_CHUNK]
+        query = select(Job.external_ref, Job.id).where(
+            Job.company_id == company_id, Job.external_ref.in_(chunk)
+        )
+        found.update({ref: job_id for ref, job_id in db.session.execute(query)})
+    return found
+
+
+def check_import_references(
+    *, company_id: int, rows: list[dict[str, Any]]
+) -> dict[int, dict[str, list[str]]]:
+    """The imported rows whose ``external_ref`` another job of the company has, or an
+    earlier row of the file (one statement per thousand references)."""
+    refs = [row["external_ref"] for row in rows if row.get("external_ref") is not None]
+    if not refs:
+        return {}
+    taken = jobs_by_reference(company_id=company_id, refs=sorted(set(refs)))
+    problems: dict[int, dict[str, list[str]]] = {}
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        ref = row.get("external_ref")
+        if ref is None:
+            continue
+        if ref in taken:
+            problems[index] = {"external_ref": [REFERENCE_TAKEN]}
+        elif ref in seen:
+            problems[index] = {"external_ref": ["Used by an earlier row of this file."]}
+        seen.add(ref)
+    return problems
+
+
 _IMPORT_DEFAULTS: dict[str, Any] = {
+    "external_ref": None,
     "location": None,
     "country": None,
     "salary_min": None,
@@ -472,12 +540,25 @@ _IMPORT_DEFAULTS: dict[str, Any] = {
 
 
 def _imported_values(
-    data: dict[str, Any], *, company: Company, actor_id: int | None, import_id: int, now: datetime
+    data: dict[str, Any],
+    *,
+    company: Company,
+    actor_id: int | None,
+    import_id: int,
+    now: datetime,
+    skills: dict[tuple, tuple[list[str], list[str]]] | None = None,
 ) -> dict[str, Any]:
     """One row of the multi-row insert: the same keys for every row, as ``create_job``
     would have set them (skills through the taxonomy, publishing, moderation)."""
     values = {**_IMPORT_DEFAULTS, **data}
-    _normalize_skills(values)
+    if skills is None or not values.keys() >= {"skills", "nice_to_have_skills"}:
+        _normalize_skills(values)
+    else:  # a file repeats its skill lists: each distinct pair normalised once
+        key = (tuple(values["skills"]), tuple(values["nice_to_have_skills"]))
+        if key not in skills:
+            _normalize_skills(values)
+            skills[key] = (values["skills"], values["nice_to_have_skills"])
+        values["skills"], values["nice_to_have_skills"] = (list(kept) for kept in skills[key])
     status = values.pop("status", JobStatus.DRAFT)
     approved = status == JobStatus.PUBLISHED and company.verified
     lifetime = timedelta(days=current_app.config["JOB_DEFAULT_LIFETIME_DAYS"])
@@ -516,12 +597,21 @@ def import_jobs(
     if not rows:
         return 0
     now = utcnow()
+    skills: dict[tuple, tuple[list[str], list[str]]] = {}
     values = [
-        _imported_values(row, company=company, actor_id=actor_id, import_id=import_id, now=now)
+        _imported_values(
+            row, company=company, actor_id=actor_id, import_id=import_id, now=now, skills=skills
+        )
         for row in rows
     ]
     if db.session.get_bind().dialect.name == "postgresql":
-        count = _copy_jobs(values, import_id=import_id, progress=progress)
+        count = _copy_jobs(
+            values,
+            company_id=company.id,
+            actor_id=actor_id,
+            import_id=import_id,
+            progress=progress,
+        )
     else:
         count = _insert_jobs(values, progress=progress)
     search.invalidate_search()
@@ -531,19 +621,19 @@ def import_jobs(
 _STAGE = "import_jobs_stage"
 
 
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, list):
-        return json.dumps(value)
-    return value
-
-
 def _copy_jobs(
-    values: list[dict[str, Any]], *, import_id: int, progress: Callable[[int], None] | None
+    values: list[dict[str, Any]],
+    *,
+    company_id: int,
+    actor_id: int | None,
+    import_id: int,
+    progress: Callable[[int], None] | None,
 ) -> int:
-    """COPY the rows into a temporary table shaped like ``jobs`` (same types: enums, JSON,
-    timestamps are parsed by PostgreSQL), then merge them in two statements."""
+    """COPY the rows into a staging table (``jobhub.staging``), then two merges: ``jobs``
+    with each row's search vector computed by the ``INSERT … SELECT`` (the trigger keeps
+    it), and ``job_skills`` from the inserted jobs' own skills (by ``import_id``). The merges
+    skip the per-row foreign-key checks when ``staging.references_held`` may: the
+    company and the creator are locked once, the skills' jobs are this transaction's."""
     # Here, not at the top: only on PostgreSQL, whose driver is loaded by then (the eventlet
     # server sets PSYCOPG_WAIT_FUNC before psycopg is first imported).
     from psycopg import sql
@@ -551,29 +641,30 @@ def _copy_jobs(
     columns = list(values[0])
     names = sql.SQL(", ").join(sql.Identifier(name) for name in columns)
     stage = sql.Identifier(_STAGE)
-    raw = db.session.connection().connection.driver_connection
-    every = current_app.config["IMPORT_PROGRESS_ROWS"]
-    with raw.cursor() as cursor:
-        cursor.execute(
-            sql.SQL(
-                "CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM jobs WITH NO DATA"
-            ).format(stage, names)
+    vector = sql.SQL(fulltext.search_vector_sql())  # a constant of jobhub.jobs.search
+    locks = [("companies", [company_id]), ("users", [] if actor_id is None else [actor_id])]
+    with staging.driver_connection().cursor() as cursor:
+        staging.copy_to_stage(
+            cursor,
+            table=Job.__table__,
+            stage=_STAGE,
+            columns=columns,
+            rows=values,
+            progress=progress,
         )
-        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(stage, names)) as copy:
-            for done, row in enumerate(values, start=1):
-                copy.write_row([_copy_value(row[name]) for name in columns])
-                if progress is not None and done % every == 0:
-                    progress(done)
-        cursor.execute(
-            sql.SQL("INSERT INTO jobs ({}) SELECT {} FROM {}").format(names, names, stage)
-        )
-        count = cursor.rowcount
-        cursor.execute(
-            "INSERT INTO job_skills (job_id, skill) "
-            "SELECT jobs.id, skill FROM jobs, json_array_elements_text(jobs.skills) AS skill "
-            "WHERE jobs.import_id = %s",
-            (import_id,),
-        )
+        with staging.references_held(cursor, locks):
+            cursor.execute(
+                sql.SQL("INSERT INTO jobs ({}, search_vector) SELECT {}, {} FROM {}").format(
+                    names, names, vector, stage
+                )
+            )
+            count = cursor.rowcount
+            cursor.execute(
+                "INSERT INTO job_skills (job_id, skill) "
+                "SELECT jobs.id, skill FROM jobs, json_array_elements_text(jobs.skills) AS skill "
+                "WHERE jobs.import_id = %s",
+                (import_id,),
+            )
         cursor.execute(sql.SQL("DROP TABLE {}").format(stage))
     return count
 

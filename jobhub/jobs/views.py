@@ -6,7 +6,7 @@ import functools
 import json
 from typing import Any
 
-from flask import Response
+from flask import Response, g
 from flask_smorest import Blueprint
 
 from jobhub import bulk
@@ -14,7 +14,7 @@ from jobhub.companies import services as companies
 from jobhub.companies.models import Company
 from jobhub.errors import NotFound, ValidationError
 from jobhub.jobs import policies, services
-from jobhub.jobs.models import Job
+from jobhub.jobs.models import REFERENCE_VIEWER, Job
 from jobhub.jobs.moderation import policies as moderation_policies
 from jobhub.jobs.moderation import services as moderation
 from jobhub.jobs.moderation.models import JobReport, ModerationDecision
@@ -43,6 +43,25 @@ from jobhub.security import (
 )
 
 blp = Blueprint("jobs", __name__, description="Job posting, search, reports.")
+
+
+@blp.before_app_request
+def _reference_viewer() -> None:
+    """Who sees jobs' ``external_ref`` in this request's payloads (any blueprint's): the
+    caller, resolved when a job with a reference is first shown."""
+    answer: list[Any] = []
+
+    def sees(company_id: int) -> bool:
+        if not answer:
+            try:
+                caller = optional_user()
+            except RuntimeError:  # no token was looked at: anonymous
+                caller = None
+            answer.append(services.reference_viewer(caller))
+        return answer[0](company_id)
+
+    g.setdefault(REFERENCE_VIEWER, sees)
+
 
 # Public endpoints that also accept a token (members and admins see more).
 OPTIONAL_BEARER = [{}, *BEARER]

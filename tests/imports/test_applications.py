@@ -299,3 +299,44 @@ def test_an_api_key_needs_applications_write_to_import_applications(
     accepted = upload(key(["jobs:write", "jobs:read", "applications:write"]))
     assert accepted.status_code == 202, accepted.get_json()
     assert len(_live(app, company)) == 3
+
+
+def test_rows_may_name_their_job_by_its_reference(app, api, make, make_user, employer, company):
+    by_ref = make("job", company=company, title="Referenced", external_ref="REQ-7")
+    plain = make("job", company=company, title="Plain")
+    elsewhere = make("company", owner=make_user(role="employer"))
+    make("job", company=elsewhere, title="Theirs", external_ref="REQ-8")
+    header = "job_id,job_reference,candidate_email,candidate_name,status"
+    rows = [
+        ",REQ-7,a@example.com,A,applied",  # 2: by reference
+        f"{by_ref.id},REQ-7,b@example.com,B,applied",  # 3: both, the same job
+        f"{plain.id},,c@example.com,C,applied",  # 4: by id
+        ",REQ-404,d@example.com,D,applied",  # 5: unknown reference
+        ",REQ-8,e@example.com,E,applied",  # 6: another company's reference
+        f"{plain.id},REQ-7,f@example.com,F,applied",  # 7: they disagree
+        ",,g@example.com,G,applied",  # 8: neither
+    ]
+    body = _imported(api, employer, company, _csv(*rows, header=header), skip_invalid="true")
+    assert (body["status"], body["valid"], body["invalid"]) == ("done", 3, 4)
+    unknown = "No job of this company has this reference."
+    assert body["errors"] == [
+        {"row": 5, "field": "job_reference", "message": unknown},
+        {"row": 6, "field": "job_reference", "message": unknown},
+        {"row": 7, "field": "job_reference", "message": "Names another job than job_id."},
+        {"row": 8, "field": "job_id", "message": "Give job_id or job_reference."},
+    ]
+    assert sorted((a.job_id, a.status.value) for a in _live(app, company)) == sorted(
+        [(by_ref.id, "applied"), (by_ref.id, "applied"), (plain.id, "applied")]
+    )
+    assert api("GET", employer, f"/jobs/{by_ref.id}")["applications_count"] == 2
+
+
+def test_a_file_without_job_id_or_job_reference_is_refused(api, employer, company):
+    body = _imported(api, employer, company, _csv("a@example.com,A", header="candidate_email,x"))
+    assert body["status"] == "failed"
+    content = _csv("a@example.com,A", header="candidate_email,candidate_name")
+    body = _imported(api, employer, company, content)
+    assert (body["status"], body["error"]) == (
+        "failed",
+        "Missing columns: one of job_id, job_reference.",
+    )

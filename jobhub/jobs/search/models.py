@@ -5,7 +5,8 @@ table) and by the migration, so the two cannot drift:
 
 - PostgreSQL: ``jobs.search_vector`` is a weighted ``tsvector`` (title A; required
   skills and company name B; description C; nice-to-have skills D) written by a
-  ``BEFORE INSERT OR UPDATE`` trigger, with a GIN index declared on the model. The
+  ``BEFORE INSERT OR UPDATE`` trigger (an import's merge computes it itself, with the
+  same formula, and the trigger keeps it), with a GIN index declared on the model. The
   ``pg_trgm`` extension backs the location substring index.
 - SQLite: ``jobs_fts`` is an FTS5 table over the same columns (external content: it
   reads ``jobs``), kept in sync by three triggers and ranked with ``bm25()``.
@@ -24,23 +25,39 @@ POSTGRESQL_PREPARE = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
 _JSON_WORDS = (
     "coalesce((SELECT string_agg(value, ' ') FROM json_array_elements_text({column})), '')"
 )
-POSTGRESQL_INSTALL = [
-    f"""
+
+
+def search_vector_sql(row: str = "") -> str:
+    """The weighted ``tsvector`` of a job, over the columns of ``row`` (``NEW.`` in the
+    trigger; a table's alias, or nothing, in an ``INSERT … SELECT``): one formula for the
+    trigger and for imports, which compute it in their merge."""
+    return f"""
+        setweight(to_tsvector('{TS_CONFIG}', coalesce({row}title, '')), 'A')
+        || setweight(to_tsvector('{TS_CONFIG}',
+               {_JSON_WORDS.format(column=row + "skills")}
+               || ' ' || coalesce({row}company_name, '')), 'B')
+        || setweight(to_tsvector('{TS_CONFIG}', coalesce({row}description, '')), 'C')
+        || setweight(to_tsvector('{TS_CONFIG}',
+               {_JSON_WORDS.format(column=row + "nice_to_have_skills")}), 'D')"""
+
+
+# An INSERT that brings its own vector (an import's merge computed it, one pass for the
+# whole set, no trigger call per row) keeps it; every other write computes it here.
+# Nothing else writes search_vector: the column is deferred and no schema has it.
+SEARCH_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION jobs_search_vector_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.search_vector :=
-        setweight(to_tsvector('{TS_CONFIG}', coalesce(NEW.title, '')), 'A')
-        || setweight(to_tsvector('{TS_CONFIG}',
-               {_JSON_WORDS.format(column="NEW.skills")}
-               || ' ' || coalesce(NEW.company_name, '')), 'B')
-        || setweight(to_tsvector('{TS_CONFIG}', coalesce(NEW.description, '')), 'C')
-        || setweight(to_tsvector('{TS_CONFIG}',
-               {_JSON_WORDS.format(column="NEW.nice_to_have_skills")}), 'D');
+    IF TG_OP = 'INSERT' AND NEW.search_vector IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
+    NEW.search_vector := {search_vector_sql("NEW.")};
     RETURN NEW;
 END
 $$
-""",
+"""
+POSTGRESQL_INSTALL = [
+    SEARCH_FUNCTION,
     """
 CREATE TRIGGER jobs_search_vector_refresh
 BEFORE INSERT OR UPDATE OF title, description, skills, nice_to_have_skills, company_name
