@@ -1,7 +1,7 @@
 """the search trigger keeps a vector an INSERT brings (imports compute it in their merge)
 
 Revision ID: c4e8a1f5b270
-Revises: b7d2e5a9c310
+Revises: c4a8e1f07b92
 Create Date: 2026-12-03 13:30:00.000000
 
 Written by hand. Replaces the body of ``jobs_search_vector_refresh()`` (PostgreSQL only;
@@ -14,7 +14,7 @@ from jobhub.jobs.search import models as fulltext
 
 # revision identifiers, used by Alembic.
 revision = "c4e8a1f5b270"
-down_revision = "b7d2e5a9c310"
+down_revision = "c4a8e1f07b92"
 branch_labels = None
 depends_on = None
 
