@@ -157,8 +157,8 @@ def _answers(port: int) -> bool:
 
 
 @contextmanager
-def gunicorn(environ: dict[str, str], *, log_path: Path) -> Iterator[int]:
-    """gunicorn with gunicorn.conf.py serving ``wsgi:app`` on a free loopback port.
+def gunicorn(environ: dict[str, str], *, log_path: Path, target: str = "wsgi:app") -> Iterator[int]:
+    """gunicorn with gunicorn.conf.py serving ``target`` on a free loopback port.
 
     ``environ`` is the app's environment (``WEB_CONCURRENCY``, ``JOBHUB_ASYNC_MODE``, …);
     without ``REDIS_URL`` in it the app runs without Redis. Yields the port once
@@ -166,7 +166,7 @@ def gunicorn(environ: dict[str, str], *, log_path: Path) -> Iterator[int]:
     """
     port = free_port()
     env = _child_env({**environ, "HOST": "127.0.0.1", "PORT": str(port)})
-    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"]
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", target]
     process = spawn(command, env=env, log_path=log_path)
 
     def ready() -> bool:
