@@ -334,9 +334,14 @@ def _sql_client(
     rng = random.Random(seed)
     # As the app's connections: autocommit (an anonymous search sends no BEGIN/COMMIT) and
     # every statement planned for its values (jobhub.config's connect options).
-    with psycopg.connect(
-        url, autocommit=True, options="-c plan_cache_mode=force_custom_plan"
-    ) as connection:
+    try:
+        connection = psycopg.connect(
+            url, autocommit=True, options="-c plan_cache_mode=force_custom_plan"
+        )
+    except psycopg.OperationalError:
+        out.append((0.0, False))  # counted as an error: a client short (max_connections?)
+        return
+    with connection:
         while time.monotonic() < deadline:
             statement, parameters = rng.choice(statements)
             started = time.perf_counter()
