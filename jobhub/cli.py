@@ -129,10 +129,13 @@ def search_rum_index_command(drop: bool) -> None:
     restart them to switch at once.
     """
     if drop:
-        job_search.drop_rum_index()
+        with transaction():
+            job_search.drop_rum_index()
         click.echo("RUM index dropped; relevance searches rank every match (GIN).")
         return
-    if not job_search.create_rum_index():
+    with transaction():
+        created = job_search.create_rum_index()
+    if not created:
         click.echo(
             "RUM index not created: this database is not PostgreSQL, the server has no "
             "rum extension (Debian: postgresql-15-rum), or this role may not create it.",

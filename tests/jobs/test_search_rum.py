@@ -128,6 +128,15 @@ def test_relevance_ranks_from_the_rum_index(app, client, corpus, count_queries):
         db.session.rollback()
 
 
+def test_a_keyword_with_other_filters_ranks_on_the_gin_path(app, client, corpus, count_queries):
+    if not _rum_available(app):
+        pytest.skip("the PostgreSQL server has no rum extension (make rum)")
+    with count_queries() as statements:
+        ids, _ = _search(client, "q=python&page_size=50&remote=onsite")
+    assert "ts_rank_cd" in statements[0] and "<=>" not in statements[0]
+    assert ids and set(ids) <= {job_id for kind in corpus.values() for job_id in kind}
+
+
 def test_a_relevance_cursor_of_one_path_is_refused_by_the_other(app, client, runner, corpus):
     if not _rum_available(app):
         pytest.skip("the PostgreSQL server has no rum extension (make rum)")

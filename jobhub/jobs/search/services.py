@@ -16,7 +16,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from jobhub import skills as taxonomy
-from jobhub.db import on_commit, read_only, transaction
+from jobhub.db import db, on_commit, read_only
 from jobhub.extensions import redis_store
 from jobhub.jobs.search import models as fulltext
 from jobhub.jobs.search import queries as search
@@ -125,11 +125,9 @@ def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Pag
 def create_rum_index() -> bool:
     """Create the RUM extension and index (idempotent); False where the server has no
     RUM extension or this role may not create it (searches keep the GIN index)."""
-    with transaction() as session:
-        return fulltext.install_rum(session.connection())
+    return fulltext.install_rum(db.session.connection())
 
 
 def drop_rum_index() -> None:
     """Drop the RUM index: relevance searches go back to ranking every match (GIN)."""
-    with transaction() as session:
-        fulltext.uninstall_rum(session.connection())
+    fulltext.uninstall_rum(db.session.connection())
