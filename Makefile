@@ -13,7 +13,7 @@ SWAGGER_UI_VERSION := 5.35.0
 REDOC_VERSION := 3.0.1
 DOCS_ASSETS := jobhub/apidocs/static
 
-.PHONY: install browser vendor-docs run test test-sqlite test-postgres fuzz lint audit pg-client worker beat migrate bench clean
+.PHONY: install browser rum vendor-docs run test test-sqlite test-postgres fuzz lint audit pg-client worker beat migrate bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ $(CHROMIUM):
 
 ## Debian's chromium, for the browser tests (Playwright from requirements-dev.txt drives it).
 browser: $(CHROMIUM)
+
+# The RUM extension for the local PostgreSQL (the job search ranks from its index where it
+# exists, GIN otherwise); installed once, only where it is missing.
+PG_MAJOR ?= 15
+RUM := /usr/share/postgresql/$(PG_MAJOR)/extension/rum.control
+
+$(RUM):
+	$(APT_GET) update
+	DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y --no-install-recommends postgresql-$(PG_MAJOR)-rum
+
+## Debian's postgresql-15-rum (PG_MAJOR=15): the index relevance-sorted searches rank from.
+rum: $(RUM)
 
 ## Refresh the vendored Swagger UI and ReDoc (needs npm; commit the result).
 vendor-docs:
@@ -86,7 +98,7 @@ pg-client:
 test-sqlite: install
 	JOBHUB_TEST_BACKEND=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: install pg-client browser
+test-postgres: install pg-client browser rum
 	JOBHUB_TEST_BACKEND=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## schemathesis per role against gunicorn in production mode (part of test-postgres with
@@ -105,7 +117,7 @@ beat: install
 migrate: install
 	$(BIN)/flask db upgrade
 
-bench: install
+bench: install rum
 	$(BIN)/python -m bench
 
 clean:

@@ -19,6 +19,11 @@ workers = _settings.workers
 worker_class = _settings.worker_class
 # Every open socket.io connection holds one of these (STACK-NOTES trap 13).
 worker_connections = _settings.worker_connections
+# Each worker binds its own SO_REUSEPORT socket (gunicorn then opens none in the master),
+# so the kernel spreads new connections evenly over the workers; with one shared socket
+# the eventlet worker that was awake took most keep-alive clients (16/34 of 50 seen).
+# GUNICORN_REUSE_PORT=false goes back to the shared socket. README "Scaling".
+reuse_port = _settings.reuse_port
 timeout = _settings.timeout
 graceful_timeout = 20
 keepalive = 5

@@ -20,6 +20,7 @@ from bench.support import Unavailable
 BENCHMARKS = [
     "bench.socketio_delivery",
     "bench.search",
+    "bench.spread",
     "bench.resumes",
     "bench.matches",
     "bench.matching",

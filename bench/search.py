@@ -13,6 +13,16 @@ Each run serves the same database twice: **cache off** (no Redis configured, so 
 request reaches PostgreSQL) and **cache on** (``REDIS_URL``, ``JOBHUB_BENCH_REDIS_URL``,
 default database 14: the production configuration, anonymous results cached);
 ``--cache off|on`` measures one of them only.
+
+With the cache off, the kinds are followed by their **database baselines**: the exact
+statements the app sent for that kind's requests (captured in process, parameters and
+all) sent straight to PostgreSQL by ``--clients`` psycopg connections in the same closed
+loop (``bench.support.drive_sql``); the table prints JobHub's req/s as a fraction of it.
+
+Where the migration made the RUM index (the server has the ``rum`` extension: ``make
+rum``), the keyword kinds rank from it; the run then drops it (``flask search rum-index
+--drop``) and measures the keyword kinds (``GIN_KINDS``) again on the GIN path, cache
+off (``--no-paths`` skips that).
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ from bench.support import (
     capture_sql,
     database,
     drive,
+    drive_sql,
     explain_analyze,
     flask,
     gunicorn,
@@ -46,6 +57,8 @@ from bench.support import (
 )
 
 P95_TARGET_MS = 150.0
+# Measured again without the RUM index (the kinds that rank by relevance).
+GIN_KINDS = ("keyword", "keyword+filters", "broad keyword", "q=python")
 
 KEYWORDS = [
     "kubernetes", "react", "data engineer", "machine learning", "terraform", "figma",
@@ -72,6 +85,7 @@ def _kinds(deep_cursors: list[str]) -> dict[str, list[dict[str, Any]]]:
     keyword_filters = [{"q": q, **f} for q in KEYWORDS for f in rng.sample(FILTER_SETS, 3)]
     filters_only = [{**f, "page": p} for f in FILTER_SETS for p in (1, 2, 3)]
     broad = [{"q": q, "page": p} for q in BROAD for p in (1, 2, 3)]
+    python = [{"q": "python", "page": p} for p in (1, 2, 3)]
     first_page = [{"sort": "newest", "page_size": s} for s in (20, 21, 22, 23, 24)]
     deep = [{"sort": "newest", "cursor": c} for c in deep_cursors]
     return {
@@ -79,6 +93,7 @@ def _kinds(deep_cursors: list[str]) -> dict[str, list[dict[str, Any]]]:
         "keyword+filters": keyword_filters,
         "filters only": filters_only,
         "broad keyword": broad,
+        "q=python": python,
         "first page (newest)": first_page,
         "deep cursor page": deep,
     }
@@ -129,24 +144,43 @@ def deep_cursors(app, jobs: int) -> list[str]:
         ]
 
 
-def explain(app, arg_sets: list[dict[str, Any]], samples: int = 8) -> float:
-    """Median over samples of PostgreSQL's planning + execution time for one request's SQL."""
+def _statements(app, raw: dict[str, Any]) -> list:
+    """The statements one request of these arguments sends (anonymous, in process)."""
     from jobhub.db import db
     from jobhub.jobs.schemas import JobSearchArgsSchema
     from jobhub.jobs.search import services
 
+    args = JobSearchArgsSchema().load({k: str(v) for k, v in raw.items()})
+    statements = capture_sql(
+        db.engine,
+        lambda: services.search_jobs(actor=None, args=args),
+        contains="FROM jobs",
+    )
+    db.session.remove()
+    return statements
+
+
+def captured_sql(app, arg_sets: list[dict[str, Any]]) -> list:
+    """Every statement the kind's requests send, for the database baseline."""
+    with app.app_context():
+        return [statement for raw in arg_sets for statement in _statements(app, raw)]
+
+
+def rum_in_use(app) -> bool:
+    """Whether this app's searches rank from the RUM index (the statement says ``<=>``)."""
+    with app.app_context():
+        return any("<=>" in sql for sql, _ in _statements(app, {"q": "python"}))
+
+
+def explain(app, arg_sets: list[dict[str, Any]], samples: int = 8) -> float:
+    """Median over samples of PostgreSQL's planning + execution time for one request's SQL."""
+    from jobhub.db import db
+
     timings = []
     with app.app_context():
         for raw in arg_sets[:samples]:
-            args = JobSearchArgsSchema().load({k: str(v) for k, v in raw.items()})
-            statements = capture_sql(
-                db.engine,
-                lambda args=args: services.search_jobs(actor=None, args=args),
-                contains="FROM jobs",
-            )
-            plans = explain_analyze(db.engine, statements)
+            plans = explain_analyze(db.engine, _statements(app, raw))
             timings.append(sum(plan["Planning Time"] + plan["Execution Time"] for plan in plans))
-            db.session.remove()
     return statistics.median(timings)
 
 
@@ -163,24 +197,33 @@ class Load:
     load_average_before: float
     load_average_after: float
     kinds: dict[str, dict[str, float]]
+    # Which relevance path the keyword kinds took: "RUM" or "GIN" (PostgreSQL ranks all).
+    path: str = "GIN"
 
     def lines(self) -> list[str]:
         out = [
-            f"cache {'on' if self.cache else 'off'}; load average (1 min) before/after: "
+            f"cache {'on' if self.cache else 'off'}, relevance through {self.path}; "
+            f"load average (1 min) before/after: "
             f"{self.load_average_before:.2f} / {self.load_average_after:.2f}",
             "",
             "| kind | req/s | p50 ms | p95 ms | p99 ms | errors | cache hits "
-            "| 1 client p50 ms | EXPLAIN ANALYZE ms |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| 1 client p50 ms | EXPLAIN ANALYZE ms | DB alone req/s | JobHub ÷ DB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for kind, r in self.kinds.items():
             if not r.get("requests"):
-                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - | - | - |")
+                out.append(f"| {kind} | 0 | - | - | - | {r.get('errors', 0)} | - | - | - | - | - |")
                 continue
             hits = f"{r['cache_hit_ratio']:.0%}" if "cache_hit_ratio" in r else "-"
+            db_rps = r.get("db_rps")
+            alone = "-" if not db_rps else f"{db_rps:.0f}"
+            if r.get("db_errors"):
+                alone += f" ({r['db_errors']} errors)"
+            ratio = "-" if not db_rps else f"{r['rps'] / db_rps:.2f}"
             out.append(
                 f"| {kind} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
-                f"| {r['errors']} | {hits} | {r['p50_one_client']:.1f} | {r['explain_ms']:.1f} |"
+                f"| {r['errors']} | {hits} | {r['p50_one_client']:.1f} | {r['explain_ms']:.1f} "
+                f"| {alone} | {ratio} |"
             )
         first = self.kinds.get("first page (newest)", {})
         deep = self.kinds.get("deep cursor page", {})
@@ -204,6 +247,8 @@ class Result:
     async_mode: str
     seed_seconds: float
     loads: list[Load]
+    # The keyword kinds again without the RUM index (when it was there to drop).
+    gin_path: Load | None = None
 
     def lines(self) -> list[str]:
         out = [
@@ -213,6 +258,28 @@ class Result:
         ]
         for load in self.loads:
             out += ["", *load.lines()]
+        if self.gin_path is not None:
+            out += ["", *self.gin_path.lines(), "", *self._paths()]
+        return out
+
+    def _paths(self) -> list[str]:
+        rum = next((load for load in self.loads if not load.cache), None)
+        if rum is None:
+            return []
+        out = [
+            "| kind (cache off) | RUM req/s | GIN req/s | RUM ÷ GIN | RUM p95 ms | GIN p95 ms "
+            "| DB alone RUM | DB alone GIN |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for kind, gin in self.gin_path.kinds.items():
+            fast = rum.kinds.get(kind, {})
+            if not fast.get("requests") or not gin.get("requests"):
+                continue
+            out.append(
+                f"| {kind} | {fast['rps']:.0f} | {gin['rps']:.0f} | {fast['rps'] / gin['rps']:.2f} "
+                f"| {fast['p95']:.0f} | {gin['p95']:.0f} | {fast.get('db_rps', 0):.0f} "
+                f"| {gin.get('db_rps', 0):.0f} |"
+            )
         return out
 
 
@@ -224,6 +291,7 @@ def measure(
     workers: int = 2,
     async_mode: str = "eventlet",
     caches: tuple[bool, ...] = (False, True),
+    paths: bool = True,
 ) -> Result:
     """Create, seed, serve and load a database of ``jobs`` jobs; drop it afterwards."""
     with database() as database_url:
@@ -236,13 +304,45 @@ def measure(
 
         app = _app(env)
         kinds = _kinds(deep_cursors(app, jobs))
+        path = "RUM" if rum_in_use(app) else "GIN"
         explained = {kind: explain(app, arg_sets) for kind, arg_sets in kinds.items()}
+        sql = {kind: captured_sql(app, arg_sets) for kind, arg_sets in kinds.items()}
+        _dispose(app)
         loads = []
         for cache in caches:
             env = _environ(database_url, cache=cache, workers=workers, mode=async_mode)
             loads.append(
-                _load(env, kinds, explained, cache=cache, clients=clients, duration=duration)
+                _load(
+                    env,
+                    kinds,
+                    explained,
+                    sql=sql,
+                    database_url=database_url,
+                    cache=cache,
+                    clients=clients,
+                    duration=duration,
+                    path=path,
+                )
             )
+        gin_path = None
+        if paths and path == "RUM" and False in caches:
+            # The same keyword kinds with the index dropped: today's GIN path.
+            env = _environ(database_url, cache=False, workers=workers, mode=async_mode)
+            flask(env, "search", "rum-index", "--drop")
+            app = _app(env)
+            keyword = {k: kinds[k] for k in GIN_KINDS}
+            gin_path = _load(
+                env,
+                keyword,
+                {kind: explain(app, arg_sets) for kind, arg_sets in keyword.items()},
+                sql={kind: captured_sql(app, arg_sets) for kind, arg_sets in keyword.items()},
+                database_url=database_url,
+                cache=False,
+                clients=clients,
+                duration=duration,
+                path="GIN",
+            )
+            _dispose(app)
     return Result(
         jobs=jobs,
         clients=clients,
@@ -251,7 +351,16 @@ def measure(
         async_mode=async_mode,
         seed_seconds=seed_seconds,
         loads=loads,
+        gin_path=gin_path,
     )
+
+
+def _dispose(app) -> None:
+    from jobhub.db import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _load(
@@ -259,11 +368,15 @@ def _load(
     kinds: dict[str, list[dict[str, Any]]],
     explained: dict[str, float],
     *,
+    sql: dict[str, list],
+    database_url: str,
     cache: bool,
     clients: int,
     duration: float,
+    path: str,
 ) -> Load:
-    """Every kind against a fresh gunicorn (and an empty cache)."""
+    """Every kind against a fresh gunicorn (and an empty cache); with the cache off, then
+    each kind's SQL from psycopg alone, once gunicorn has stopped."""
     if cache:
         redis.Redis.from_url(REDIS_URL).flushdb()
     results: dict[str, dict] = {}
@@ -281,6 +394,14 @@ def _load(
             alone = drive(port, targets, clients=1, duration=min(duration, 3))
             results[kind]["p50_one_client"] = alone.get("p50", float("nan"))
             results[kind]["explain_ms"] = explained[kind]
+    # The baselines once gunicorn is gone: its pooled connections would count against
+    # max_connections next to the baseline's own.
+    for kind in kinds:
+        if not cache and sql.get(kind):
+            baseline = drive_sql(database_url, sql[kind], clients=clients, duration=duration)
+            results[kind]["db_rps"] = baseline.get("rps", 0.0)
+            results[kind]["db_p95"] = baseline.get("p95", float("nan"))
+            results[kind]["db_errors"] = baseline.get("errors", 0)
     if cache:
         redis.Redis.from_url(REDIS_URL).flushdb()
     return Load(
@@ -288,6 +409,7 @@ def _load(
         load_average_before=load_before,
         load_average_after=load_average(),
         kinds=results,
+        path=path,
     )
 
 
@@ -312,6 +434,11 @@ def main(argv: list[str] | None = None) -> int:
         help="off: no Redis, every request reaches PostgreSQL; on: the production "
         "configuration (Redis, anonymous results cached); both (default): off, then on",
     )
+    parser.add_argument(
+        "--no-paths",
+        action="store_true",
+        help="skip the second measurement of the keyword kinds without the RUM index",
+    )
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     options = parser.parse_args(argv)
     result = measure(
@@ -321,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=options.workers,
         async_mode=options.async_mode,
         caches={"both": (False, True), "off": (False,), "on": (True,)}[options.cache],
+        paths=not options.no_paths,
     )
     print("\n".join(result.lines()))
     if options.output:

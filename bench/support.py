@@ -157,8 +157,8 @@ def _answers(port: int) -> bool:
 
 
 @contextmanager
-def gunicorn(environ: dict[str, str], *, log_path: Path) -> Iterator[int]:
-    """gunicorn with gunicorn.conf.py serving ``wsgi:app`` on a free loopback port.
+def gunicorn(environ: dict[str, str], *, log_path: Path, target: str = "wsgi:app") -> Iterator[int]:
+    """gunicorn with gunicorn.conf.py serving ``target`` on a free loopback port.
 
     ``environ`` is the app's environment (``WEB_CONCURRENCY``, ``JOBHUB_ASYNC_MODE``, …);
     without ``REDIS_URL`` in it the app runs without Redis. Yields the port once
@@ -166,7 +166,7 @@ def gunicorn(environ: dict[str, str], *, log_path: Path) -> Iterator[int]:
     """
     port = free_port()
     env = _child_env({**environ, "HOST": "127.0.0.1", "PORT": str(port)})
-    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"]
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", target]
     process = spawn(command, env=env, log_path=log_path)
 
     def ready() -> bool:
@@ -317,3 +317,89 @@ def explain_text(engine: sa.Engine, statement: Statement) -> str:
         cursor = connection.connection.driver_connection.cursor()
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement[0], statement[1])
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+# -- the database alone: the app's SQL from a minimal psycopg client ----------------------
+
+
+def _libpq_url(database_url: str) -> str:
+    return sa.engine.make_url(database_url).set(drivername="postgresql").render_as_string(False)
+
+
+def _sql_client(
+    url: str, statements: Sequence[Statement], deadline: float, out: list, seed: int
+) -> None:
+    import psycopg
+
+    rng = random.Random(seed)
+    # As the app's connections: autocommit (an anonymous search sends no BEGIN/COMMIT) and
+    # every statement planned for its values (jobhub.config's connect options).
+    try:
+        connection = psycopg.connect(
+            url, autocommit=True, options="-c plan_cache_mode=force_custom_plan"
+        )
+    except psycopg.OperationalError:
+        out.append((0.0, False))  # counted as an error: a client short (max_connections?)
+        return
+    with connection:
+        while time.monotonic() < deadline:
+            statement, parameters = rng.choice(statements)
+            started = time.perf_counter()
+            ok = True
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(statement, parameters)
+                    cursor.fetchall()
+            except psycopg.Error:
+                ok = False
+            out.append((time.perf_counter() - started, ok))
+
+
+def _sql_process(job: tuple[str, Sequence[Statement], int, float, int]) -> list:
+    url, statements, threads, deadline, seed = job
+    results: list[list] = [[] for _ in range(threads)]
+    workers = [
+        threading.Thread(target=_sql_client, args=(url, statements, deadline, results[i], seed + i))
+        for i in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return [sample for per_thread in results for sample in per_thread]
+
+
+def drive_sql(
+    database_url: str, statements: Sequence[Statement], *, clients: int, duration: float
+) -> dict[str, float]:
+    """The same closed loop as ``drive``, but each client is a psycopg connection sending
+    ``statements`` (SQL text and parameters, as captured from the app) straight to
+    PostgreSQL and reading every row: what the database alone serves at this concurrency.
+
+    Two processes of threads, like the HTTP load, so the client's own CPU is comparable.
+    Returns requests (statements), errors, req/s and p50/p95 in milliseconds.
+    """
+    url = _libpq_url(database_url)
+    per_process = [clients // 2 + (1 if i < clients % 2 else 0) for i in range(2)]
+    started = time.monotonic()
+    deadline = started + duration
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        parts = pool.map(
+            _sql_process,
+            [
+                (url, list(statements), n, deadline, 5000 + 1000 * i)
+                for i, n in enumerate(per_process)
+            ],
+        )
+    elapsed = time.monotonic() - started
+    samples = [s for part in parts for s in part]
+    latencies = [seconds * 1000 for seconds, ok in samples if ok]
+    if not latencies:
+        return {"requests": 0, "errors": len(samples)}
+    return {
+        "requests": len(latencies),
+        "errors": len(samples) - len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+    }

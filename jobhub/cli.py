@@ -1,4 +1,5 @@
-"""Flask CLI commands: create-admin, seed, audit verify, matching and storage maintenance."""
+"""Flask CLI commands: create-admin, seed, audit verify, matching, search and storage
+maintenance."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from jobhub.audit import services as audit
 from jobhub.backup.cli import backup_cli
 from jobhub.db import transaction
 from jobhub.errors import JobHubError
+from jobhub.jobs.search import services as job_search
 from jobhub.matching.applicants import services as applicants
 from jobhub.matching.tasks import score_in_batches
 from jobhub.seed import seed
@@ -114,6 +116,35 @@ def score_applications_command(job_id: int | None, rescore: bool) -> None:
     click.echo(f"Scored {scored} application{'s' if scored != 1 else ''}.")
 
 
+search_cli = AppGroup("search", help="Job search: the optional RUM index.")
+
+
+@search_cli.command("rum-index")
+@click.option("--drop", is_flag=True, help="Drop the index (relevance falls back to GIN).")
+def search_rum_index_command(drop: bool) -> None:
+    """Create the RUM index that relevance-sorted keyword searches rank from (PostgreSQL
+    with the rum extension, `make rum`); exit 1 where it cannot be created.
+
+    Running workers use it (or stop using it) as their pooled connections are replaced;
+    restart them to switch at once.
+    """
+    if drop:
+        with transaction():
+            job_search.drop_rum_index()
+        click.echo("RUM index dropped; relevance searches rank every match (GIN).")
+        return
+    with transaction():
+        created = job_search.create_rum_index()
+    if not created:
+        click.echo(
+            "RUM index not created: this database is not PostgreSQL, the server has no "
+            "rum extension (Debian: postgresql-15-rum), or this role may not create it.",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo("RUM index ready; relevance searches rank from it.")
+
+
 audit_cli = AppGroup("audit", help="The audit log: verify its hash chain.")
 
 
@@ -156,3 +187,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(matching_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(search_cli)

@@ -554,6 +554,7 @@ class ServerSettings:
     timeout: int
     async_mode: str
     metrics_dir: str | None = None
+    reuse_port: bool = True
 
 
 def server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
@@ -575,4 +576,5 @@ def server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
         timeout=_int(env, "GUNICORN_TIMEOUT", 60),
         async_mode=mode,
         metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+        reuse_port=_bool(env.get("GUNICORN_REUSE_PORT"), True),
     )

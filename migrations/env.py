@@ -29,7 +29,12 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave out objects the models do not own (SQLite's full-text shadow tables)."""
+    """Leave out objects the models do not own (SQLite's full-text shadow tables, the
+    optional RUM index of the job search)."""
+    from jobhub.jobs.search.models import OPTIONAL_INDEXES
+
+    if type_ == "index" and reflected and compare_to is None and name in OPTIONAL_INDEXES:
+        return False
     return not (type_ == "table" and reflected and compare_to is None and "_fts" in name)
 
 

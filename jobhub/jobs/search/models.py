@@ -8,15 +8,24 @@ table) and by the migration, so the two cannot drift:
   ``BEFORE INSERT OR UPDATE`` trigger (an import's merge computes it itself, with the
   same formula, and the trigger keeps it), with a GIN index declared on the model. The
   ``pg_trgm`` extension backs the location substring index.
+- PostgreSQL with the RUM extension available (Debian's ``postgresql-15-rum``): also a
+  RUM index on the same vector (``ix_jobs_search_rum``), which can return matches in
+  rank order (``search_vector <=> query``) without reading the rows. Optional: created
+  when the extension can be, skipped otherwise; ``queries`` uses it only where it exists.
 - SQLite: ``jobs_fts`` is an FTS5 table over the same columns (external content: it
   reads ``jobs``), kept in sync by three triggers and ranked with ``bm25()``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, event
+import logging
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, exc
 
 from jobhub.jobs.models import Job
+
+log = logging.getLogger(__name__)
 
 TS_CONFIG = "english"
 
@@ -107,6 +116,19 @@ SQLITE_UNINSTALL = [
 ]
 
 
+# The optional RUM index (not declared on the model: it exists only where the extension
+# does; the migration test and autogenerate skip it, see OPTIONAL_INDEXES).
+RUM_INDEX = "ix_jobs_search_rum"
+OPTIONAL_INDEXES = frozenset({RUM_INDEX})
+POSTGRESQL_RUM_INSTALL = [
+    "CREATE EXTENSION IF NOT EXISTS rum",
+    f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON jobs USING rum (search_vector rum_tsvector_ops)",
+]
+POSTGRESQL_RUM_UNINSTALL = [f"DROP INDEX IF EXISTS {RUM_INDEX}"]
+# Where a pooled connection remembers whether the RUM index existed when it connected.
+_RUM_INFO_KEY = "jobhub.search.rum"
+
+
 def _run(connection: Connection, statements: list[str]) -> None:
     for statement in statements:
         connection.exec_driver_sql(statement)
@@ -118,10 +140,64 @@ def prepare(connection: Connection) -> None:
         _run(connection, POSTGRESQL_PREPARE)
 
 
+def rum_available(connection: Connection) -> bool:
+    """Whether this PostgreSQL server has the RUM extension installed (its package)."""
+    if connection.dialect.name != "postgresql":
+        return False
+    return bool(
+        connection.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum')"
+        ).scalar()
+    )
+
+
+def install_rum(connection: Connection) -> bool:
+    """The RUM extension and index where the server has the extension; False (and nothing
+    changed) where it has not, or where this role may not create it."""
+    if not rum_available(connection):
+        return False
+    try:
+        # A savepoint: a refused CREATE EXTENSION must not abort the caller's transaction
+        # (a migration, create_all).
+        with connection.begin_nested():
+            _run(connection, POSTGRESQL_RUM_INSTALL)
+    except exc.DBAPIError as error:
+        log.warning("RUM index not created: %s", str(error.orig).strip())
+        return False
+    return True
+
+
+def uninstall_rum(connection: Connection) -> None:
+    """Drop the RUM index (the extension stays: other databases' objects may use it)."""
+    if connection.dialect.name == "postgresql":
+        _run(connection, POSTGRESQL_RUM_UNINSTALL)
+
+
+def rum_in_use(connection: Connection) -> bool:
+    """Whether searches on this connection may rank through the RUM index: it existed
+    when the connection was opened (pooled connections learn of a later change when they
+    are replaced, within the pool's 30-minute recycle; restart the workers to switch at
+    once)."""
+    return bool(connection.connection.info.get(_RUM_INFO_KEY))
+
+
+@event.listens_for(Engine, "connect")
+def _detect_rum(dbapi_connection: Any, record: Any) -> None:
+    # psycopg only; one catalogue lookup per new connection, none per request.
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (RUM_INDEX,))
+        record.info[_RUM_INFO_KEY] = bool(cursor.fetchone()[0])
+    dbapi_connection.rollback()
+
+
 def install(connection: Connection) -> None:
-    """After the jobs table exists: the search vector trigger or the FTS5 table."""
+    """After the jobs table exists: the search vector trigger (and the RUM index where
+    possible) or the FTS5 table."""
     if connection.dialect.name == "postgresql":
         _run(connection, POSTGRESQL_INSTALL)
+        install_rum(connection)
     elif connection.dialect.name == "sqlite":
         _run(connection, SQLITE_INSTALL)
 

@@ -16,8 +16,9 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from jobhub import skills as taxonomy
-from jobhub.db import on_commit
+from jobhub.db import db, on_commit, read_only
 from jobhub.extensions import redis_store
+from jobhub.jobs.search import models as fulltext
 from jobhub.jobs.search import queries as search
 from jobhub.users.models import User
 
@@ -96,6 +97,9 @@ def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Pag
     """Run a search; returns the page and its X-Pagination metadata."""
     params = _search_params(args)
     page, page_size, cursor = args.get("page", 1), args["page_size"], args.get("cursor")
+    # Before planning: the plan asks the connection whether the RUM index is there, and
+    # an anonymous search's connection is to be in autocommit from its first statement.
+    read_only()
     result = search.run(
         search.plan(actor=actor, params=params),
         page=page,
@@ -113,3 +117,17 @@ def search_jobs(*, actor: User | None, args: dict[str, Any]) -> tuple[search.Pag
     if result.next_cursor:
         meta["next_cursor"] = result.next_cursor
     return result, meta
+
+
+# -- the optional RUM index ------------------------------------------------------------
+
+
+def create_rum_index() -> bool:
+    """Create the RUM extension and index (idempotent); False where the server has no
+    RUM extension or this role may not create it (searches keep the GIN index)."""
+    return fulltext.install_rum(db.session.connection())
+
+
+def drop_rum_index() -> None:
+    """Drop the RUM index: relevance searches go back to ranking every match (GIN)."""
+    fulltext.uninstall_rum(db.session.connection())
