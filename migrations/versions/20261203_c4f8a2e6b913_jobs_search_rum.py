@@ -1,7 +1,7 @@
 """jobs: the optional RUM index on the search vector
 
 Revision ID: c4f8a2e6b913
-Revises: b7d2e5a9c310
+Revises: e2b6d8f0a914
 Create Date: 2026-12-03 13:30:00.000000
 
 Written by hand. Where the PostgreSQL server has the RUM extension (Debian's
@@ -18,7 +18,7 @@ from jobhub.jobs.search import models as fulltext
 
 # revision identifiers, used by Alembic.
 revision = 'c4f8a2e6b913'
-down_revision = 'b7d2e5a9c310'
+down_revision = 'e2b6d8f0a914'
 branch_labels = None
 depends_on = None
 
