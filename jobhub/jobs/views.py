@@ -244,6 +244,12 @@ def _editable_job(job_id: int, *, restoring: bool = False) -> Job:
 @auth_required(api_key="jobs:write")
 @blp.arguments(JobUpdateSchema)
 @blp.response(200, JobSchema)
+@blp.alt_response(
+    409,
+    response="DEFAULT_ERROR",
+    description="`invalid_transition`: the status cannot move there (the message lists "
+    "the allowed ones).",
+)
 def update_job(changes: dict[str, Any], job_id: int) -> Job:
     """Edit a job or move its status (draft → published → closed; closed → published)."""
     return services.update_job(job=_editable_job(job_id), changes=changes)

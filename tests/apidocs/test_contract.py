@@ -139,3 +139,22 @@ def test_every_operation_declares_the_query_string_refusals(spec, api):
     assert (over_long.status_code, over_long.get_json()["error"]) == (400, "bad_request")
     control = api.get(None, "/auth/identities", query_string={"x": "a\x01"})
     assert (control.status_code, control.get_json()["error"]) == (422, "validation_error")
+
+
+def test_a_job_status_move_the_table_forbids_is_a_declared_409(spec, api, employer, company):
+    """schemathesis found PATCH /jobs/{id} answering an undeclared 409 (published → draft)."""
+    assert "409" in spec["paths"]["/api/v1/jobs/{job_id}"]["patch"]["responses"]
+    job = api(
+        "POST",
+        employer,
+        "/jobs",
+        json={
+            "company_id": company.id,
+            "title": "Backend Engineer",
+            "description": "APIs.",
+            "status": "published",
+        },
+    )
+    response = api.patch(employer, f"/jobs/{job['id']}", json={"status": "draft"})
+    assert (response.status_code, response.get_json()["error"]) == (409, "invalid_transition")
+    assert api("GET", employer, f"/jobs/{job['id']}")["status"] == "published"
