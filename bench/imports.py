@@ -199,12 +199,15 @@ def measure(
     profile: Path | None = None,
     checked: bool = False,
     resource: str = "jobs",
+    without_rum: bool = False,
 ) -> Result:
     with database() as database_url, tempfile.TemporaryDirectory() as upload_dir:
         env = _environ(database_url, upload_dir)
         if checked:
             env["IMPORT_TRUSTED_REFERENCES"] = "false"
         flask(env, "db", "upgrade")
+        if without_rum:  # what maintaining the RUM index costs an import
+            flask(env, "search", "rum-index", "--drop")
         load_before = load_average()
         command = [str(BIN / "python"), "-m", "bench.imports", "--worker", "--rows", str(rows)]
         command += ["--resource", resource]
@@ -242,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         help="IMPORT_TRUSTED_REFERENCES=false: PostgreSQL's per-row foreign-key checks",
     )
     parser.add_argument(
+        "--without-rum",
+        action="store_true",
+        help="drop the RUM search index first (what maintaining it costs)",
+    )
+    parser.add_argument(
         "--profile", type=Path, help="write cProfile stats of the task body here (pstats)"
     )
     options = parser.parse_args(argv)
@@ -254,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         profile=options.profile,
         checked=options.checked,
         resource=options.resource,
+        without_rum=options.without_rum,
     )
     print("\n".join(result.lines()))
     if options.output:
