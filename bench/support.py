@@ -215,12 +215,14 @@ def _load_process(
     job: tuple[int, Sequence[Target], int, float, int],
 ) -> list[tuple[float, bool, str | None]]:
     port, targets, threads, deadline, seed = job
+    return _in_threads(_client_thread, (port, targets, deadline), threads, seed)
+
+
+def _in_threads(client: Callable[..., None], args: tuple, threads: int, seed: int) -> list:
+    """``client(*args, samples, seed + i)`` in ``threads`` threads; every thread's samples."""
     results: list[list] = [[] for _ in range(threads)]
     workers = [
-        threading.Thread(
-            target=_client_thread, args=(port, targets, deadline, results[i], seed + i)
-        )
-        for i in range(threads)
+        threading.Thread(target=client, args=(*args, results[i], seed + i)) for i in range(threads)
     ]
     for worker in workers:
         worker.start()
@@ -357,16 +359,7 @@ def _sql_client(
 
 def _sql_process(job: tuple[str, Sequence[Statement], int, float, int]) -> list:
     url, statements, threads, deadline, seed = job
-    results: list[list] = [[] for _ in range(threads)]
-    workers = [
-        threading.Thread(target=_sql_client, args=(url, statements, deadline, results[i], seed + i))
-        for i in range(threads)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return [sample for per_thread in results for sample in per_thread]
+    return _in_threads(_sql_client, (url, statements, deadline), threads, seed)
 
 
 def drive_sql(
